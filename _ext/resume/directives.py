@@ -1,0 +1,228 @@
+"""Directives that turn a page's structured data into document nodes.
+
+Every text a reader sees becomes a node with a source and a line, so that ``-b gettext``
+extracts it and the English and Japanese editions translate it. The values themselves are
+collected only after translation (see ``collect``), never from the raw source.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective
+
+from .data import PRESENT, DataError, parse_period, split_list
+
+# Interface words written by the extension, in the source language; catalogs translate them.
+LABELS = {
+    "organisation": "公司",
+    "title": "职位",
+    "period": "时间",
+    "technologies": "技术",
+    "projects": "相关开源项目",
+    "name": "项目",
+    "url": "主页",
+    "relation": "身份",
+    "roles": "相关经历",
+    "phone": "电话",
+    "github": "GitHub",
+}
+PRESENT_LABEL = "至今"
+PERIOD_SEPARATOR = " – "
+
+
+class role_card(nodes.General, nodes.Element):
+    """A role's data; its fields are translatable, its attributes are the raw values."""
+
+
+class project_card(nodes.General, nodes.Element):
+    """A project's data, like ``role_card``."""
+
+
+class placeholder(nodes.General, nodes.Element):
+    """Filled in once every page is read: ``kind`` says with what."""
+
+
+class timeline_bar(nodes.General, nodes.Element):
+    """One role's span on the timeline's axis; drawn by HTML builders only."""
+
+
+def _source_text(source: str, line: int, text: str, **attributes: object) -> nodes.paragraph:
+    para = nodes.paragraph(text, text, **attributes)
+    para.source, para.line = source, line
+    return para
+
+
+class _DataDirective(SphinxDirective):
+    """Shared checks: required options, and errors that name the option's own line."""
+
+    required: ClassVar[tuple[str, ...]] = ()
+    has_content = False
+
+    def option_line(self, key: str) -> int:
+        for offset, text in enumerate(self.block_text.splitlines()):
+            if text.lstrip().startswith(f":{key}:"):
+                return self.lineno + offset
+        return self.lineno
+
+    def fail(self, message: str, key: str | None = None) -> list[nodes.Node]:
+        line = self.option_line(key) if key else self.lineno
+        hint = f" (allowed keys: {', '.join(self.option_spec)})" if self.option_spec else ""
+        error = self.reporter.error(
+            f"{self.name}: {message}{hint}",
+            nodes.literal_block(self.block_text, self.block_text),
+            line=line,
+        )
+        return [error]
+
+    def missing(self) -> list[nodes.Node] | None:
+        for key in self.required:
+            if not self.options.get(key, "").strip():
+                return self.fail(f"the required key {key!r} is missing or empty")
+        return None
+
+    def field(self, key: str, body: nodes.Node, translatable: bool = True) -> nodes.field:
+        source, line = self.get_source_info()
+        line = self.option_line(key)
+        name = nodes.field_name(LABELS[key], LABELS[key])
+        name.source, name.line = source, line
+        if isinstance(body, nodes.paragraph) and not translatable:
+            body["translatable"] = False
+        return nodes.field("", name, nodes.field_body("", body), resume_key=key)
+
+    def text_field(self, key: str, text: str, translatable: bool = True) -> nodes.field:
+        source, _ = self.get_source_info()
+        para = _source_text(source, self.option_line(key), text)
+        return self.field(key, para, translatable)
+
+    def index(self, terms: list[str]) -> list[nodes.Node]:
+        if not terms:
+            return []
+        target_id = f"tech-{self.env.new_serialno('resume-tech')}"
+        target = nodes.target("", "", ids=[target_id])
+        entries = [("single", term, target_id, "", None) for term in terms]
+        index = addnodes.index(entries=entries, inline=False)
+        index.source, index.line = self.get_source_info()
+        self.state.document.note_explicit_target(target)
+        return [index, target]
+
+
+class RoleDirective(_DataDirective):
+    """A position held: organisation, title, period and technologies."""
+
+    required = ("organisation", "title", "start", "end")
+    option_spec: ClassVar = {
+        "organisation": directives.unchanged_required,
+        "title": directives.unchanged_required,
+        "start": directives.unchanged_required,
+        "end": directives.unchanged_required,
+        "technologies": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        if error := self.missing():
+            return error
+        try:
+            start, end = parse_period(self.options["start"], self.options["end"])
+        except DataError as exc:
+            key = "start" if str(exc).startswith("start") else "end"
+            return self.fail(str(exc), key)
+
+        technologies = split_list(self.options.get("technologies", ""))
+        period = f"{start}{PERIOD_SEPARATOR}{end if end else PRESENT_LABEL}"
+        card = role_card(
+            classes=["resume-card", "resume-role"],
+            start=str(start),
+            end=str(end) if end else PRESENT,
+            technologies=technologies,
+            line=self.lineno,
+        )
+        fields = nodes.field_list(classes=["resume-fields"])
+        fields += self.text_field("organisation", self.options["organisation"])
+        fields += self.text_field("title", self.options["title"])
+        fields += self.text_field("period", period)
+        if technologies:
+            fields += self.text_field("technologies", "、".join(technologies))
+        fields += self.field("projects", placeholder(kind="projects-of-role"))
+        card += fields
+        return [*self.index(technologies), card]
+
+class ProjectDirective(_DataDirective):
+    """An open-source project: its name, public home, and the owner's relation to it."""
+
+    required = ("name", "url", "relation")
+    option_spec: ClassVar = {
+        "name": directives.unchanged_required,
+        "url": directives.uri,
+        "relation": directives.unchanged_required,
+        "roles": directives.unchanged,
+        "technologies": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        if error := self.missing():
+            return error
+        url = self.options["url"]
+        if not url.startswith("https://"):
+            return self.fail(f"url {url!r} must be an https:// address", "url")
+        roles = [name.strip("/") for name in split_list(self.options.get("roles", ""))]
+        technologies = split_list(self.options.get("technologies", self.options["name"]))
+        card = project_card(
+            classes=["resume-card", "resume-project"],
+            url=url,
+            roles=roles,
+            line=self.lineno,
+        )
+        fields = nodes.field_list(classes=["resume-fields"])
+        fields += self.text_field("name", self.options["name"])
+        link = nodes.paragraph("", "", nodes.reference(url, url, refuri=url))
+        fields += self.field("url", link, translatable=False)
+        fields += self.text_field("relation", self.options["relation"])
+        fields += self.field("roles", placeholder(kind="roles-of-project"))
+        card += fields
+        return [*self.index(technologies), card]
+
+
+class TimelineDirective(SphinxDirective):
+    """The career, newest first, drawn from every role page's data."""
+
+    def run(self) -> list[nodes.Node]:
+        return [placeholder(kind="timeline")]
+
+
+class ProjectListDirective(SphinxDirective):
+    """Every project with the owner's relation to it, drawn from the project pages."""
+
+    def run(self) -> list[nodes.Node]:
+        return [placeholder(kind="project-list")]
+
+
+class ContactDirective(SphinxDirective):
+    """Contact details from the configuration: what is private never reaches a page."""
+
+    def run(self) -> list[nodes.Node]:
+        config = self.config
+        fields = nodes.field_list(classes=["resume-fields", "resume-contact"])
+        phone = config.resume_phone_published or config.resume_phone_masked
+        if phone:
+            digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+            body: nodes.Node
+            if config.resume_phone_published:
+                body = nodes.reference(phone, phone, refuri=f"tel:{digits}")
+            else:
+                body = nodes.Text(phone)
+            fields += self.field("phone", nodes.paragraph("", "", body))
+        if config.resume_github:
+            url = config.resume_github
+            fields += self.field("github", nodes.paragraph("", "", nodes.reference(url, url, refuri=url)))
+        return [fields] if fields.children else []
+
+    def field(self, key: str, body: nodes.paragraph) -> nodes.field:
+        source, line = self.get_source_info()
+        name = nodes.field_name(LABELS[key], LABELS[key])
+        name.source, name.line = source, line
+        body["translatable"] = False  # a contact value is never copied into a catalog
+        return nodes.field("", name, nodes.field_body("", body))

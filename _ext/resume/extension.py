@@ -1,0 +1,265 @@
+"""The extension's event handlers and node visitors, registered by ``setup``."""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from . import directives as d
+from .data import PRESENT, Date, Project, ResumeDomain, Role, get_domain, unknown_roles
+
+logger = logging.getLogger(__name__)
+
+#: How many characters of a page's first paragraph make its meta description.
+DESCRIPTION_LENGTH = 150
+
+
+# -- Collecting: after translation, from the nodes themselves ------------------------------
+
+
+def _fields(card: nodes.Element) -> dict[str, str]:
+    return {
+        field["resume_key"]: field[1].astext().strip()
+        for field in card.findall(nodes.field)
+        if "resume_key" in field
+    }
+
+
+def collect(app: Sphinx, doctree: nodes.document) -> None:
+    """Store the page's role or project data, in the page's own language."""
+    domain = get_domain(app.env)
+    docname = app.env.docname
+    cards = list(doctree.findall(d.role_card)) + list(doctree.findall(d.project_card))
+    for extra in cards[1:]:
+        logger.warning(
+            "a page describes one role or project only; move this one to a page of its own",
+            location=(docname, extra["line"]),
+            type="resume",
+        )
+    for card in cards[:1]:
+        texts = _fields(card)
+        if isinstance(card, d.role_card):
+            domain.add_role(
+                Role(
+                    docname=docname,
+                    line=card["line"],
+                    organisation=texts["organisation"],
+                    title=texts["title"],
+                    period=texts["period"],
+                    start=card["start"],
+                    end=card["end"],
+                    technologies=card["technologies"],
+                )
+            )
+        else:
+            domain.add_project(
+                Project(
+                    docname=docname,
+                    line=card["line"],
+                    name=texts["name"],
+                    url=card["url"],
+                    relation=texts["relation"],
+                    roles=card["roles"],
+                )
+            )
+
+
+def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
+    """Every role a project names must be a role page."""
+    domain = get_domain(env)
+    known = domain.role_pages.keys()
+    for project in domain.get_projects():
+        for name in unknown_roles(project, known):
+            logger.warning(
+                "roles: %r is not a page with a resume-role directive (known: %s)",
+                name,
+                ", ".join(sorted(known)) or "none",
+                location=(project.docname, project.line),
+                type="resume",
+            )
+
+
+# -- Drawing: once every page is read ------------------------------------------------------
+
+
+def _link(app: Sphinx, fromdocname: str, docname: str, text: str) -> nodes.reference:
+    uri = app.builder.get_relative_uri(fromdocname, docname)
+    return nodes.reference("", text, internal=True, refuri=uri)
+
+
+def _joined(items: list[nodes.Node], separator: str = "、") -> nodes.paragraph:
+    para = nodes.paragraph()
+    for index, item in enumerate(items):
+        if index:
+            para += nodes.Text(separator)
+        para += item
+    return para
+
+
+def present_year() -> int:
+    """The year a running role reaches on the timeline: that of the build's source date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return time.gmtime(int(epoch) if epoch else None).tm_year
+
+
+def _timeline(app: Sphinx, fromdocname: str, roles: list[Role]) -> nodes.Element:
+    first = min(Date.parse(role.start, key="start").value for role in roles)
+    last = present_year() + 1
+    span = max(last - first, 1)
+    timeline = nodes.bullet_list(classes=["resume-timeline"])
+    for role in roles:
+        begin = Date.parse(role.start, key="start").value
+        end = last if role.end == PRESENT else Date.parse(role.end, key="end").value + 1
+        item = nodes.list_item(classes=["resume-timeline-item"])
+        item += nodes.paragraph(
+            "",
+            "",
+            nodes.inline("", role.period, classes=["resume-timeline-period"]),
+            nodes.Text(" "),
+            nodes.strong("", "", _link(app, fromdocname, role.docname, role.organisation)),
+            nodes.Text(" · "),
+            nodes.inline("", role.title, classes=["resume-timeline-title"]),
+        )
+        item += d.timeline_bar(start=(begin - first) / span, width=(end - begin) / span)
+        timeline += item
+    return timeline
+
+
+def fill(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Replace each placeholder with what the collected data says."""
+    domain = get_domain(app.env)
+    roles = {role.docname: role for role in domain.get_roles()}
+    for node in list(doctree.findall(d.placeholder)):
+        kind = node["kind"]
+        replacement: list[nodes.Node] = []
+        if kind == "timeline" and roles:
+            replacement = [_timeline(app, fromdocname, list(roles.values()))]
+        elif kind == "project-list":
+            items = nodes.bullet_list(classes=["resume-project-list"])
+            for project in sorted(domain.get_projects(), key=lambda p: p.docname):
+                items += nodes.list_item(
+                    "",
+                    nodes.paragraph(
+                        "",
+                        "",
+                        nodes.strong("", "", _link(app, fromdocname, project.docname, project.name)),
+                        nodes.Text(" · "),
+                        nodes.Text(project.relation),
+                    ),
+                )
+            replacement = [items]
+        elif kind == "projects-of-role":
+            projects = domain.projects_of(fromdocname)
+            links = [_link(app, fromdocname, p.docname, p.name) for p in projects]
+            replacement = [_joined(links)] if links else [nodes.paragraph("", "—")]
+        elif kind == "roles-of-project":
+            project = domain.project_pages.get(fromdocname)
+            names = project["roles"] if project else []
+            links = [
+                _link(app, fromdocname, name, roles[name].organisation)
+                for name in names
+                if name in roles
+            ]
+            replacement = [_joined(links)] if links else [nodes.paragraph("", "—")]
+        node.replace_self(replacement)
+
+
+# -- HTML ----------------------------------------------------------------------------------
+
+
+def visit_timeline_bar(self: Any, node: d.timeline_bar) -> None:
+    style = f"--start: {node['start']:.4f}; --width: {node['width']:.4f}"
+    self.body.append(
+        f'<span class="resume-timeline-bar" aria-hidden="true">'
+        f'<span class="resume-timeline-span" style="{style}"></span></span>'
+    )
+    raise nodes.SkipNode
+
+
+def skip(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def depart_nothing(self: Any, node: nodes.Node) -> None:
+    pass
+
+
+def visit_card(self: Any, node: nodes.Element) -> None:
+    self.body.append(self.starttag(node, "div", CLASS=" ".join(node["classes"])))
+
+
+def depart_card(self: Any, node: nodes.Element) -> None:
+    self.body.append("</div>\n")
+
+
+def visit_plain(self: Any, node: nodes.Node) -> None:
+    pass
+
+
+def meta_description(doctree: nodes.document | None) -> str:
+    """The page's first paragraph of its own prose, shortened: a description in its language."""
+    if doctree is None:
+        return ""
+    for para in doctree.findall(nodes.paragraph):
+        if para.parent is not None and isinstance(para.parent, nodes.section):
+            text = " ".join(para.astext().split())
+            if len(text) > DESCRIPTION_LENGTH:
+                text = text[: DESCRIPTION_LENGTH - 1].rstrip() + "…"
+            return text
+    return ""
+
+
+def add_meta_description(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    description = meta_description(doctree)
+    if description:
+        tag = f'<meta name="description" content="{html.escape(description)}" />\n'
+        context["metatags"] = context.get("metatags", "") + tag
+
+
+# -- Configuration -------------------------------------------------------------------------
+
+
+def check_config(app: Sphinx, config: Config) -> None:
+    """Take the full phone number only from the environment variable the owner named."""
+    variable = config.resume_phone_env
+    config.resume_phone_published = os.environ.get(variable, "").strip() if variable else ""
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("resume_phone_masked", "", "env", types=[str])
+    app.add_config_value("resume_phone_env", "", "env", types=[str])
+    app.add_config_value("resume_phone_published", "", "env", types=[str])
+    app.add_config_value("resume_github", "", "env", types=[str])
+
+    app.add_domain(ResumeDomain)
+    app.add_directive("resume-role", d.RoleDirective)
+    app.add_directive("resume-project", d.ProjectDirective)
+    app.add_directive("resume-timeline", d.TimelineDirective)
+    app.add_directive("resume-projects", d.ProjectListDirective)
+    app.add_directive("resume-contact", d.ContactDirective)
+
+    card = {fmt: (visit_card, depart_card) for fmt in ("html",)}
+    plain = {fmt: (visit_plain, depart_nothing) for fmt in ("latex", "text", "man", "texinfo")}
+    app.add_node(d.role_card, **card, **plain)
+    app.add_node(d.project_card, **card, **plain)
+    app.add_node(d.placeholder, html=(skip, None), **{k: (skip, None) for k in plain})
+    app.add_node(
+        d.timeline_bar, html=(visit_timeline_bar, None), **{k: (skip, None) for k in plain}
+    )
+
+    app.connect("config-inited", check_config)
+    app.connect("doctree-read", collect)
+    app.connect("env-check-consistency", check_consistency)
+    app.connect("doctree-resolved", fill)
+    app.connect("html-page-context", add_meta_description)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

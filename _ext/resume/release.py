@@ -1,0 +1,148 @@
+"""The release build: every edition and builder from clean, published only when all succeed.
+
+Used by ``nox -s build`` and by the tests; it needs nothing but the standard library.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .languages import BY_CODE, EDITIONS, Edition
+
+HERE = Path(__file__).resolve().parents[2]
+BUILD = HERE / "_build"
+BASENAME = "xu-xin-resume"
+BUILDERS = ("html", "epub")
+
+
+@dataclass(frozen=True)
+class Job:
+    edition: Edition
+    builder: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.builder}/{self.edition.code}"
+
+
+def sphinx_command(
+    python: str, job: Job, outdir: Path, doctrees: Path, source: Path = HERE
+) -> list[str]:
+    """The one sphinx-build command line, for any edition and builder."""
+    return [
+        python, "-m", "sphinx",
+        "-b", job.builder,
+        "-D", f"language={job.edition.sphinx}",
+        "-d", str(doctrees),
+        "-n",            # nitpicky: every reference must resolve
+        "-W",            # warnings are errors
+        "--keep-going",  # ... but report all of them before failing
+        "-E",            # a fresh environment: release builds never reuse old state
+        "-q",            # print warnings and errors only
+        str(source),
+        str(outdir),
+    ]  # fmt: skip
+
+
+def source_date_epoch() -> str | None:
+    """``SOURCE_DATE_EPOCH`` if set, else the last commit's date: one commit, one output."""
+    if value := os.environ.get("SOURCE_DATE_EPOCH"):
+        return value
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=HERE, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def resolve_editions(codes: Iterable[str]) -> list[Edition]:
+    codes = list(codes)
+    unknown = [code for code in codes if code not in BY_CODE]
+    if unknown:
+        raise SystemExit(f"unknown edition {', '.join(unknown)}; choose from {', '.join(BY_CODE)}")
+    return [BY_CODE[code] for code in codes] if codes else list(EDITIONS)
+
+
+def release_build(
+    python: str = sys.executable,
+    codes: Sequence[str] = (),
+    build: Path = BUILD,
+    source: Path = HERE,
+    workers: int = 2,
+) -> bool:
+    """Build every edition and builder from clean into a staging folder.
+
+    Only when every job succeeds is the staged output moved into ``build``: a failed build
+    leaves the last good output exactly as it was.
+    """
+    jobs = [Job(edition, builder) for edition in resolve_editions(codes) for builder in BUILDERS]
+    build.mkdir(parents=True, exist_ok=True)
+    staging = build / f".staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    env = dict(os.environ)
+    if epoch := source_date_epoch():
+        env["SOURCE_DATE_EPOCH"] = epoch
+
+    def run(job: Job) -> tuple[Job, subprocess.CompletedProcess[str], float]:
+        outdir = staging / job.builder / job.edition.code
+        doctrees = staging / "doctrees" / job.builder / job.edition.code
+        command = sphinx_command(python, job, outdir, doctrees, source)
+        began = time.perf_counter()
+        result = subprocess.run(command, cwd=source, env=env, capture_output=True, text=True)
+        return job, result, time.perf_counter() - began
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(run, jobs))
+        failed = []
+        for job, result, seconds in results:
+            status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
+            print(f"[{job.name}] {status} in {seconds:.1f}s", flush=True)
+            for stream in (result.stdout, result.stderr):
+                for line in stream.splitlines():
+                    print(f"[{job.name}] {line}", flush=True)
+            if result.returncode:
+                failed.append(job.name)
+        if failed:
+            print(
+                f"Build failed ({', '.join(failed)}): fix the problems above. "
+                f"The previous output in {build} is untouched.",
+                file=sys.stderr,
+            )
+            return False
+        for job, _, _ in results:
+            publish(job, staging, build)
+        return True
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def publish(job: Job, staging: Path, build: Path) -> None:
+    """Move one job's staged output into place."""
+    source = staging / job.builder / job.edition.code
+    target = build / job.builder / job.edition.code
+    if job.builder == "epub":
+        # Only the book itself is published, not the ePub builder's unpacked tree.
+        book = source / f"{BASENAME}-{job.edition.code}.epub"
+        source = staging / "books" / job.edition.code
+        source.mkdir(parents=True)
+        book.rename(source / book.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.with_name(f".old-{target.name}")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    source.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+

@@ -1,0 +1,123 @@
+"""Sphinx configuration for 徐鑫's résumé.
+
+The source language is Simplified Chinese; the English and Japanese editions come from the
+catalogs in ``locales/``. Everything that depends on the language is computed in the
+``config-inited`` handler at the bottom, because Read the Docs passes ``-D language=…``,
+which code at the top level of this file cannot see.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent.resolve()
+sys.path.insert(0, str(HERE / "_ext"))
+
+from resume.languages import edition  # noqa: E402
+
+# -- Project information -------------------------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#project-information
+
+project = "徐鑫"
+author = "徐鑫"
+copyright = "徐鑫"  # noqa: A001
+version = release = "1.0"
+
+# What the owner's name and headline are in each edition: the HTML title and the ePub.
+TITLES = {
+    "zh_CN": ("徐鑫", "基础架构技术负责人"),
+    "en": ("Xu Xin", "Infrastructure Tech Leader"),
+    "ja": ("徐鑫", "インフラストラクチャ技術リーダー"),
+}
+DESCRIPTIONS = {
+    "zh_CN": "徐鑫的简历：AI 基础架构、云原生与开源（Apache APISIX PMC 成员）。",
+    "en": "Xu Xin's résumé: AI infrastructure, cloud native and open source (Apache APISIX PMC member).",
+    "ja": "徐鑫の職務経歴書：AI インフラ、クラウドネイティブ、オープンソース（Apache APISIX PMC メンバー）。",
+}
+from resume.release import BASENAME  # noqa: E402
+
+# -- General configuration -----------------------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#general-configuration
+
+extensions = [
+    # Third party
+    "myst_parser",
+    # Ours, in _ext/
+    "resume",
+]
+
+# Only these are pages: README.md, tests, .nox, venvs and _build are never read as documents.
+include_patterns = ["index.md", "experience/*.md", "projects/*.md"]
+exclude_patterns = ["_build", ".nox", ".venv", "venv"]
+
+root_doc = "index"
+nitpicky = True
+language = "zh_CN"
+
+myst_enable_extensions = ["colon_fence", "attrs_block", "attrs_inline"]
+
+# -- Options for internationalization ------------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-internationalisation
+
+locale_dirs = ["locales/"]
+gettext_compact = False  # one catalog per page
+gettext_additional_targets = ["index"]
+gettext_location = False  # catalogs do not change when a line moves
+gettext_uuid = False
+
+# -- Options for HTML output ---------------------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-html-output
+
+html_theme = "furo"
+html_static_path = ["_static"]
+html_css_files = ["resume.css"]
+html_copy_source = False
+html_show_sourcelink = False
+html_last_updated_fmt = None  # reproducible output: no build timestamps
+html_theme_options = {
+    # The Markdown source is Chinese: no "view source" link on any edition.
+    "top_of_page_buttons": [],
+}
+
+# -- Options for ePub output ---------------------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-epub-output
+
+epub_theme = "epub"  # furo is not a valid ePub theme
+epub_css_files = ["resume.css"]
+epub_author = author
+epub_publisher = author
+epub_copyright = copyright
+epub_show_urls = "no"
+epub_tocdepth = 2
+
+# -- Options for the résumé extension ------------------------------------------------------
+
+# The phone number, masked. The full number is published only when a build sets the
+# environment variable below to it; the repository never holds it.
+resume_phone_masked = "+86 136 **** 3209"
+resume_phone_env = "RESUME_PHONE"
+# The owner's GitHub profile, e.g. "https://github.com/<handle>"; nothing shows while empty.
+resume_github = os.environ.get("RESUME_GITHUB", "")
+
+
+# -- Language-dependent settings -----------------------------------------------------------
+
+
+def set_language_options(app, config) -> None:
+    """Compute what depends on ``language``, which ``-D language=…`` may have changed."""
+    ed = edition(config.language)
+    name, headline = TITLES[ed.sphinx]
+    config.html_title = f"{name} · {headline}"
+    config.html_short_title = name
+    config.epub_title = f"{name} · {headline}"
+    config.epub_description = DESCRIPTIONS[ed.sphinx]
+    config.epub_language = ed.tag
+    config.epub_basename = f"{BASENAME}-{ed.code}"
+    # The ePub's unique identifier must be a valid XML name, and equal to epub_uid.
+    config.epub_identifier = config.epub_uid = f"{BASENAME}-{ed.code}"
+
+
+def setup(app):
+    app.connect("config-inited", set_language_options)

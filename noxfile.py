@@ -1,0 +1,60 @@
+"""Build, check and preview the résumé: ``nox -s build``, ``nox -s tests``, ``nox -s serve``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nox
+
+HERE = Path(__file__).parent.resolve()
+sys.path.insert(0, str(HERE / "_ext"))
+
+from resume.release import BASENAME, BUILD, release_build, resolve_editions  # noqa: E402
+
+REQUIREMENTS = "requirements.txt"
+TEST_REQUIREMENTS = "tests/requirements.txt"
+AUTOBUILD = "sphinx-autobuild==2025.8.25"
+
+nox.options.sessions = ["build", "tests"]
+nox.options.default_venv_backend = "venv"
+
+
+# -- Sessions ------------------------------------------------------------------------------
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Release build, from clean, of every edition (or those named: nox -s build -- zh-cn)."""
+    session.install("-r", REQUIREMENTS)
+    python = str(Path(session.bin) / "python")
+    if not release_build(python, session.posargs):
+        session.error("the build failed; the previous output is untouched")
+    for code in resolve_editions(session.posargs):
+        session.log(f"{code.code}: {BUILD / 'html' / code.code}/index.html")
+        session.log(f"{code.code}: {BUILD / 'epub' / code.code / f'{BASENAME}-{code.code}.epub'}")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (pytest arguments pass through: nox -s tests -- -k epub)."""
+    session.install("-r", TEST_REQUIREMENTS)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Live preview of one edition that rebuilds on save (nox -s serve -- en)."""
+    session.install("-r", REQUIREMENTS, AUTOBUILD)
+    (edition,) = resolve_editions(session.posargs[:1] or ["zh-cn"])
+    session.run(
+        "sphinx-autobuild",
+        "-b", "html",
+        "-D", f"language={edition.sphinx}",
+        "-n",              # nitpicky, as in the release build
+        "--keep-going",    # warnings are shown but do not stop the preview
+        "--watch", "_ext",
+        "--ignore", "*.mo",
+        str(HERE),
+        str(BUILD / "serve" / edition.code),
+    )  # fmt: skip
