@@ -90,7 +90,7 @@ epub_author = author
 epub_publisher = author
 epub_copyright = copyright
 epub_show_urls = "no"
-epub_tocdepth = 2
+epub_tocdepth = 3
 
 # -- Options for the résumé extension ------------------------------------------------------
 
@@ -109,6 +109,7 @@ def set_language_options(app, config) -> None:
     """Compute what depends on ``language``, which ``-D language=…`` may have changed."""
     ed = edition(config.language)
     name, headline = TITLES[ed.sphinx]
+    config.copyright = config.epub_copyright = name
     config.html_title = f"{name} · {headline}"
     config.html_short_title = name
     config.epub_title = f"{name} · {headline}"

@@ -123,9 +123,6 @@ class ResumeDomain(Domain):
     def get_projects(self) -> list[Project]:
         return [Project(**item) for item in self.project_pages.values()]
 
-    def projects_of(self, role_docname: str) -> list[Project]:
-        return [p for p in self.get_projects() if role_docname in p.roles]
-
     def clear_doc(self, docname: str) -> None:
         self.role_pages.pop(docname, None)
         self.project_pages.pop(docname, None)

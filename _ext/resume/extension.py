@@ -14,6 +14,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from . import directives as d
+from .languages import edition
 from .data import PRESENT, Date, Project, ResumeDomain, Role, get_domain, unknown_roles
 
 logger = logging.getLogger(__name__)
@@ -95,13 +96,28 @@ def _link(app: Sphinx, fromdocname: str, docname: str, text: str) -> nodes.refer
     return nodes.reference("", text, internal=True, refuri=uri)
 
 
-def _joined(items: list[nodes.Node], separator: str = "、") -> nodes.paragraph:
+def _joined(items: list[nodes.Node], separator: str) -> nodes.paragraph:
     para = nodes.paragraph()
     for index, item in enumerate(items):
         if index:
             para += nodes.Text(separator)
         para += item
     return para
+
+
+def document_order(env: BuildEnvironment) -> dict[str, int]:
+    """Each page's position in a walk of the toctrees: the order readers see."""
+    order: dict[str, int] = {}
+
+    def walk(docname: str) -> None:
+        if docname in order:
+            return
+        order[docname] = len(order)
+        for child in env.toctree_includes.get(docname, []):
+            walk(child)
+
+    walk(env.config.root_doc)
+    return order
 
 
 def present_year() -> int:
@@ -137,6 +153,9 @@ def fill(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Replace each placeholder with what the collected data says."""
     domain = get_domain(app.env)
     roles = {role.docname: role for role in domain.get_roles()}
+    order = document_order(app.env)
+    separator = edition(app.config.language).separator
+    projects = sorted(domain.get_projects(), key=lambda p: order.get(p.docname, 0))
     for node in list(doctree.findall(d.placeholder)):
         kind = node["kind"]
         replacement: list[nodes.Node] = []
@@ -144,7 +163,7 @@ def fill(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
             replacement = [_timeline(app, fromdocname, list(roles.values()))]
         elif kind == "project-list":
             items = nodes.bullet_list(classes=["resume-project-list"])
-            for project in sorted(domain.get_projects(), key=lambda p: p.docname):
+            for project in projects:
                 items += nodes.list_item(
                     "",
                     nodes.paragraph(
@@ -157,9 +176,12 @@ def fill(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
                 )
             replacement = [items]
         elif kind == "projects-of-role":
-            projects = domain.projects_of(fromdocname)
-            links = [_link(app, fromdocname, p.docname, p.name) for p in projects]
-            replacement = [_joined(links)] if links else [nodes.paragraph("", "—")]
+            links = [
+                _link(app, fromdocname, p.docname, p.name)
+                for p in projects
+                if fromdocname in p.roles
+            ]
+            replacement = [_joined(links, separator)] if links else [nodes.paragraph("", "—")]
         elif kind == "roles-of-project":
             project = domain.project_pages.get(fromdocname)
             names = project["roles"] if project else []
@@ -168,7 +190,7 @@ def fill(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
                 for name in names
                 if name in roles
             ]
-            replacement = [_joined(links)] if links else [nodes.paragraph("", "—")]
+            replacement = [_joined(links, separator)] if links else [nodes.paragraph("", "—")]
         node.replace_self(replacement)
 
 

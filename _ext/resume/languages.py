@@ -17,12 +17,13 @@ class Edition(NamedTuple):
     code: str
     tag: str
     label: str  # the language's name in that language, for the switcher
+    separator: str  # between the items of a generated list of names
 
 
 EDITIONS: tuple[Edition, ...] = (
-    Edition("zh_CN", "zh-cn", "zh-CN", "中文"),
-    Edition("en", "en", "en", "English"),
-    Edition("ja", "ja", "ja", "日本語"),
+    Edition("zh_CN", "zh-cn", "zh-CN", "中文", "、"),
+    Edition("en", "en", "en", "English", ", "),
+    Edition("ja", "ja", "ja", "日本語", "、"),
 )
 SOURCE = EDITIONS[0]
 

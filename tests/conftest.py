@@ -1,0 +1,111 @@
+"""Shared fixtures: builds of the real site, and of small projects, in temporary folders."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "_ext"))
+
+from resume.languages import BY_SPHINX  # noqa: E402
+from resume.release import BASENAME  # noqa: E402
+
+pytest_plugins = "sphinx.testing.fixtures"
+
+
+@dataclass
+class Build:
+    """One sphinx-build run: its exit status, what it printed, and where it wrote."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    outdir: Path
+
+    @property
+    def warnings(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
+
+    def html(self, docname: str) -> BeautifulSoup:
+        return BeautifulSoup((self.outdir / f"{docname}.html").read_text("utf-8"), "html.parser")
+
+
+def sphinx_build(
+    srcdir: Path,
+    outdir: Path,
+    builder: str = "html",
+    language: str = "zh_CN",
+    *options: str,
+    env: dict[str, str] | None = None,
+) -> Build:
+    """Run sphinx-build strictly, as the release build does, in a fresh environment."""
+    command = [
+        sys.executable, "-m", "sphinx", "-b", builder, "-D", f"language={language}",
+        "-n", "-W", "--keep-going", "-E", "-q",
+        "-d", str(outdir.parent / f".doctrees-{outdir.name}"),
+        *options, str(srcdir), str(outdir),
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
+    return Build(result.returncode, result.stdout, result.stderr, outdir)
+
+
+@pytest.fixture(scope="session")
+def build_site(tmp_path_factory: pytest.TempPathFactory):
+    """Build the real site once per (language, builder) for the whole test session."""
+    cache: dict[tuple[str, str], Build] = {}
+
+    def build(language: str = "zh_CN", builder: str = "html") -> Build:
+        if (language, builder) not in cache:
+            code = BY_SPHINX[language].code
+            outdir = tmp_path_factory.mktemp(f"{builder}-{code}") / code
+            cache[language, builder] = sphinx_build(REPO, outdir, builder, language)
+        return cache[language, builder]
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def site(build_site) -> Build:
+    """The Chinese HTML edition."""
+    return build_site("zh_CN", "html")
+
+
+@pytest.fixture(scope="session")
+def epub(build_site) -> Path:
+    """The Chinese ePub."""
+    build = build_site("zh_CN", "epub")
+    assert build.returncode == 0, build.stderr
+    return build.outdir / f"{BASENAME}-zh-cn.epub"
+
+
+@pytest.fixture
+def make_project(tmp_path: Path):
+    """Write a small project that uses the résumé extension; return its source folder."""
+
+    def make(pages: dict[str, str], conf: str = "") -> Path:
+        src = tmp_path / "src"
+        src.mkdir(exist_ok=True)
+        (src / "conf.py").write_text(
+            "import sys\n"
+            f"sys.path.insert(0, {str(REPO / '_ext')!r})\n"
+            "extensions = ['myst_parser', 'resume']\n"
+            "language = 'zh_CN'\n"
+            "nitpicky = True\n" + conf,
+            "utf-8",
+        )
+        for name, text in pages.items():
+            path = src / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, "utf-8")
+        return src
+
+    return make

@@ -1,0 +1,85 @@
+"""What the owner's résumé says, as the tests' own data: every page is checked against it."""
+
+from __future__ import annotations
+
+# Each role page: its organisation, title, period and how many bullets the résumé gives it.
+ROLES = {
+    "experience/bytedance": ("字节跳动", "AI Infra Tech Leader", "2021 – 至今", 5),
+    "experience/tencent": ("腾讯", "Senior Software Engineer", "2019 – 2021", 6),
+    "experience/wanhui": ("万汇互联", "Software Developer", "2018 – 2019", 2),
+    "experience/juding": ("深圳巨鼎医疗设备有限公司", "Software Developer", "2016 – 2018", 2),
+    "experience/abeam": ("AbeamSystem", "Assistant Software Developer", "2014 – 2016", 3),
+}
+
+# Each project page: its name, its public home, and the roles where the work happened.
+PROJECTS = {
+    "projects/apisix": ("Apache APISIX", "https://apisix.apache.org/", ["experience/tencent"]),
+    "projects/kubernetes": ("Kubernetes", "https://kubernetes.io/", ["experience/tencent"]),
+    "projects/prometheus": ("Prometheus", "https://prometheus.io/", ["experience/tencent"]),
+    "projects/go-restful": (
+        "go-restful",
+        "https://github.com/emicklei/go-restful",
+        ["experience/tencent"],
+    ),
+    "projects/go-chassis": (
+        "go-chassis",
+        "https://github.com/go-chassis/go-chassis",
+        ["experience/tencent"],
+    ),
+    "projects/hydra": ("ORY Hydra", "https://github.com/ory/hydra", ["experience/tencent"]),
+}
+
+PAGES = {"index", "experience/index", "projects/index", *ROLES, *PROJECTS}
+
+# Figures, as the résumé writes them, digits and words alike (compared without spaces).
+FIGURES = [
+    "> 5d", "零工程交付", "2024", "过千", "20%", "50%", "80%", "分钟级别", "10w+", "100GB/s",
+    "50% 以上", "70% 以上", "亿级别", "一个 9", "四个 9", "20% -> 50%", "数十种", "数十万",
+    "百万级别", "千万级别", "10+", "亿级", "7 款", "3 人", "2010 – 2014", "2020 年底",
+    "数个百万 DAU", "从 0 到 1", "两年内", "一年",
+]  # fmt: skip
+
+# Names, products, skills and credentials the résumé gives.
+NAMES = [
+    "徐鑫", "Infrastructure Tech Leader", "字节智能创作", "抖音", "剪映", "火山引擎", "腾讯游戏",
+    "AIP", "ComfyUI", "Mesh WASM", "Model Multiplexing", "IAM", "SRE", "GPU", "QPS",
+    "k8s", "Go", "Redis", "Pod", "Kong", "AOP", "DSL", "jQuery", "MVC", "ERP", "C#/VB/C++/JS",
+    "Apache APISIX", "PMC Member", "OpenResty", "CORS", "BatchRequest", "controller", "webhook",
+    "operator", "CNCF", "Google API", "Custom Method", "华为", "Gopher", "OAuth2", "fixes",
+    "电子信息工程", "大连大学", "Apache PMC", "系统架构设计师", "软考高级职称", "PMP",
+    "项目管理专业人士资格认证", ".NET", "JavaScript", "Lua", "C++", "Python", "HTML", "CSS",
+    "MySQL", "SQL Server", "Oracle", "MongoDB", "etcd", "RabbitMQ", "Kafka", "Elasticsearch",
+    "中文", "母语", "英文", "日语", "GitHub 个人页", "+86 136 **** 3209",
+]  # fmt: skip
+
+# The source's typos and OCR slips: (a pattern of the wrong form, the corrected form).
+CORRECTIONS = [
+    (r"\bAl(?= ?(?:Infra|能力))", "AI Infra"),  # a lowercase L for the I of "AI"
+    (r"ComfyUl", "ComfyUI"),
+    (r"Infrastruct\b", "Infrastructure"),
+    (r"Javescript", "JavaScript"),
+    (r"HTLM", "HTML"),
+    (r"Kafak", "Kafka"),
+    (r"\bfixs\b", "fixes"),
+    (r"ApacheA(?:PISIX|pisix)|Apache Apisix", "Apache APISIX"),
+    (r"ApachePMC", "Apache PMC"),
+    (r"Openresty", "OpenResty"),
+    (r"\b[Oo]auth2", "OAuth2"),
+    (r"Mysql", "MySQL"),
+    (r"SqlServer", "SQL Server"),
+    (r"\bMongo(?!DB)", "MongoDB"),
+    (r"\bEtcd\b", "etcd"),
+    (r"\bKafak\b", "Kafka"),
+    (r"Github", "GitHub"),
+    (r"\bCss\b", "CSS"),
+    (r"DotNet", ".NET"),
+    (r"GoogleAPI", "Google API"),
+    (r"CustomMethod", "Custom Method"),
+    (r"ModelMultiplexing", "Model Multiplexing"),
+    (r"\bGO\b", "Go"),
+    (r"\bPOD\b", "Pod"),
+    (r"\bc#|\bc\+\+", "C#/VB/C++/JS"),
+]
+
+# Lines of the source that are not about the owner and must not appear.
+LEFT_OUT = ["Xiaoying Riley", "CowboySmall", "Hugo", "Designed with"]

@@ -1,0 +1,56 @@
+"""The ePub: metadata a reader's library shows, and a table of contents with every page."""
+
+from __future__ import annotations
+
+import zipfile
+import xml.etree.ElementTree as ET
+
+import pytest
+from resume_facts import PAGES, PROJECTS, ROLES
+
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+}
+
+
+@pytest.fixture(scope="module")
+def book(epub):
+    with zipfile.ZipFile(epub) as archive:
+        yield archive
+
+
+def test_mimetype_comes_first_and_is_stored(book):
+    first = book.infolist()[0]
+    assert first.filename == "mimetype"
+    assert first.compress_type == zipfile.ZIP_STORED
+    assert book.read("mimetype") == b"application/epub+zip"
+
+
+def test_metadata(book):
+    opf = ET.fromstring(book.read("content.opf"))
+    meta = opf.find("opf:metadata", NS)
+
+    def dc(name: str) -> str:
+        return (meta.findtext(f"dc:{name}", namespaces=NS) or "").strip()
+
+    assert dc("title") == "徐鑫 · 基础架构技术负责人"
+    assert dc("creator") == "徐鑫"
+    assert dc("publisher") == "徐鑫"
+    assert dc("language") == "zh-CN"
+    assert "Apache APISIX" in dc("description")
+    identifier = meta.find("dc:identifier", NS)
+    assert identifier.text == "xu-xin-resume-zh-cn"
+    assert opf.get("unique-identifier") == identifier.get("id")
+
+
+def test_every_page_is_in_the_book_and_its_toc(book):
+    names = set(book.namelist())
+    assert {f"{page}.xhtml" for page in PAGES} <= names
+    ncx = ET.fromstring(book.read("toc.ncx"))
+    targets = {
+        point.find("ncx:content", NS).get("src").split("#")[0].removesuffix(".xhtml")
+        for point in ncx.iter(f"{{{NS['ncx']}}}navPoint")
+    }
+    assert set(ROLES) | set(PROJECTS) <= targets
