@@ -43,6 +43,31 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def catalogs(session: nox.Session) -> None:
+    """Extract the messages and update the English and Japanese catalogs (then translate)."""
+    session.install("-r", REQUIREMENTS)
+    pot = BUILD / "gettext"
+    session.run(
+        "python", "-m", "sphinx",
+        "-b", "gettext",
+        "-n", "-W", "--keep-going",
+        "-E",                # every page, so no message is left out
+        "-q",
+        str(HERE), str(pot),
+    )  # fmt: skip
+    languages = [arg for code in ("en", "ja") for arg in ("-l", code)]
+    session.run("sphinx-intl", "update", "-p", str(pot), "-w", "0", *languages)
+    session.notify("catalogs-check")
+
+
+@nox.session(name="catalogs-check")
+def catalogs_check(session: nox.Session) -> None:
+    """Fail on any untranslated, fuzzy or obsolete entry or malformed line, with counts per file."""
+    session.install("-r", REQUIREMENTS)
+    session.run("python", "-m", "resume.catalogs", *session.posargs, env={"PYTHONPATH": "_ext"})
+
+
+@nox.session
 def serve(session: nox.Session) -> None:
     """Live preview of one edition that rebuilds on save (nox -s serve -- en)."""
     session.install("-r", REQUIREMENTS, AUTOBUILD)

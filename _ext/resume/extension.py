@@ -5,16 +5,19 @@ from __future__ import annotations
 import html
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from . import directives as d
-from .languages import edition
+from .catalogs import language_problems
+from .languages import SOURCE, edition
 from .data import PRESENT, Date, Project, ResumeDomain, Role, get_domain, unknown_roles
 
 logger = logging.getLogger(__name__)
@@ -248,6 +251,48 @@ def add_meta_description(
         context["metatags"] = context.get("metatags", "") + tag
 
 
+# -- Translations: an edition is published complete, or not at all ------------------------
+
+
+def check_catalogs(app: Sphinx) -> None:
+    """Before reading: the edition's catalogs are well-formed, complete and current."""
+    if app.builder.name == "gettext" or edition(app.config.language) == SOURCE:
+        return
+    for locale_dir in app.config.locale_dirs:
+        for problem in language_problems(app.config.language, Path(app.srcdir, locale_dir)):
+            logger.warning(
+                "%s: %s; run `nox -s catalogs` and translate it",
+                problem.kind,
+                problem.message,
+                location=f"{problem.path}:{problem.line}",
+                type="resume",
+                subtype="catalog",
+            )
+
+
+def check_translated(app: Sphinx, doctree: nodes.document) -> None:
+    """After translation: every message of the page has one (a stale catalog has not)."""
+    if app.builder.name == "gettext" or edition(app.config.language) == SOURCE:
+        return
+    for node in doctree.findall(nodes.Element):
+        if isinstance(node, addnodes.toctree):
+            # Sphinx translates a toctree's caption without marking the node translated.
+            untranslated = bool(node.get("rawcaption")) and node["caption"] == node["rawcaption"]
+            text = node.get("rawcaption", "")
+        else:
+            untranslated = node.get("translated") is False
+            text = " ".join(node.astext().split())
+        if untranslated:
+            logger.warning(
+                "untranslated message %r; run `nox -s catalogs` and translate it in %s",
+                text if len(text) < 60 else text[:59] + "…",
+                f"locales/{app.config.language}/LC_MESSAGES/{app.env.docname}.po",
+                location=node,
+                type="resume",
+                subtype="catalog",
+            )
+
+
 # -- Configuration -------------------------------------------------------------------------
 
 
@@ -280,6 +325,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
 
     app.connect("config-inited", check_config)
+    app.connect("builder-inited", check_catalogs)
+    app.connect("doctree-read", check_translated)
     app.connect("doctree-read", collect)
     app.connect("env-check-consistency", check_consistency)
     app.connect("doctree-resolved", fill)

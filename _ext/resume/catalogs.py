@@ -1,0 +1,153 @@
+"""Check translation catalogs: complete, exact and well-formed, or a list of what is not.
+
+Sphinx drops fuzzy entries silently, and Babel reads a malformed ``.po`` file with no more than a
+warning, after which Sphinx publishes a truncated translation. So the catalogs are checked here,
+line by line, before anything is built from them.
+
+``python -m resume.catalogs [language …]`` prints the counts per file and language and exits
+non-zero when any catalog is incomplete (``PYTHONPATH=_ext``). The extension runs the same check
+at the start of every English and Japanese build.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .languages import EDITIONS, SOURCE
+
+HERE = Path(__file__).resolve().parents[2]
+LOCALES = HERE / "locales"
+KINDS = ("syntax", "untranslated", "fuzzy", "obsolete")
+
+_STRING = r'"(?:[^"\\]|\\["\\abfnrtv]|\\[0-7]{1,3}|\\x[0-9a-fA-F]+)*"'
+_KEYWORD = re.compile(rf"(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+{_STRING}\s*")
+_CONTINUATION = re.compile(rf"{_STRING}\s*")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.kind}: {self.message}"
+
+
+def _excerpt(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
+def syntax_problems(path: Path) -> list[Problem]:
+    """Lines that GNU msgfmt would reject, and that Babel reads without complaint."""
+    problems = []
+    entries: list[tuple[int, dict[str, str]]] = []
+    current: dict[str, str] = {}
+    last = ""
+    for number, raw in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            last = ""
+            continue
+        if _KEYWORD.fullmatch(line):
+            keyword, text = line.split(None, 1)
+            starts_entry = keyword == "msgctxt" or (
+                keyword == "msgid" and ("msgid" in current or "msgctxt" not in current)
+            )
+            if starts_entry:
+                current = {}
+                entries.append((number, current))
+            current[keyword] = text.strip()[1:-1]
+            last = keyword
+        elif _CONTINUATION.fullmatch(line) and last:
+            current[last] += line[1:-1]
+        else:
+            problems.append(Problem(path, number, "syntax", f"not a catalog line: {_excerpt(raw)}"))
+    seen: set[tuple[str, str]] = set()
+    for number, entry in entries:
+        if "msgid" not in entry or not any(k.startswith("msgstr") for k in entry):
+            problems.append(Problem(path, number, "syntax", "an entry needs a msgid and a msgstr"))
+            continue
+        key = (entry.get("msgctxt", ""), entry["msgid"])
+        if key in seen:
+            problems.append(Problem(path, number, "syntax", f"duplicate msgid {_excerpt(key[1])}"))
+        seen.add(key)
+    return problems
+
+
+def catalog_problems(path: Path) -> list[Problem]:
+    """Every problem of one ``.po`` file: syntax first, then completeness."""
+    from babel.messages.pofile import read_po
+
+    problems = syntax_problems(path)
+    if problems:
+        return problems  # what Babel would read from a malformed file cannot be trusted
+    with path.open("rb") as handle:
+        catalog = read_po(handle, abort_invalid=True)
+    for message in catalog:
+        if not message.id:
+            if message.fuzzy:
+                problems.append(Problem(path, message.lineno or 1, "fuzzy", "the header is fuzzy"))
+            continue
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy:
+            problems.append(Problem(path, message.lineno, "fuzzy", _excerpt(msgid)))
+        elif not all(s and s.strip() for s in strings):
+            problems.append(Problem(path, message.lineno, "untranslated", _excerpt(msgid)))
+    for message in catalog.obsolete.values():
+        problems.append(Problem(path, message.lineno or 1, "obsolete", _excerpt(str(message.id))))
+    return problems
+
+
+def catalog_files(language: str, locales: Path = LOCALES) -> list[Path]:
+    return sorted((locales / language / "LC_MESSAGES").rglob("*.po"))
+
+
+def language_problems(language: str, locales: Path = LOCALES) -> list[Problem]:
+    return [p for path in catalog_files(language, locales) for p in catalog_problems(path)]
+
+
+def report(problems: Iterable[Problem], files: Iterable[Path], locales: Path) -> str:
+    """A table of problem counts per file, with a total line."""
+    counts: dict[Path, Counter[str]] = {path: Counter() for path in files}
+    for problem in problems:
+        counts.setdefault(problem.path, Counter())[problem.kind] += 1
+    rows = [("catalog", *KINDS)]
+    total: Counter[str] = Counter()
+    for path, counter in counts.items():
+        rows.append((str(path.relative_to(locales)), *(str(counter[k]) for k in KINDS)))
+        total.update(counter)
+    rows.append(("total", *(str(total[k]) for k in KINDS)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        for row in rows
+    )
+
+
+def main(argv: Sequence[str] | None = None, locales: Path = LOCALES) -> int:
+    languages = list(argv if argv else [e.sphinx for e in EDITIONS if e != SOURCE])
+    failed = False
+    for language in languages:
+        files = catalog_files(language, locales)
+        problems = [p for path in files for p in catalog_problems(path)]
+        print(f"== {language}: {len(files)} catalogs")
+        print(report(problems, files, locales))
+        for problem in problems:
+            print(problem)
+        if not files:
+            print(f"no catalogs in {locales / language / 'LC_MESSAGES'}")
+        failed = failed or bool(problems) or not files
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
