@@ -1,0 +1,133 @@
+"""Translation catalogs: complete, current and well-formed, or the edition is not built."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from conftest import REPO, sphinx_build
+from resume.catalogs import catalog_files, catalog_problems, language_problems, main, report
+
+TRANSLATED = ("en", "ja")
+PO_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the repository's sources, to break without touching the real ones."""
+    copy = tmp_path / "project"
+    shutil.copytree(
+        REPO,
+        copy,
+        ignore=shutil.ignore_patterns("_build", ".nox", ".git", "__pycache__", "*.mo", ".venv"),
+    )
+    return copy
+
+
+def msgids(path: Path) -> set[str]:
+    with path.open("rb") as handle:
+        return {m.id for m in read_po(handle) if m.id}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_catalogs_are_complete(language, capsys):
+    assert language_problems(language) == []
+    assert main([language]) == 0
+    table = capsys.readouterr().out
+    assert f"{language}/LC_MESSAGES/index.po" in table
+
+
+def test_catalogs_hold_exactly_the_current_messages(tmp_path):
+    pot_dir = tmp_path / "gettext"
+    build = sphinx_build(REPO, pot_dir, "gettext")
+    assert build.returncode == 0, build.stderr
+    pots = {p.relative_to(pot_dir).with_suffix("") for p in pot_dir.rglob("*.pot")}
+    assert pots, "no message templates were extracted"
+    for language in TRANSLATED:
+        folder = REPO / "locales" / language / "LC_MESSAGES"
+        for name in sorted(pots):
+            expected = msgids(pot_dir / f"{name}.pot")
+            actual = msgids(folder / f"{name}.po")
+            assert expected - actual == set(), f"{language}/{name}.po lacks messages"
+            assert actual - expected == set(), f"{language}/{name}.po has stale messages"
+
+
+def write_po(path: Path, body: str) -> Path:
+    path.write_text(PO_HEADER + body, "utf-8")
+    return path
+
+
+def test_check_finds_each_kind_of_problem_with_its_line(tmp_path):
+    po = write_po(
+        tmp_path / "page.po",
+        'msgid "好"\nmsgstr "good"\n\n'
+        '#, fuzzy\nmsgid "一"\nmsgstr "one"\n\n'
+        'msgid "二"\nmsgstr ""\n\n'
+        '#~ msgid "旧"\n#~ msgstr "old"\n',
+    )
+    found = {(p.kind, p.line) for p in catalog_problems(po)}
+    assert found == {("fuzzy", 9), ("untranslated", 12), ("obsolete", 15)}
+    table = report(catalog_problems(po), [po], tmp_path)
+    assert table.splitlines()[-1].split() == ["total", "0", "1", "1", "1"]
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        ('msgid "一"\nmsgstr "one\n', 6, "not a catalog line"),
+        ('msgid "一"\n\nmsgid "二"\nmsgstr "two"\n', 5, "needs a msgid and a msgstr"),
+        ('msgid "一"\nmsgstr "one"\n\nmsgid "一"\nmsgstr "uno"\n', 8, "duplicate msgid"),
+        ('msgid "一"\nmsgstr "one" trailing\n', 6, "not a catalog line"),
+    ],
+    ids=["unterminated-string", "missing-msgstr", "duplicate", "trailing-garbage"],
+)
+def test_malformed_catalog_is_a_syntax_problem(tmp_path, body, line, message):
+    problems = catalog_problems(write_po(tmp_path / "page.po", body))
+    assert [(p.kind, p.line) for p in problems][:1] == [("syntax", line)]
+    assert message in problems[0].message
+
+
+def test_stale_translation_is_caught(project_copy):
+    page = project_copy / "experience" / "wanhui.md"
+    source = "负责社交产品的网关开发与微服务架构设计开发。"
+    edited = "负责社交产品的网关开发、微服务架构设计与开发。"
+    page.write_text(page.read_text("utf-8").replace(source, edited), "utf-8")
+
+    pot = sphinx_build(project_copy, project_copy / "_build" / "gettext", "gettext")
+    assert pot.returncode == 0, pot.stderr
+    subprocess.run(
+        [sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot.outdir), "-w", "0",
+         "-l", "en", "-l", "ja"],
+        cwd=project_copy, check=True, capture_output=True,
+    )  # fmt: skip
+
+    problems = language_problems("en", project_copy / "locales")
+    named = [p for p in problems if p.path.name == "wanhui.po"]
+    assert named and all(p.kind in ("fuzzy", "untranslated", "obsolete") for p in named)
+    assert any(edited in p.message for p in named), [str(p) for p in named]
+
+    build = sphinx_build(project_copy, project_copy / "_build" / "en", "html", "en")
+    assert build.returncode != 0
+    assert "locales/en/LC_MESSAGES/experience/wanhui.po:" in build.stderr
+    assert "wanhui.md" in build.stderr  # the untranslated message, where it stands
+
+
+def test_chinese_edition_builds_whatever_the_other_catalogs_say(project_copy):
+    catalog = project_copy / "locales" / "en" / "LC_MESSAGES" / "experience" / "tencent.po"
+    catalog.write_text(catalog.read_text("utf-8") + '\nmsgid "坏\n', "utf-8")
+    zh = sphinx_build(project_copy, project_copy / "_build" / "zh", "html", "zh_CN")
+    assert zh.returncode == 0, zh.stderr
+    en = sphinx_build(project_copy, project_copy / "_build" / "en", "html", "en")
+    assert en.returncode != 0
+    line = len(catalog.read_text("utf-8").splitlines())
+    assert f"experience/tencent.po:{line}: WARNING: syntax" in en.stderr
+
+
+def test_every_translated_language_has_catalogs_for_every_page():
+    for language in TRANSLATED:
+        names = {p.stem for p in catalog_files(language)}
+        assert {"index", "bytedance", "apisix"} <= names
