@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -90,7 +91,8 @@ def release_build(
     staging = build / f".staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     env = dict(os.environ)
-    if epoch := source_date_epoch():
+    epoch = source_date_epoch()
+    if epoch:
         env["SOURCE_DATE_EPOCH"] = epoch
 
     def run(job: Job) -> tuple[Job, subprocess.CompletedProcess[str], float]:
@@ -121,19 +123,38 @@ def release_build(
             )
             return False
         for job, _, _ in results:
-            publish(job, staging, build)
+            publish(job, staging, build, epoch)
         return True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def publish(job: Job, staging: Path, build: Path) -> None:
+def repack_epub(path: Path, epoch: str | None) -> None:
+    """Rewrite the ePub zip reproducibly: fixed timestamps and order, ``mimetype`` first, stored."""
+    stamp = time.gmtime(int(epoch) if epoch else 315532800)[:6]  # 1980-01-01: zip's earliest
+    with zipfile.ZipFile(path) as source:
+        members = [(info.filename, source.read(info)) for info in source.infolist()]
+    names = sorted(name for name, _ in members if name != "mimetype")
+    data = dict(members)
+    temporary = path.with_suffix(".tmp")
+    with zipfile.ZipFile(temporary, "w") as target:
+        for name in ["mimetype", *names]:
+            info = zipfile.ZipInfo(name, date_time=max(stamp, (1980, 1, 1, 0, 0, 0)))
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # Unix, whatever the building system
+            target.writestr(info, data[name], compresslevel=9)
+    temporary.replace(path)
+
+
+def publish(job: Job, staging: Path, build: Path, epoch: str | None) -> None:
     """Move one job's staged output into place."""
     source = staging / job.builder / job.edition.code
     target = build / job.builder / job.edition.code
     if job.builder == "epub":
         # Only the book itself is published, not the ePub builder's unpacked tree.
         book = source / f"{BASENAME}-{job.edition.code}.epub"
+        repack_epub(book, epoch)
         source = staging / "books" / job.edition.code
         source.mkdir(parents=True)
         book.rename(source / book.name)

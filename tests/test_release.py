@@ -1,0 +1,111 @@
+"""The release build: valid ePubs, reproducible output, and failures that leave the last good build."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from resume.languages import EDITIONS
+from resume.release import BASENAME, release_build
+
+EPOCH = "1700000000"
+EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def copy_project(target: Path) -> Path:
+    shutil.copytree(
+        REPO,
+        target,
+        ignore=shutil.ignore_patterns("_build", ".nox", ".git", "__pycache__", "*.mo", ".venv"),
+    )
+    return target
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two clean release builds of every edition, with the same SOURCE_DATE_EPOCH."""
+    builds = []
+    for name in ("first", "second"):
+        build = tmp_path_factory.mktemp(name) / "_build"
+        os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+        try:
+            assert release_build(build=build)
+        finally:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        builds.append(build)
+    return builds[0], builds[1]
+
+
+def test_release_writes_every_edition(releases):
+    build, _ = releases
+    for edition in EDITIONS:
+        assert (build / "html" / edition.code / "index.html").is_file()
+        assert (build / "epub" / edition.code / f"{BASENAME}-{edition.code}.epub").is_file()
+    assert not list(build.glob(".staging-*")), "the staging folder is left behind"
+
+
+def test_two_builds_are_byte_identical(releases):
+    first, second = releases
+    digests = tree_digest(first)
+    assert len(digests) > 50
+    assert digests == tree_digest(second)
+
+
+def test_epub_zip_is_reproducible(releases):
+    build, _ = releases
+    book = build / "epub" / "en" / f"{BASENAME}-en.epub"
+    with zipfile.ZipFile(book) as archive:
+        infos = archive.infolist()
+    assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
+    assert {info.date_time for info in infos} == {(2023, 11, 14, 22, 13, 20)}
+    assert [i.filename for i in infos[1:]] == sorted(i.filename for i in infos[1:])
+
+
+@pytest.mark.parametrize("edition", EDITIONS, ids=lambda e: e.code)
+def test_epubcheck_passes(releases, edition, request):
+    java = shutil.which("java")
+    if not (java and EPUBCHECK.is_file()):
+        reason = "epubcheck needs Java and /usr/share/java/epubcheck.jar (apt-get install epubcheck)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        print(f"SKIPPED: {reason}")
+        pytest.skip(reason)
+    build, _ = releases
+    book = build / "epub" / edition.code / f"{BASENAME}-{edition.code}.epub"
+    result = subprocess.run(
+        [java, "-jar", str(EPUBCHECK), str(book)], capture_output=True, text=True
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Messages: 0 fatals / 0 errors / 0 warnings" in output, output
+
+
+def test_failed_build_leaves_the_last_good_output(releases, tmp_path, capsys):
+    project = copy_project(tmp_path / "project")
+    good, _ = releases
+    shutil.copytree(good, project / "_build")
+    before = tree_digest(project / "_build")
+
+    page = project / "experience" / "abeam.md"
+    page.write_text(page.read_text("utf-8").replace(":end: 2016", ":end: 2012"), "utf-8")
+    assert not release_build(build=project / "_build", source=project, codes=["zh-cn"])
+
+    assert tree_digest(project / "_build") == before
+    assert not list((project / "_build").glob(".staging-*"))
+    out = capsys.readouterr()
+    assert "abeam.md:" in out.out and "end 2012 is before start 2014" in out.out
+    assert "previous output" in out.err
