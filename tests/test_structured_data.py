@@ -98,3 +98,23 @@ def test_project_url_must_be_https(make_project, tmp_path):
     build = sphinx_build(src, tmp_path / "out")
     assert build.returncode != 0
     assert "p.md:5:" in build.stderr and "must be an https:// address" in build.stderr
+
+
+@pytest.mark.parametrize(
+    ("directive", "line", "message"),
+    [
+        ("```{resume-award}\n:title: T\n:summary: S\n:year: 20x0\n```\n", 6, "is not a date"),
+        ("```{resume-language}\n:language: 中文\n:fluency: 母语\n:code: Chinese\n```\n", 6,
+         "is not a BCP 47 language tag"),
+        ("```{resume-education}\n:study: S\n:institution: I\n:start: 2014\n:end: 2010\n```\n", 7,
+         "end 2010 is before start 2014"),
+        ("```{resume-skills}\n:name: 存储\n```\n", 3, "'keywords' is missing"),
+    ],
+    ids=["award-year", "language-code", "education-period", "skills-keywords"],
+)  # fmt: skip
+def test_bad_entry_data_fails_with_file_and_line(make_project, tmp_path, directive, line, message):
+    src = make_project({"index.md": "# 首页\n\n" + directive})
+    build = sphinx_build(src, tmp_path / "out")
+    assert build.returncode != 0
+    assert f"index.md:{line}:" in build.stderr, build.stderr
+    assert message in build.stderr

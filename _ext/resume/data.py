@@ -74,6 +74,8 @@ class Role:
     start: str
     end: str  # a date or "present"
     technologies: list[str] = field(default_factory=list)
+    summary: str = ""
+    highlights: list[str] = field(default_factory=list)
 
     @property
     def sort_key(self) -> tuple[int, int]:
@@ -91,6 +93,7 @@ class Project:
     url: str
     relation: str
     roles: list[str] = field(default_factory=list)  # docnames of role pages
+    paragraphs: list[str] = field(default_factory=list)  # what it is, what the owner did
 
 
 class ResumeDomain(Domain):
@@ -98,7 +101,7 @@ class ResumeDomain(Domain):
 
     name = "resume"
     label = "Résumé"
-    initial_data: dict[str, Any] = {"roles": {}, "projects": {}}
+    initial_data: dict[str, Any] = {"roles": {}, "projects": {}, "entries": {}}
     data_version = 1
 
     @property
@@ -108,6 +111,18 @@ class ResumeDomain(Domain):
     @property
     def project_pages(self) -> dict[str, dict[str, Any]]:
         return self.data.setdefault("projects", {})
+
+    @property
+    def entry_pages(self) -> dict[str, list[dict[str, Any]]]:
+        return self.data.setdefault("entries", {})
+
+    def add_entries(self, docname: str, entries: list[dict[str, Any]]) -> None:
+        if entries:
+            self.entry_pages[docname] = entries
+
+    def get_entries(self, kind: str) -> list[dict[str, Any]]:
+        """Every entry of one kind (skills, language, education, award, certificate)."""
+        return [e for d in sorted(self.entry_pages) for e in self.entry_pages[d] if e["kind"] == kind]
 
     def add_role(self, role: Role) -> None:
         self.role_pages[role.docname] = asdict(role)
@@ -126,9 +141,10 @@ class ResumeDomain(Domain):
     def clear_doc(self, docname: str) -> None:
         self.role_pages.pop(docname, None)
         self.project_pages.pop(docname, None)
+        self.entry_pages.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for kind in ("roles", "projects"):
+        for kind in ("roles", "projects", "entries"):
             for docname, item in otherdata.get(kind, {}).items():
                 if docname in docnames:
                     self.data.setdefault(kind, {})[docname] = item

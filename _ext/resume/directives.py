@@ -7,6 +7,7 @@ collected only after translation (see ``collect``), never from the raw source.
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from docutils import nodes
@@ -14,7 +15,7 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from .data import PRESENT, DataError, parse_period, split_list
+from .data import PRESENT, DataError, Date, parse_period, split_list
 
 # Interface words written by the extension, in the source language; catalogs translate them.
 LABELS = {
@@ -27,6 +28,8 @@ LABELS = {
     "url": "主页",
     "relation": "身份",
     "roles": "相关经历",
+    "study": "专业",
+    "institution": "学校",
     "phone": "电话",
     "github": "GitHub",
 }
@@ -184,6 +187,117 @@ class ProjectDirective(_DataDirective):
         fields += self.field("roles", placeholder(kind="roles-of-project"))
         card += fields
         return [*self.index(technologies), card]
+
+
+class entry_card(nodes.General, nodes.Element):
+    """One entry of the home page's data: a skill group, a language, a degree, an award."""
+
+
+class _EntryDirective(_DataDirective):
+    """A field list of one entry; ``kind`` names it in the collected data."""
+
+    kind: ClassVar[str]
+
+    def card(self, *fields: nodes.field, **attributes: object) -> list[nodes.Node]:
+        card = entry_card(classes=["resume-entry", f"resume-{self.kind}"], kind=self.kind,
+                          line=self.lineno, **attributes)
+        card += nodes.field_list("", *fields, classes=["resume-fields"])
+        return [card]
+
+    def named_field(self, name_key: str, body_key: str, text: str) -> nodes.field:
+        """A field whose label is itself data (``Go · …`` under ``语言栈``)."""
+        source, _ = self.get_source_info()
+        name = nodes.field_name(self.options[name_key], self.options[name_key])
+        name.source, name.line = source, self.option_line(name_key)
+        body = _source_text(source, self.option_line(body_key), text)
+        return nodes.field("", name, nodes.field_body("", body), resume_key=body_key,
+                           resume_name=name_key)
+
+
+class SkillsDirective(_EntryDirective):
+    """A group of skills: ``name`` and its comma-separated ``keywords``."""
+
+    kind = "skills"
+    required = ("name", "keywords")
+    option_spec: ClassVar = {"name": directives.unchanged_required,
+                             "keywords": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        if error := self.missing():
+            return error
+        keywords = split_list(self.options["keywords"])
+        field = self.named_field("name", "keywords", " · ".join(keywords))
+        return [*self.index(keywords), *self.card(field, keywords=keywords)]
+
+
+class LanguageDirective(_EntryDirective):
+    """A spoken language: its name, the owner's ``fluency``, and its BCP 47 ``code``."""
+
+    kind = "language"
+    required = ("language", "fluency", "code")
+    option_spec: ClassVar = {"language": directives.unchanged_required,
+                             "fluency": directives.unchanged_required,
+                             "code": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        if error := self.missing():
+            return error
+        code = self.options["code"].strip()
+        if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", code):
+            return self.fail(f"code {code!r} is not a BCP 47 language tag", "code")
+        field = self.named_field("language", "fluency", self.options["fluency"])
+        return self.card(field, code=code)
+
+
+class EducationDirective(_EntryDirective):
+    """A degree: the field of ``study``, the ``institution`` and the period."""
+
+    kind = "education"
+    required = ("study", "institution", "start", "end")
+    option_spec: ClassVar = {key: directives.unchanged_required for key in required}
+
+    def run(self) -> list[nodes.Node]:
+        if error := self.missing():
+            return error
+        try:
+            start, end = parse_period(self.options["start"], self.options["end"])
+        except DataError as exc:
+            return self.fail(str(exc), "start" if str(exc).startswith("start") else "end")
+        period = f"{start}{PERIOD_SEPARATOR}{end if end else PRESENT_LABEL}"
+        return self.card(
+            self.text_field("study", self.options["study"]),
+            self.text_field("institution", self.options["institution"]),
+            self.text_field("period", period),
+            start=str(start),
+            end=str(end) if end else PRESENT,
+        )
+
+
+class AwardDirective(_EntryDirective):
+    """An award: its ``title``, what it is (``summary``) and its ``year``."""
+
+    kind = "award"
+    required = ("title", "summary", "year")
+    option_spec: ClassVar = {key: directives.unchanged_required for key in required}
+
+    def run(self) -> list[nodes.Node]:
+        if error := self.missing():
+            return error
+        try:
+            year = Date.parse(self.options["year"], key="year")
+        except DataError as exc:
+            return self.fail(str(exc), "year")
+        field = self.named_field("title", "summary", self.options["summary"])
+        year_text = nodes.paragraph(str(year), str(year), classes=["resume-year"],
+                                    translatable=False)
+        field[1] += year_text
+        return self.card(field, date=str(year))
+
+
+class CertificateDirective(AwardDirective):
+    """A certification, with the same fields as an award."""
+
+    kind = "certificate"
 
 
 class TimelineDirective(SphinxDirective):

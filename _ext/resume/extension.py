@@ -37,10 +37,35 @@ def _fields(card: nodes.Element) -> dict[str, str]:
     }
 
 
+def _prose(doctree: nodes.document) -> tuple[list[str], list[str]]:
+    """The page's own paragraphs and bullet points, outside any data card."""
+    paragraphs, bullets = [], []
+    for node in doctree.findall(nodes.paragraph):
+        if isinstance(node.parent, nodes.section):
+            paragraphs.append(" ".join(node.astext().split()))
+        elif isinstance(node.parent, nodes.list_item) and isinstance(
+            node.parent.parent.parent, nodes.section
+        ):
+            bullets.append(" ".join(node.astext().split()))
+    return paragraphs, bullets
+
+
+def _entry(card: d.entry_card) -> dict[str, Any]:
+    entry = {key: card[key] for key in card.attributes if key not in ("ids", "classes", "names", "dupnames", "backrefs")}
+    for field in card.findall(nodes.field):
+        if "resume_key" in field:
+            entry[field["resume_key"]] = " ".join(field[1][0].astext().split())
+        if "resume_name" in field:
+            entry[field["resume_name"]] = " ".join(field[0].astext().split())
+    return entry
+
+
 def collect(app: Sphinx, doctree: nodes.document) -> None:
-    """Store the page's role or project data, in the page's own language."""
+    """Store the page's role, project and entry data, in the page's own language."""
     domain = get_domain(app.env)
     docname = app.env.docname
+    domain.add_entries(docname, [_entry(card) for card in doctree.findall(d.entry_card)])
+    paragraphs, bullets = _prose(doctree)
     cards = list(doctree.findall(d.role_card)) + list(doctree.findall(d.project_card))
     for extra in cards[1:]:
         logger.warning(
@@ -61,6 +86,8 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
                     start=card["start"],
                     end=card["end"],
                     technologies=card["technologies"],
+                    summary=paragraphs[0] if paragraphs else "",
+                    highlights=bullets,
                 )
             )
         else:
@@ -72,6 +99,7 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
                     url=card["url"],
                     relation=texts["relation"],
                     roles=card["roles"],
+                    paragraphs=paragraphs,
                 )
             )
 
@@ -311,6 +339,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(ResumeDomain)
     app.add_directive("resume-role", d.RoleDirective)
     app.add_directive("resume-project", d.ProjectDirective)
+    app.add_directive("resume-skills", d.SkillsDirective)
+    app.add_directive("resume-language", d.LanguageDirective)
+    app.add_directive("resume-education", d.EducationDirective)
+    app.add_directive("resume-award", d.AwardDirective)
+    app.add_directive("resume-certificate", d.CertificateDirective)
     app.add_directive("resume-timeline", d.TimelineDirective)
     app.add_directive("resume-projects", d.ProjectListDirective)
     app.add_directive("resume-contact", d.ContactDirective)
@@ -319,6 +352,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     plain = {fmt: (visit_plain, depart_nothing) for fmt in ("latex", "text", "man", "texinfo")}
     app.add_node(d.role_card, **card, **plain)
     app.add_node(d.project_card, **card, **plain)
+    app.add_node(d.entry_card, **card, **plain)
     app.add_node(d.placeholder, html=(skip, None), **{k: (skip, None) for k in plain})
     app.add_node(
         d.timeline_bar, html=(visit_timeline_bar, None), **{k: (skip, None) for k in plain}
