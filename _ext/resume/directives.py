@@ -15,6 +15,7 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
+from .contact import published
 from .data import PRESENT, DataError, Date, parse_period, split_list
 
 # Interface words written by the extension, in the source language; catalogs translate them.
@@ -31,6 +32,8 @@ LABELS = {
     "study": "专业",
     "institution": "学校",
     "phone": "电话",
+    "email": "电子邮件",
+    "url": "网站",
     "github": "GitHub",
 }
 PRESENT_LABEL = "至今"
@@ -318,20 +321,12 @@ class ContactDirective(SphinxDirective):
     """Contact details from the configuration: what is private never reaches a page."""
 
     def run(self) -> list[nodes.Node]:
-        config = self.config
         fields = nodes.field_list(classes=["resume-fields", "resume-contact"])
-        phone = config.resume_phone_published or config.resume_phone_masked
-        if phone:
-            digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
-            body: nodes.Node
-            if config.resume_phone_published:
-                body = nodes.reference(phone, phone, refuri=f"tel:{digits}")
-            else:
-                body = nodes.Text(phone)
-            fields += self.field("phone", nodes.paragraph("", "", body))
-        if config.resume_github:
-            url = config.resume_github
-            fields += self.field("github", nodes.paragraph("", "", nodes.reference(url, url, refuri=url)))
+        for kind, detail in published(self.config.resume_contact).items():
+            body: nodes.Node = nodes.Text(detail.text)
+            if detail.href:
+                body = nodes.reference(detail.text, detail.text, refuri=detail.href)
+            fields += self.field(kind, nodes.paragraph("", "", body))
         return [fields] if fields.children else []
 
     def field(self, key: str, body: nodes.paragraph) -> nodes.field:

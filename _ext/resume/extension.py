@@ -13,9 +13,11 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from . import directives as d
+from . import contact
 from .catalogs import language_problems
 from .languages import SOURCE, edition
 from .data import PRESENT, Date, Project, ResumeDomain, Role, get_domain, unknown_roles
@@ -325,16 +327,15 @@ def check_translated(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def check_config(app: Sphinx, config: Config) -> None:
-    """Take the full phone number only from the environment variable the owner named."""
-    variable = config.resume_phone_env
-    config.resume_phone_published = os.environ.get(variable, "").strip() if variable else ""
+    """A wrongly configured contact detail stops the build before anything is read."""
+    try:
+        contact.validate(config.resume_contact)
+    except contact.ContactError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("resume_phone_masked", "", "env", types=[str])
-    app.add_config_value("resume_phone_env", "", "env", types=[str])
-    app.add_config_value("resume_phone_published", "", "env", types=[str])
-    app.add_config_value("resume_github", "", "env", types=[str])
+    app.add_config_value("resume_contact", {}, "env", types=[dict])
 
     app.add_domain(ResumeDomain)
     app.add_directive("resume-role", d.RoleDirective)
