@@ -94,12 +94,13 @@ epub_tocdepth = 3
 
 # -- Options for the résumé extension ------------------------------------------------------
 
-# The phone number, masked. The full number is published only when a build sets the
-# environment variable below to it; the repository never holds it.
-resume_phone_masked = "+86 136 **** 3209"
-resume_phone_env = "RESUME_PHONE"
-# The owner's GitHub profile, e.g. "https://github.com/<handle>"; nothing shows while empty.
-resume_github = os.environ.get("RESUME_GITHUB", "")
+# Contact details, each with a visibility (see _ext/resume/contact.py). The repository holds the
+# phone number only masked; a build publishes it in full only when RESUME_PHONE carries it.
+# The GitHub profile shows only when set here or in RESUME_GITHUB ("https://github.com/<handle>").
+resume_contact = {
+    "phone": {"value": "+86 136 **** 3209", "visibility": "masked", "env": "RESUME_PHONE"},
+    "github": {"value": "", "visibility": "public", "env": "RESUME_GITHUB"},
+}
 
 
 # -- Language-dependent settings -----------------------------------------------------------
