@@ -83,3 +83,11 @@ CORRECTIONS = [
 
 # Lines of the source that are not about the owner and must not appear.
 LEFT_OUT = ["Xiaoying Riley", "CowboySmall", "Hugo", "Designed with"]
+
+# -- The English and Japanese editions ---------------------------------------------------------
+
+# The only Chinese an English page may show, and the only Simplified-only characters a Japanese
+# page may show: the two companies that have no English or Japanese name (kept with a
+# romanisation), and the language switcher's labels, each written in its own language. The owner's
+# name is not here: the English edition writes it Xu Xin everywhere, the copyright line included.
+ALLOWED_CJK = ["万汇互联", "深圳巨鼎医疗设备有限公司", "中文", "日本語"]

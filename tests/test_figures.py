@@ -1,0 +1,248 @@
+"""Figures survive translation exactly: the mapping from text to values, then every catalog."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+from conftest import REPO
+from figures import differences, figures
+
+# -- The mapping -------------------------------------------------------------------------------
+
+# One figure said the way each edition says it (forms taken from the catalogs), and its values.
+EQUIVALENTS = [
+    ("从 20% 提升到 50%", "from 20% to 50%", "20% から 50% へ", ["pct:20", "pct:50"]),
+    ("20% -> 50%", "20% → 50%", "20% → 50%", ["pct:20", "pct:50"]),
+    ("> 5d", "more than 5 days", "5 日超", [">dur:5d"]),
+    ("截止 2024 年为止", "as of 2024", "2024 年までに", ["year:2024"]),
+    ("2020 年底", "by the end of 2020", "2020 年末時点", ["year:2020"]),
+    ("AI 能力过千", "over 1,000 AI capabilities", "AI 機能は 1,000 件超", [">count:1000"]),
+    ("部署 Pod 数十万", "hundreds of thousands of Pods", "Pod は数十万に上った", ["order:1e5"]),
+    ("数十种产品", "dozens of the company's products", "数十種類のプロダクト", ["order:1e1"]),
+    ("百万级别 Pod", "millions of Pods", "数百万規模の Pod", ["order:1e6"]),
+    ("日请求量千万级别", "tens of millions of requests a day", "数千万規模", ["order:1e7"]),
+    ("每秒写入指标超过千万级别", "metric writes exceeded tens of millions", "毎秒数千万件超", [">order:1e7"]),
+    ("日访问量亿级", "hundreds of millions of daily visits", "日次アクセス数が億単位", ["order:1e8"]),
+    ("亿级别的成本梳理", "on the order of hundreds of millions", "億単位のコスト", ["order:1e8"]),
+    ("四个 9", "four nines (99.99%)", "フォーナイン（99.99%）", ["pct:99.99"]),
+    ("四个9", "four nines", "99.99%", ["pct:99.99"]),
+    ("一个 9", "one nine (90%)", "ワンナイン（90%）", ["pct:90"]),
+    ("日峰值 QPS 10w+", "a daily peak of 100K+ QPS", "日次ピーク QPS 10 万+", [">count:100000"]),
+    ("分钟级别的异构容灾", "disaster recovery within minutes", "分単位のディザスタリカバリ", ["dur:minutes"]),
+    ("数个百万 DAU 的产品", "several products with millions of DAU", "DAU 数百万規模の複数のプロダクト",
+     ["order:several", "order:1e6"]),  # fmt: skip
+    ("峰值带宽 100GB/s 以上", "peak bandwidth above 100GB/s", "ピーク帯域幅 100GB/s 以上", [">rate:100GB/s"]),
+    ("在 80% 以上", "above 80%", "80% 以上を達成", [">pct:80"]),
+    ("50% 以上的需求场景", "more than 50% of scenarios", "ニーズの 50% 以上", [">pct:50"]),
+    ("3 人左右的小团队", "a small team of about 3 people", "3 名程度の小規模チーム", ["~count:3"]),
+    ("10+ 项目", "10+ projects", "10+ のプロジェクト", [">count:10"]),
+    ("7 款产品", "7 products", "7 つのプロダクト", ["count:7"]),
+    ("2019 – 2021", "2019 – 2021", "2019 – 2021", ["period:2019-2021"]),
+    ("2021 – 至今", "2021 – Present", "2021 – 現在", ["period:2021-now"]),
+    ("从 0 到 1", "from 0 to 1", "0 から 1 へ", ["count:0", "count:1"]),
+    ("零工程交付", "zero engineering effort", "エンジニアリング工数ゼロ", ["count:0"]),
+    ("五段经历", "five roles", "五つの職歴", ["count:5"]),
+    ("六个开源项目", "six open-source projects", "六つのオープンソースプロジェクト", ["count:6"]),
+    ("在两年内", "Over two years", "二年間にわたり", ["dur:2y"]),
+    ("在日本的一年里", "During a year in Japan", "日本での一年間", ["dur:1y"]),
+    ("５ 天", "5 days", "5 日", ["dur:5d"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("chinese", "english", "japanese", "values"), EQUIVALENTS, ids=[e[0] for e in EQUIVALENTS]
+)
+def test_each_edition_states_the_same_values(chinese, english, japanese, values):
+    expected = Counter(values)
+    assert figures(chinese) == expected
+    assert figures(english) == expected
+    assert figures(japanese) == expected
+
+
+# Pairs that state different figures: a changed number, unit, scale, bound or range end.
+DIFFERENT = [
+    ("20%", "25%"),
+    ("过千", "over 100"),
+    ("过千", "1,000 件"),  # the bound is lost
+    ("> 5d", "5 days"),
+    ("> 5d", "more than 5 hours"),
+    ("四个 9", "three nines (99.9%)"),
+    ("四个 9", "four nines (99.9%)"),  # a bracket that disagrees with the words
+    ("数十万", "millions"),
+    ("百万级别", "数千万"),
+    ("千万级别", "hundreds of millions"),
+    ("亿级", "数千万"),
+    ("数十种", "hundreds of"),
+    ("数个", "millions"),
+    ("10w+", "10K+"),
+    ("10w+", "10 万"),
+    ("100GB/s 以上", "100MB/s 以上"),
+    ("2019 – 2021", "2019 – 2022"),
+    ("2021 – 至今", "2021 – 2023"),
+    ("3 人左右", "3 people"),
+    ("50% 以上", "50%"),
+    ("50% 以上", "up to 50%"),
+    ("两年", "three years"),
+    ("五段经历", "six roles"),
+    ("分钟级别", "within hours"),
+    ("2024 年", "2023"),
+]
+
+
+@pytest.mark.parametrize(("one", "other"), DIFFERENT, ids=[f"{a}≠{b}" for a, b in DIFFERENT])
+def test_a_different_figure_maps_to_a_different_value(one, other):
+    assert figures(one) != figures(other)
+
+
+# Names with digits or symbols, articles and words that look like numbers: no figure at all.
+NOT_FIGURES = [
+    "k8s", "Kubernetes (k8s)", "OAuth2", "Web3", "x86", "H100", "3D", "5G", "C++", "C#/VB/C++/JS",
+    "AI", "AIP", "B 端与 C 端", "BtoB・BtoC",
+    "一个事件系统", "一套完整的分布式指标采集组件", "顶级项目之一", "one of the fastest-graduating",
+    "トップレベルプロジェクトの一つ", "コンポーネント一式", "外部依存が一切なく", "一部領域",
+    "万汇互联", "二次开发", "第一次带团队", "数据加密", "数多く", "多数", "通过镜像瘦身", "千万不要",
+    "%(count)s results", "${resultCount} pages", "[腾讯](experience/2019.md)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", NOT_FIGURES)
+def test_names_and_articles_are_not_figures(text):
+    assert figures(text) == Counter()
+
+
+def test_a_figure_said_twice_in_one_place_counts_once():
+    assert figures("from one nine (90%) to four nines (99.99%)") == Counter(["pct:90", "pct:99.99"])
+    assert figures("ワンナイン（90%）からフォーナイン（99.99%）へ") == Counter(["pct:90", "pct:99.99"])
+
+
+def test_over_does_not_bound_a_duration():
+    assert figures("Over two years") == Counter(["dur:2y"])
+    assert figures("over 1,000") == Counter([">count:1000"])
+
+
+def test_values_are_a_multiset():
+    source = "**GPU 利用率 20% → 50%**：推理 GPU 日均利用率从 20% 提升到 50%"
+    assert figures(source) == Counter({"pct:20": 2, "pct:50": 2})
+    assert differences(source, "GPU utilization from 20% to 50%") == (
+        Counter({"pct:20": 1, "pct:50": 1}),
+        Counter(),
+    )
+
+
+def test_a_missing_figure_is_detected():
+    lost, added = differences("从 20% 提升到 50%，部分在 80% 以上", "from 20% to 50%")
+    assert lost == Counter([">pct:80"])
+    assert added == Counter()
+
+
+def test_a_changed_or_added_figure_is_detected():
+    lost, added = differences("支持 7 款产品", "helped 8 products, in 2 teams")
+    assert lost == Counter(["count:7"])
+    assert added == Counter(["count:8", "count:2"])
+
+
+# -- The catalogs ------------------------------------------------------------------------------
+
+TRANSLATED = ("en", "ja")
+CATALOGS = sorted(
+    path
+    for language in TRANSLATED
+    for path in (REPO / "locales" / language / "LC_MESSAGES").rglob("*.po")
+)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A message whose translation does not state the figures its source states."""
+
+    catalog: str
+    msgid: str
+    lost: Counter[str]
+    added: Counter[str]
+
+    def __str__(self) -> str:
+        lost = ", ".join(sorted(self.lost.elements())) or "-"
+        added = ", ".join(sorted(self.added.elements())) or "-"
+        return (
+            f"{self.catalog}: msgid {self.msgid!r}: "
+            f"missing or changed {lost}; not in the source {added}"
+        )
+
+
+def figure_mismatches(path: Path, root: Path = REPO) -> list[Mismatch]:
+    """Every message of one catalog whose translation states other figures than its source."""
+    with path.open("rb") as file:
+        catalog = read_po(file)
+    name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    found = []
+    for message in catalog:
+        # The header has no msgid; an untranslated message is the completeness check's business.
+        if not message.id or not any(message.string if message.pluralizable else [message.string]):
+            continue
+        if message.pluralizable:
+            singular, plural = message.id
+            pairs = [(singular, message.string[0])] + [(plural, s) for s in message.string[1:]]
+        else:
+            pairs = [(message.id, message.string)]
+        for source, translation in pairs:
+            lost, added = differences(source, translation)
+            if lost or added:
+                found.append(Mismatch(name, source, lost, added))
+    return found
+
+
+def test_there_are_catalogs_to_check():
+    assert {path.relative_to(REPO).parts[1] for path in CATALOGS} == set(TRANSLATED)
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda path: str(path.relative_to(REPO / "locales")))
+def test_translations_state_the_source_figures(path):
+    mismatches = figure_mismatches(path)
+    assert not mismatches, "\n".join(map(str, mismatches))
+
+
+def _broken_copy(tmp_path: Path, catalog: str, msgid_part: str, old: str, new: str) -> Path:
+    """A copy of a real catalog in tmp_path, with one figure of one translation changed."""
+    with (REPO / catalog).open("rb") as file:
+        messages = read_po(file)
+    (message,) = [m for m in messages if m.id and msgid_part in m.id]
+    assert old in message.string
+    message.string = message.string.replace(old, new)
+    copy = tmp_path / Path(catalog).name
+    with copy.open("wb") as file:
+        write_po(file, messages)
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("catalog", "msgid_part", "old", "new", "lost", "added"),
+    [
+        # A number changed.
+        ("locales/en/LC_MESSAGES/experience/bytedance.po", "组建完善的 SRE 体系",
+         "20% to 50%", "20% to 60%", ["pct:50"], ["pct:60"]),
+        # A figure in words changed, and its bracket with it.
+        ("locales/ja/LC_MESSAGES/experience/bytedance.po", "组建完善的 SRE 体系",
+         "フォーナイン（99.99%）", "スリーナイン（99.9%）", ["pct:99.99"], ["pct:99.9"]),
+        # A figure dropped.
+        ("locales/ja/LC_MESSAGES/index.po", "日峰值 QPS 10w+",
+         "ピーク帯域幅は 100GB/s 以上", "ピーク帯域幅は大きい", [">rate:100GB/s"], []),
+        # A bound dropped: "over 1,000" is not "1,000".
+        ("locales/en/LC_MESSAGES/experience/bytedance.po", "搭建交付中心",
+         "over 1,000", "1,000", [">count:1000"], ["count:1000"]),
+        # A scale changed.
+        ("locales/en/LC_MESSAGES/experience/tencent.po", "主导平台的微服务架构",
+         "hundreds of thousands", "millions", ["order:1e5"], ["order:1e6"]),
+    ],
+    ids=["number", "nines", "dropped", "bound", "scale"],
+)  # fmt: skip
+def test_the_check_reports_a_broken_catalog(tmp_path, catalog, msgid_part, old, new, lost, added):
+    assert figure_mismatches(REPO / catalog) == []
+    (mismatch,) = figure_mismatches(_broken_copy(tmp_path, catalog, msgid_part, old, new))
+    assert msgid_part in mismatch.msgid
+    assert mismatch.lost == Counter(lost)
+    assert mismatch.added == Counter(added)
+    assert msgid_part in str(mismatch) and mismatch.catalog.endswith(Path(catalog).name)
