@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -15,9 +17,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "_ext"))
 
 from resume.languages import BY_SPHINX  # noqa: E402
-from resume.release import BASENAME  # noqa: E402
+from resume.release import BASENAME, release_build  # noqa: E402
 
 pytest_plugins = "sphinx.testing.fixtures"
+
+EPOCH = "1700000000"  # SOURCE_DATE_EPOCH of the release builds under test
 
 
 @dataclass
@@ -109,3 +113,41 @@ def make_project(tmp_path: Path):
         return src
 
     return make
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def copy_project(target: Path) -> Path:
+    shutil.copytree(
+        REPO,
+        target,
+        ignore=shutil.ignore_patterns("_build", ".nox", ".git", "__pycache__", "*.mo", ".venv"),
+    )
+    return target
+
+
+def _release(build: Path) -> Path:
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        assert release_build(build=build), "the release build of the real site failed"
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    return build
+
+
+@pytest.fixture(scope="session")
+def good_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clean release build of every edition, with a fixed SOURCE_DATE_EPOCH."""
+    return _release(tmp_path_factory.mktemp("first") / "_build")
+
+
+@pytest.fixture(scope="session")
+def releases(good_release: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two clean release builds of every edition, with the same SOURCE_DATE_EPOCH."""
+    return good_release, _release(tmp_path_factory.mktemp("second") / "_build")

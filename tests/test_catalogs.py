@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import REPO, sphinx_build
+from conftest import REPO, copy_project, sphinx_build
 from resume.catalogs import catalog_files, catalog_problems, language_problems, main, report
 
 TRANSLATED = ("en", "ja")
@@ -19,13 +18,7 @@ PO_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A copy of the repository's sources, to break without touching the real ones."""
-    copy = tmp_path / "project"
-    shutil.copytree(
-        REPO,
-        copy,
-        ignore=shutil.ignore_patterns("_build", ".nox", ".git", "__pycache__", "*.mo", ".venv"),
-    )
-    return copy
+    return copy_project(tmp_path / "project")
 
 
 def msgids(path: Path) -> set[str]:

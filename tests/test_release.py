@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -10,44 +9,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import copy_project, tree_digest
 from resume.languages import EDITIONS
 from resume.release import BASENAME, release_build
 
-EPOCH = "1700000000"
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {
-        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
-
-
-def copy_project(target: Path) -> Path:
-    shutil.copytree(
-        REPO,
-        target,
-        ignore=shutil.ignore_patterns("_build", ".nox", ".git", "__pycache__", "*.mo", ".venv"),
-    )
-    return target
-
-
-@pytest.fixture(scope="module")
-def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two clean release builds of every edition, with the same SOURCE_DATE_EPOCH."""
-    builds = []
-    for name in ("first", "second"):
-        build = tmp_path_factory.mktemp(name) / "_build"
-        os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-        try:
-            assert release_build(build=build)
-        finally:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        builds.append(build)
-    return builds[0], builds[1]
 
 
 def test_release_writes_every_edition(releases):
@@ -94,10 +60,9 @@ def test_epubcheck_passes(releases, edition, request):
     assert "Messages: 0 fatals / 0 errors / 0 warnings" in output, output
 
 
-def test_failed_build_leaves_the_last_good_output(releases, tmp_path, capsys):
+def test_failed_build_leaves_the_last_good_output(good_release, tmp_path, capsys):
     project = copy_project(tmp_path / "project")
-    good, _ = releases
-    shutil.copytree(good, project / "_build")
+    shutil.copytree(good_release, project / "_build")
     before = tree_digest(project / "_build")
 
     page = project / "experience" / "abeam.md"

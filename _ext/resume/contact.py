@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 VISIBILITIES = ("public", "masked", "private")
-KINDS = ("phone", "email", "url", "github")
+KINDS = ("phone", "email", "website", "github")
 
 
 class ContactError(ValueError):
@@ -56,7 +56,7 @@ def validate(contact: Mapping[str, Mapping[str, Any]]) -> None:
             raise ContactError(
                 f"resume_contact[{kind!r}]: visibility {visibility!r} is not one of {VISIBILITIES}"
             )
-        if kind in ("url", "github") and detail.get("value", "") and not str(
+        if kind in ("website", "github") and detail.get("value", "") and not str(
             detail["value"]
         ).startswith("https://"):
             raise ContactError(f"resume_contact[{kind!r}]: {detail['value']!r} is not an https:// URL")

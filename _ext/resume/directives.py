@@ -33,7 +33,7 @@ LABELS = {
     "institution": "学校",
     "phone": "电话",
     "email": "电子邮件",
-    "url": "网站",
+    "website": "网站",
     "github": "GitHub",
 }
 PRESENT_LABEL = "至今"

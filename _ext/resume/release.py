@@ -24,6 +24,23 @@ BASENAME = "xu-xin-resume"
 BUILDERS = ("html", "epub")
 
 
+# What to do about each kind of problem a build reports, keyed by a tell-tale part of its message.
+HINTS = {
+    "[myst.topmatter]": "fix the YAML front matter between the two --- lines at the top of the page",
+    "[myst.xref_missing]": "point the link at an existing page or label, or add the label",
+    "[ref.ref]": "point the reference at an existing label, or add the label",
+    "[toc.not_included]": "add the page to a toctree (experience/index.md, projects/index.md)",
+    "Duplicate explicit target name": "give one of the two labels another name",
+    "Unknown directive type": "check the directive's name (resume-role, resume-project, …)",
+    "Unknown option key": "remove or rename the key; the message lists the allowed keys",
+    "resume-role:": "fix the role's data: dates are YYYY or YYYY-MM, end may be 'present'",
+    "resume-project:": "fix the project's data: name, url (https) and relation are required",
+    "[resume.catalog]": "run `nox -s catalogs`, then translate, unfuzzy or delete the entry",
+    "[resume.figures]": "make the translation state the same figures as its source",
+    "[resume]": "fix the page's résumé data as the message says",
+}
+
+
 @dataclass(frozen=True)
 class Job:
     edition: Edition
@@ -116,6 +133,10 @@ def release_build(
             if result.returncode:
                 failed.append(job.name)
         if failed:
+            output = "\n".join(r.stdout + r.stderr for _, r, _ in results)
+            advice = [hint for mark, hint in HINTS.items() if mark in output]
+            if advice:
+                print("What to do:", *(f"  - {hint}" for hint in advice), sep="\n", file=sys.stderr)
             print(
                 f"Build failed ({', '.join(failed)}): fix the problems above. "
                 f"The previous output in {build} is untouched.",
