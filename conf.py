@@ -46,6 +46,7 @@ extensions = [
     "myst_parser",
     # Ours, in _ext/
     "resume",
+    "resume.switcher",
 ]
 
 # Only these are pages: README.md, tests, .nox, venvs and _build are never read as documents.
