@@ -1,0 +1,354 @@
+"""The theme's interface in each edition's language, the language switcher, and the root page.
+
+The three editions are the session's builds (``build_site``), copied side by side as the release
+build lays them out (``html/{zh-cn,en,ja}/``), so that the switcher's relative links can be
+followed exactly as a browser follows them.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import shutil
+from pathlib import Path
+
+import furo
+import pytest
+from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
+from browser import chromium, serve  # noqa: F401  (fixtures)
+from conftest import REPO, sphinx_build
+from jinja2 import Environment
+from resume.catalogs import catalog_problems
+from resume.languages import BY_CODE, EDITIONS, SOURCE
+from resume.switcher import (
+    choose_edition,
+    edition_links,
+    edition_roots,
+    redirect_table,
+    translate_toggles,
+    write_root_index,
+)
+
+CODES = [e.code for e in EDITIONS]
+CATALOG = "locales/{}/LC_MESSAGES/sphinx.po"
+FURO = Path(furo.__file__).parent / "theme" / "furo"
+TEMPLATES = REPO / "_templates"
+RTD_URL = "https://example.readthedocs.io/{}/latest/"
+LABELS = ("aria-label", "title", "placeholder", "alt")
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def pages(outdir: Path) -> list[str]:
+    """Every HTML page of an edition, as a path relative to its folder."""
+    return sorted(p.relative_to(outdir).as_posix() for p in outdir.rglob("*.html"))
+
+
+def follow(page: str, href: str) -> str:
+    """Where a relative link on ``page`` (``zh-cn/experience/tencent.html``) leads, as a browser
+    resolves it: lexically, from the page's folder."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page), href))
+
+
+def catalog(language: str) -> dict[str, str]:
+    with (REPO / CATALOG.format(language)).open("rb") as handle:
+        return {m.id: m.string for m in read_po(handle) if m.id}
+
+
+@pytest.fixture(scope="session")
+def html_root(build_site, tmp_path_factory) -> Path:
+    """The three HTML editions side by side, and the root page, as ``_build/html`` holds them."""
+    root = tmp_path_factory.mktemp("layout") / "html"
+    for edition in EDITIONS:
+        build = build_site(edition.sphinx, "html")
+        assert (build.outdir / "index.html").is_file(), build.stderr
+        shutil.copytree(build.outdir, root / edition.code)
+    write_root_index(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def pot(tmp_path_factory) -> dict[str, str]:
+    """The theme messages that ``sphinx-build -b gettext`` extracts from ``_templates``."""
+    outdir = tmp_path_factory.mktemp("gettext") / "gettext"
+    build = sphinx_build(REPO, outdir, "gettext")
+    assert build.returncode == 0, build.stderr
+    with (outdir / "sphinx.pot").open("rb") as handle:
+        return {m.id: m.string for m in read_po(handle) if m.id}
+
+
+# -- The theme catalogs --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", [e.sphinx for e in EDITIONS])
+def test_theme_catalog_is_complete_and_current(language, pot):
+    path = REPO / CATALOG.format(language)
+    assert [str(p) for p in catalog_problems(path)] == []
+    assert set(catalog(language)) == set(pot), f"{path} is stale: update it from sphinx.pot"
+
+
+def furo_messages(template: Path) -> set[str]:
+    env = Environment(extensions=["jinja2.ext.i18n"])
+    return {
+        " ".join(message.split())
+        for _, _, message in env.extract_translations(template.read_text("utf-8"))
+        if isinstance(message, str)
+    }
+
+
+def test_every_furo_message_is_translated(pot):
+    """furo's templates that are not overridden here still reach the page: their messages too
+    are extracted (``_templates/partials/messages.html``), so a new one in a furo upgrade shows."""
+    missing = {}
+    for template in sorted(FURO.rglob("*.html")):
+        name = template.relative_to(FURO)
+        if (TEMPLATES / name).exists():
+            continue  # an override: its own messages are extracted
+        if left := furo_messages(template) - set(pot):
+            missing[str(name)] = sorted(left)
+    assert missing == {}
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "ja"])
+def test_catalog_translates_into_the_language(language):
+    """Chinese and Japanese interface text is not left in English (the English catalog is)."""
+    english = {msgid for msgid, msgstr in catalog(language).items() if msgstr == msgid}
+    assert english == set()
+    assert {msgid for msgid, msgstr in catalog("en").items() if msgstr != msgid} == set()
+
+
+# -- The interface, on every page ----------------------------------------------------------
+
+
+def interface(page: BeautifulSoup) -> list[str]:
+    """What the theme shows or says around the content: text outside the article, and every
+    label (the article's too: its headings' permalinks have a title)."""
+    texts = [tag[name] for tag in page.find_all(True) for name in LABELS if tag.has_attr(name)]
+    texts += [" ".join(tag.get_text(" ").split()) for tag in page.select("article noscript p")]
+    page = BeautifulSoup(str(page), "html.parser")
+    for hidden in page.find_all(["article", "script", "style"]):
+        hidden.decompose()
+    texts += [" ".join(s.split()) for s in page.body.find_all(string=True) if s.strip()]
+    return texts
+
+
+# The English that each message shows, whole or (a format) up to its first argument.
+ENGLISH = sorted(
+    {msgid.split("%(")[0].strip() for msgid in catalog("en") if msgid.split("%(")[0].strip()}
+)
+
+
+@pytest.mark.parametrize("code", ["zh-cn", "ja"])
+def test_no_english_interface(html_root, code):
+    left = {}
+    for name in pages(html_root / code):
+        texts = interface(soup(html_root / code / name))
+        found = sorted(
+            english for english in ENGLISH for text in texts if text.startswith(english)
+        )
+        if found:
+            left[name] = found
+    assert left == {}
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("zh-cn", ["跳到正文", "回到顶部", "本页目录", "链接到此标题"]),
+        ("en", ["Skip to content", "Back to top", "On this page", "Link to this heading"]),
+        ("ja", ["本文へ移動", "ページの先頭へ", "このページの目次", "この見出しへのリンク"]),
+    ],
+)  # fmt: skip
+def test_interface_is_translated(html_root, code, expected):
+    texts = set(interface(soup(html_root / code / "index.html")))
+    assert [text for text in expected if text not in texts] == []
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_navigation_toggles_are_labelled_in_the_language(html_root, code):
+    label = catalog(BY_CODE[code].sphinx)["Toggle navigation of %(title)s"]
+    toggles = soup(html_root / code / "index.html").select(".sidebar-tree input.toctree-checkbox")
+    assert toggles
+    for toggle in toggles:
+        title = toggle.find_previous_sibling("a").get_text()
+        assert toggle["aria-label"] == label % {"title": title}
+
+
+@pytest.mark.parametrize("code", ["zh-cn", "ja"])
+def test_footer_is_one_translated_sentence(html_root, code):
+    footer = soup(html_root / code / "index.html").select_one(".bottom-of-page .left-details")
+    text = " ".join(footer.get_text(" ").split())
+    assert "Made with" not in text and "'s" not in text
+    assert {a["href"] for a in footer.find_all("a")} >= {
+        "https://www.sphinx-doc.org/",
+        "https://github.com/pradyunsg/furo",
+    }
+
+
+# -- The language switcher -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_html_lang_is_the_bcp47_tag(html_root, code):
+    tag = BY_CODE[code].tag
+    wrong = {
+        name: lang
+        for name in pages(html_root / code)
+        if (lang := soup(html_root / code / name).html.get("lang")) != tag
+    }
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_switcher_links_the_same_page_in_the_other_editions(html_root, code):
+    current = BY_CODE[code]
+    names = pages(html_root / code)
+    assert len(names) > 10
+    for name in names:
+        page = f"{code}/{name}"
+        switcher = soup(html_root / page).select_one("nav.language-switcher")
+        assert switcher is not None, f"{page}: no language switcher"
+        assert switcher.get("aria-label")
+        items = switcher.find_all(["a", "span"], recursive=False)
+        assert [item.get_text(strip=True) for item in items] == [e.label for e in EDITIONS]
+        for edition, item in zip(EDITIONS, items):
+            assert item["lang"] == edition.tag
+            if edition == current:
+                assert item.name == "span" and item["aria-current"] == "page", page
+                continue
+            assert item.name == "a" and item["hreflang"] == edition.tag, page
+            target = follow(page, item["href"])
+            assert target == f"{edition.code}/{name}", f"{page}: {item['href']}"
+            assert (html_root / target).is_file(), f"{page}: {item['href']} does not exist"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_alternate_links_name_every_edition(html_root, code):
+    for name in pages(html_root / code):
+        page = f"{code}/{name}"
+        links = soup(html_root / page).find_all("link", rel="alternate")
+        assert {link["hreflang"]: follow(page, link["href"]) for link in links} == {
+            e.tag: f"{e.code}/{name}" for e in EDITIONS
+        }
+
+
+def test_links_are_relative_to_the_page_depth():
+    links = edition_links("experience/tencent.html", BY_CODE["en"])
+    assert [(link.code, link.href, link.current) for link in links] == [
+        ("zh-cn", "../../zh-cn/experience/tencent.html", False),
+        ("en", "../../en/experience/tencent.html", True),
+        ("ja", "../../ja/experience/tencent.html", False),
+    ]
+    assert edition_links("index.html", SOURCE)[2].href == "../ja/index.html"
+
+
+def test_read_the_docs_links_replace_the_language_part_of_the_canonical_url():
+    roots = edition_roots(RTD_URL.format("ja"), BY_CODE["ja"])
+    assert roots == {e.code: RTD_URL.format(e.code) for e in EDITIONS}
+    custom = edition_roots("https://cv.example.org/zh-cn/v2", SOURCE)
+    assert custom["en"] == "https://cv.example.org/en/v2/"
+    with pytest.raises(ValueError, match="/en/"):
+        edition_roots(RTD_URL.format("zh-cn"), BY_CODE["en"])
+
+
+def test_read_the_docs_build_links_absolutely(tmp_path):
+    url = RTD_URL.format("en")
+    env = {"READTHEDOCS_CANONICAL_URL": url}
+    build = sphinx_build(REPO, tmp_path / "en", "html", "en", env=env)
+    assert (build.outdir / "experience/tencent.html").is_file(), build.stderr
+    assert "switcher" not in build.stderr
+    switcher = build.html("experience/tencent").select_one("nav.language-switcher")
+    assert [a["href"] for a in switcher.find_all("a")] == [
+        "https://example.readthedocs.io/zh-cn/latest/experience/tencent.html",
+        "https://example.readthedocs.io/ja/latest/experience/tencent.html",
+    ]
+
+
+def test_navigation_toggles_are_relabelled():
+    tree = '<input aria-label="Toggle navigation of R&amp;D &quot;x&quot;" role="switch">'
+    japanese = {"Toggle navigation of %(title)s": "「%(title)s」を開閉"}
+    relabelled = translate_toggles(tree, japanese.get)
+    assert relabelled == '<input aria-label="「R&amp;D &quot;x&quot;」を開閉" role="switch">'
+
+
+def test_epub_keeps_its_own_theme(build_site):
+    build = build_site("zh_CN", "epub")
+    assert build.returncode == 0, build.stderr
+    text = (build.outdir / "index.xhtml").read_text("utf-8")
+    assert "language-switcher" not in text and "skip-to-content" not in text
+
+
+# -- The root page -------------------------------------------------------------------------
+
+
+def test_root_page_lists_the_editions(html_root):
+    page = soup(html_root / "index.html")
+    links = page.select("main li a")
+    assert [(a.get_text(), a["lang"], a["hreflang"]) for a in links] == [
+        (e.label, e.tag, e.tag) for e in EDITIONS
+    ]
+    for a in links:
+        assert (html_root / a["href"]).is_file()
+    titles = [" ".join(li.get_text(" ").split()) for li in page.select("main li")]
+    assert "Xu Xin" in titles[1] and "インフラ" in titles[2]
+
+
+def test_root_page_script_reads_the_table(html_root):
+    page = soup(html_root / "index.html")
+    table = json.loads(page.find("script", id="resume-editions").string)
+    assert table == redirect_table() == {
+        "languages": {"zh": "zh-cn/index.html", "en": "en/index.html", "ja": "ja/index.html"},
+        "fallback": "zh-cn/index.html",
+    }
+
+
+CHOICES = [
+    (["zh-CN", "en"], "zh-cn"),
+    (["zh-TW"], "zh-cn"),
+    (["zh"], "zh-cn"),
+    (["ja-JP", "en-US"], "ja"),
+    (["ja"], "ja"),
+    (["en-GB", "ja"], "en"),
+    (["fr-FR", "de"], "zh-cn"),
+    (["fr-FR", "ja"], "ja"),
+    ([], "zh-cn"),
+]
+
+
+@pytest.mark.parametrize("preferences, code", CHOICES)
+def test_choose_edition(preferences, code):
+    assert choose_edition(preferences, redirect_table()) == f"{code}/index.html"
+
+
+def test_root_page_lists_only_the_editions_built(tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "index.html").write_text("<title>Xu Xin</title>", "utf-8")
+    page = soup(write_root_index(tmp_path))
+    assert [a["href"] for a in page.select("main li a")] == ["en/index.html"]
+    table = json.loads(page.find("script", id="resume-editions").string)
+    assert table["fallback"] == "en/index.html"
+    with pytest.raises(FileNotFoundError):
+        write_root_index(tmp_path / "nothing")
+
+
+# A browser with no languages at all falls back on navigator.language: not tested here.
+@pytest.mark.parametrize("preferences, code", [CHOICES[i] for i in (0, 3, 5, 7)])
+def test_root_page_redirects_in_a_browser(
+    html_root, chromium, serve, preferences, code  # noqa: F811  (fixtures)
+):
+    base = serve(html_root)
+    context = chromium.new_context()
+    try:
+        context.add_init_script(
+            "Object.defineProperty(navigator, 'languages', {get: () => %s});"
+            % json.dumps(preferences)
+        )
+        page = context.new_page()
+        page.goto(base + "index.html")
+        page.wait_for_url(f"{base}{code}/index.html")
+        assert page.evaluate("document.documentElement.lang") == BY_CODE[code].tag
+    finally:
+        context.close()
