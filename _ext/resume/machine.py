@@ -1,0 +1,253 @@
+"""Machine-readable résumé data, from the same collected data as the pages, in the edition's language.
+
+* On the home page of the ``html`` builder: a schema.org ``Person`` in JSON-LD, for search
+  engines and link previews. The ePub builder is an HTML builder too; a book gets none.
+* Beside the HTML, ``resume.json``: the résumé in the JSON Resume format (schema 1.2.1).
+
+Contact details come from ``contact.published`` only: a masked phone number is not a number, so
+it appears in neither; the full one only when the build publishes it (``RESUME_PHONE``). Both
+outputs are deterministic: the same sources give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from .contact import published
+from .data import PRESENT, ResumeDomain, Role, get_domain
+from .extension import document_order
+from .languages import edition
+
+logger = logging.getLogger(__name__)
+
+#: The builders that write a web site (and so get JSON-LD and ``resume.json``).
+WEB_BUILDERS = ("html", "dirhtml")
+#: The file written at the root of the HTML output.
+RESUME_JSON = "resume.json"
+#: conf.py titles every edition "name · headline".
+TITLE_SEPARATOR = " · "
+#: The label of the home page's summary section, ``(summary)=`` in index.md.
+SUMMARY_LABEL = "summary"
+
+
+# -- What both outputs draw on -------------------------------------------------------------
+
+
+def owner(app: Sphinx) -> tuple[str, str]:
+    """The owner's name and headline in this edition, as conf.py titles it ("name · headline")."""
+    name, _, headline = app.config.html_title.partition(TITLE_SEPARATOR)
+    return name.strip(), headline.strip()
+
+
+def page_url(app: Sphinx, docname: str) -> str | None:
+    """A page's absolute address, as Sphinx writes its canonical link; None without a base URL."""
+    if not app.config.html_baseurl:
+        return None
+    return posixpath.join(app.config.html_baseurl, app.builder.get_target_uri(docname))
+
+
+def file_url(app: Sphinx, name: str) -> str | None:
+    """The absolute address of a file at the output's root; None without a base URL."""
+    if not app.config.html_baseurl:
+        return None
+    return posixpath.join(app.config.html_baseurl, name)
+
+
+def summary(app: Sphinx) -> str:
+    """The home page's summary: the first paragraph of its ``(summary)=`` section, translated."""
+    labels = app.env.domains.standard_domain.labels
+    if SUMMARY_LABEL not in labels:
+        return ""
+    docname, labelid, _ = labels[SUMMARY_LABEL]
+    for section in app.env.get_doctree(docname).findall(nodes.section):
+        if labelid in section["ids"]:
+            for para in section.findall(nodes.paragraph):
+                return " ".join(para.astext().split())
+    return ""
+
+
+def roles(domain: ResumeDomain) -> list[Role]:
+    """Every role, newest first; a tie is broken by the page's name, whatever the read order."""
+    return sorted(domain.get_roles(), key=lambda r: (r.sort_key, r.docname), reverse=True)
+
+
+def current_role(domain: ResumeDomain) -> Role | None:
+    return next((role for role in roles(domain) if role.end == PRESENT), None)
+
+
+def github_username(url: str) -> str:
+    return urlsplit(url).path.strip("/").split("/")[0]
+
+
+# -- schema.org JSON-LD --------------------------------------------------------------------
+
+
+def person(app: Sphinx) -> dict[str, Any]:
+    """The owner as a schema.org ``Person``, its texts tagged with the edition's language."""
+    domain = get_domain(app.env)
+    name, headline = owner(app)
+    contact = published(app.config.resume_contact)
+    data: dict[str, Any] = {
+        # schema.org's context, and the language of every text value in this edition.
+        "@context": ["https://schema.org", {"@language": edition(app.config.language).tag}],
+        "@type": "Person",
+        "name": name,
+    }
+    if headline:
+        data["jobTitle"] = headline
+    if text := summary(app):
+        data["description"] = text
+    if url := page_url(app, app.config.root_doc):
+        data["url"] = url
+    if role := current_role(domain):
+        data["worksFor"] = {"@type": "Organization", "name": role.organisation}
+        data["hasOccupation"] = {"@type": "Occupation", "name": role.title}
+    if schools := [e["institution"] for e in domain.get_entries("education")]:
+        data["alumniOf"] = [{"@type": "EducationalOrganization", "name": s} for s in schools]
+    if languages := domain.get_entries("language"):
+        data["knowsLanguage"] = [
+            {"@type": "Language", "name": e["language"], "alternateName": e["code"]}
+            for e in languages
+        ]
+    if awards := [e["title"] for kind in ("award", "certificate") for e in domain.get_entries(kind)]:
+        data["award"] = awards
+    if (phone := contact.get("phone")) and phone.full:
+        data["telephone"] = phone.text  # a masked number is not a telephone
+    if github := contact.get("github"):
+        data["sameAs"] = [github.href]
+    return data
+
+
+def script(data: dict[str, Any]) -> str:
+    """A ``<script>`` element of JSON-LD; no text in it can close the element early."""
+    text = json.dumps(data, ensure_ascii=False, indent=2).replace("</", "<\\/")
+    return f'<script type="application/ld+json">\n{text}\n</script>\n'
+
+
+def add_json_ld(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """The home page of the web site describes its owner; no other page, and no ePub, does."""
+    if app.builder.name not in WEB_BUILDERS or pagename != app.config.root_doc:
+        return
+    context["metatags"] = context.get("metatags", "") + script(person(app))
+
+
+# -- JSON Resume ---------------------------------------------------------------------------
+
+
+def _dates(item: dict[str, Any], start: str, end: str) -> dict[str, Any]:
+    """JSON Resume's ``startDate`` and ``endDate`` (YYYY or YYYY-MM); a running one has no end."""
+    item["startDate"] = start
+    if end != PRESENT:
+        item["endDate"] = end
+    return item
+
+
+def json_resume(app: Sphinx) -> dict[str, Any]:
+    """The résumé in the JSON Resume format, in the edition's language."""
+    domain = get_domain(app.env)
+    name, headline = owner(app)
+    contact = published(app.config.resume_contact)
+
+    basics: dict[str, Any] = {"name": name, "label": headline}
+    if (phone := contact.get("phone")) and phone.full:
+        basics["phone"] = phone.text
+    if url := page_url(app, app.config.root_doc):
+        basics["url"] = url
+    if text := summary(app):
+        basics["summary"] = text
+    basics["profiles"] = []
+    if github := contact.get("github"):
+        basics["profiles"].append(
+            {"network": "GitHub", "username": github_username(github.href), "url": github.href}
+        )
+
+    work = []
+    for role in roles(domain):
+        item: dict[str, Any] = {"name": role.organisation, "position": role.title}
+        if url := page_url(app, role.docname):
+            item["url"] = url
+        _dates(item, role.start, role.end)
+        item["summary"] = role.summary
+        item["highlights"] = role.highlights
+        work.append(item)
+
+    order = document_order(app.env)
+    projects = sorted(domain.get_projects(), key=lambda p: (order.get(p.docname, len(order)), p.docname))
+    resume: dict[str, Any] = {
+        "basics": basics,
+        "work": work,
+        "education": [
+            _dates({"institution": e["institution"], "area": e["study"]}, e["start"], e["end"])
+            for e in domain.get_entries("education")
+        ],
+        "awards": [
+            {"title": e["title"], "date": e["date"], "summary": e["summary"]}
+            for e in domain.get_entries("award")
+        ],
+        "certificates": [
+            {"name": e["title"], "date": e["date"]} for e in domain.get_entries("certificate")
+        ],
+        "skills": [
+            {"name": e["name"], "keywords": keywords(e["keywords"])}
+            for e in domain.get_entries("skills")
+        ],
+        "languages": [
+            {"language": e["language"], "fluency": e["fluency"]}
+            for e in domain.get_entries("language")
+        ],
+        "projects": [
+            {
+                "name": p.name,
+                "url": p.url,
+                "description": p.paragraphs[0] if p.paragraphs else "",
+                "highlights": p.paragraphs[1:],
+                "roles": [p.relation],
+            }
+            for p in projects
+        ],
+        "meta": {"language": edition(app.config.language).tag},
+    }
+    if url := file_url(app, RESUME_JSON):
+        resume["meta"]["canonical"] = url
+    return resume
+
+
+def keywords(value: str | list[str]) -> list[str]:
+    """A skill group's keywords: the page shows them translated, joined by " · "."""
+    if isinstance(value, list):
+        return value
+    return [word.strip() for word in value.split("·") if word.strip()]
+
+
+def write_json_resume(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.name not in WEB_BUILDERS:
+        return
+    text = json.dumps(json_resume(app), ensure_ascii=False, indent=2) + "\n"
+    Path(app.outdir, RESUME_JSON).write_text(text, encoding="utf-8")
+
+
+def reread_home(
+    app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """The home page's JSON-LD draws on every page: when one changes, the home page is redone."""
+    touched = added | changed | removed
+    root = app.config.root_doc
+    return [root] if touched and root not in touched and root in env.found_docs else []
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("resume")
+    app.connect("env-get-outdated", reread_home)
+    app.connect("html-page-context", add_json_ld)
+    app.connect("build-finished", write_json_resume)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
