@@ -1,0 +1,203 @@
+"""Machine-readable résumé data: the home page's JSON-LD and resume.json, checked against the pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import REPO, Build, sphinx_build
+from jsonschema import Draft7Validator
+from resume.languages import BY_SPHINX, EDITIONS
+from resume.machine import script
+from resume_facts import ALLOWED_CJK
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "jsonresume.schema.json").read_text("utf-8"))
+VALIDATOR = Draft7Validator(SCHEMA, format_checker=Draft7Validator.FORMAT_CHECKER)
+# Kana, CJK punctuation and ideographs, and full-width forms: none belongs in an English text.
+CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+MADE_UP = "+86 139 1234 5678"  # not the owner's number: tests never hold the real one
+BASEURL = "https://example.org/en/"
+GITHUB = "https://github.com/example"
+
+
+def json_ld(soup: BeautifulSoup) -> list[dict[str, Any]]:
+    return [json.loads(tag.string) for tag in soup.find_all("script", type="application/ld+json")]
+
+
+def resume_json(build: Build) -> dict[str, Any]:
+    return json.loads((build.outdir / "resume.json").read_text("utf-8"))
+
+
+def field_values(card: Any) -> list[str]:
+    return [dd.get_text(" ", strip=True) for dd in card.select("dd")]
+
+
+def field_names(card: Any) -> list[str]:
+    return [dt.get_text(strip=True).rstrip(":：") for dt in card.select("dt")]
+
+
+def strings(value: Any) -> list[str]:
+    """Every string in a JSON value, keys aside."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in strings(item)]
+    return []
+
+
+def built(build: Build) -> Build:
+    assert build.returncode == 0, build.stderr
+    assert build.warnings == [], build.warnings
+    return build
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_json_ld_says_what_the_pages_say(build_site, language):
+    site = built(build_site(language, "html"))
+    home = site.html("index")
+    [person] = json_ld(home)
+    assert person["@type"] == "Person"
+    assert person["@context"] == ["https://schema.org", {"@language": BY_SPHINX[language].tag}]
+
+    # The name and headline are the page's title; the description is its summary section.
+    assert f"{person['name']} · {person['jobTitle']}" == home.title.get_text()
+    assert person["description"] == " ".join(home.select_one("section#summary p").get_text().split())
+
+    # Works for the organisation of the current role, as its page names it in this edition.
+    role = site.html("experience/bytedance").select_one(".resume-role")
+    organisation, title = field_values(role)[:2]
+    assert person["worksFor"] == {"@type": "Organization", "name": organisation}
+    assert person["hasOccupation"] == {"@type": "Occupation", "name": title}
+
+    school = field_values(home.select_one(".resume-education"))[1]
+    assert person["alumniOf"] == [{"@type": "EducationalOrganization", "name": school}]
+
+    names = [field_names(card)[0] for card in home.select(".resume-language")]
+    assert person["knowsLanguage"] == [
+        {"@type": "Language", "name": name, "alternateName": code}
+        for name, code in zip(names, ["zh", "en", "ja"], strict=True)
+    ]
+    awards = home.select(".resume-award, .resume-certificate")
+    assert person["award"] == [field_names(card)[0] for card in awards]
+
+    # Nothing the owner did not configure or publish: no profiles, no masked "telephone".
+    assert "sameAs" not in person and "telephone" not in person and "url" not in person
+
+
+def test_json_ld_only_on_the_home_page(site):
+    pages = sorted(site.outdir.rglob("*.html"))
+    with_json_ld = [p.relative_to(site.outdir).as_posix() for p in pages if "application/ld+json" in p.read_text("utf-8")]
+    assert with_json_ld == ["index.html"]
+
+
+def test_json_ld_cannot_close_its_script():
+    tag = script({"name": "</script><script>alert(1)</script>"})
+    assert tag.count("</script") == 1 and tag.endswith("</script>\n")
+    body = tag.split(">", 1)[1].rsplit("</script>", 1)[0]
+    assert json.loads(body)["name"] == "</script><script>alert(1)</script>"
+
+
+def test_no_json_ld_or_resume_json_in_the_epub(build_site):
+    book = built(build_site("zh_CN", "epub"))
+    assert not (book.outdir / "resume.json").exists()
+    for path in book.outdir.rglob("*"):
+        if path.is_file() and path.suffix in (".xhtml", ".html", ".opf", ".ncx"):
+            assert "ld+json" not in path.read_text("utf-8"), path
+
+
+@pytest.mark.parametrize("language", [e.sphinx for e in EDITIONS])
+def test_resume_json_is_valid_json_resume(build_site, language):
+    site = built(build_site(language, "html"))
+    resume = resume_json(site)
+    errors = [f"{'/'.join(map(str, e.path))}: {e.message}" for e in VALIDATOR.iter_errors(resume)]
+    assert errors == []
+
+    # Without a base URL there is no address to give; without the opt-in, no phone.
+    assert "url" not in resume["basics"] and "phone" not in resume["basics"]
+    assert resume["basics"]["profiles"] == []
+    assert resume["meta"]["language"] == BY_SPHINX[language].tag
+
+    [person] = json_ld(site.html("index"))
+    assert resume["basics"]["name"] == person["name"]
+    assert resume["basics"]["label"] == person["jobTitle"]
+    assert resume["basics"]["summary"] == person["description"]
+    current, *earlier = resume["work"]
+    assert current["name"] == person["worksFor"]["name"] and "endDate" not in current
+    assert all("endDate" in item for item in earlier)
+    starts = [item["startDate"] for item in resume["work"]]
+    assert starts == sorted(starts, reverse=True)  # newest first
+    assert [e["institution"] for e in resume["education"]] == [s["name"] for s in person["alumniOf"]]
+    assert [a["title"] for a in resume["awards"]] + [c["name"] for c in resume["certificates"]] == person["award"]
+    assert [len(item["keywords"]) for item in resume["skills"]] == [8, 9]
+    assert len(resume["languages"]) == 3 and len(resume["projects"]) == 6
+    assert all(item["highlights"] for item in resume["work"] + resume["projects"])
+
+
+def test_resume_json_english_is_english(build_site):
+    resume = resume_json(built(build_site("en", "html")))
+    for text in strings(resume):
+        for name in ALLOWED_CJK:
+            text = text.replace(name, "")
+        assert not CJK.search(text), text
+
+
+def test_resume_json_is_deterministic(build_site, tmp_path):
+    """A second build, reading in parallel, gives the same bytes: no timestamps, no read order."""
+    first = built(build_site("zh_CN", "html"))
+    second = built(sphinx_build(REPO, tmp_path / "again", "html", "zh_CN", "-j", "2"))
+    assert (second.outdir / "resume.json").read_bytes() == (first.outdir / "resume.json").read_bytes()
+    assert json_ld(second.html("index")) == json_ld(first.html("index"))
+
+
+@pytest.fixture(scope="module")
+def configured(tmp_path_factory) -> Build:
+    """The English edition with a base URL and the phone opt-in."""
+    out = tmp_path_factory.mktemp("configured") / "en"
+    env = {"RESUME_PHONE": MADE_UP}
+    return built(sphinx_build(REPO, out, "html", "en", "-D", f"html_baseurl={BASEURL}", env=env))
+
+
+def test_configured_details_and_addresses(configured):
+    home = configured.html("index")
+    [person] = json_ld(home)
+    canonical = home.find("link", rel="canonical")["href"]
+    assert person["url"] == canonical == f"{BASEURL}index.html"
+    assert person["telephone"] == MADE_UP
+
+    resume = resume_json(configured)
+    assert list(VALIDATOR.iter_errors(resume)) == []
+    basics = resume["basics"]
+    assert basics["url"] == person["url"] and basics["phone"] == MADE_UP
+    assert resume["meta"]["canonical"] == f"{BASEURL}resume.json"
+    # Each role links to its page, which exists in this output.
+    for item in resume["work"]:
+        assert item["url"].startswith(BASEURL)
+        assert (configured.outdir / item["url"].removeprefix(BASEURL)).is_file(), item["url"]
+    assert resume["work"][0]["url"] == f"{BASEURL}experience/bytedance.html"
+
+
+def test_only_configured_profiles(make_project, tmp_path):
+    """A GitHub profile set for the build is the one ``sameAs`` and the one profile."""
+    conf = (
+        "extensions.append('resume.machine')\n"
+        "html_title = 'Name · Headline'\n"
+        "resume_contact = {'github': {'value': '', 'visibility': 'public', 'env': 'RESUME_GITHUB'}}\n"
+    )
+    src = make_project({"index.md": "# Name\n\n```{resume-contact}\n```\n"}, conf)
+    bare = built(sphinx_build(src, tmp_path / "bare", env={"RESUME_GITHUB": ""}))
+    profile = built(sphinx_build(src, tmp_path / "profile", env={"RESUME_GITHUB": GITHUB}))
+
+    [person] = json_ld(bare.html("index"))
+    assert "sameAs" not in person and resume_json(bare)["basics"]["profiles"] == []
+    [person] = json_ld(profile.html("index"))
+    assert person["sameAs"] == [GITHUB]
+    assert (person["name"], person["jobTitle"]) == ("Name", "Headline")
+    resume = resume_json(profile)
+    assert list(VALIDATOR.iter_errors(resume)) == []
+    assert resume["basics"]["profiles"] == [{"network": "GitHub", "username": "example", "url": GITHUB}]
