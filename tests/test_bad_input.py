@@ -102,6 +102,10 @@ CASES = {
         blank_translation(WANHUI_PO, "万汇互联"),
         "en", [f"{WANHUI_PO}:", "untranslated"],
     ),
+    "figures-differ": (
+        edit("locales/en/LC_MESSAGES/experience/tencent.po", "helped 7 products", "helped 8 products"),
+        "en", ["locales/en/LC_MESSAGES/experience/tencent.po:", "figures", "count:7"],
+    ),
 }  # fmt: skip
 
 

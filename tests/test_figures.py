@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po, write_po
 from conftest import REPO
-from figures import differences, figures
+from resume.catalogs import Problem, catalog_problems
+from resume.figures import differences, figures
 
 # -- The mapping -------------------------------------------------------------------------------
 
@@ -155,44 +155,9 @@ CATALOGS = sorted(
 )
 
 
-@dataclass(frozen=True)
-class Mismatch:
-    """A message whose translation does not state the figures its source states."""
-
-    catalog: str
-    msgid: str
-    lost: Counter[str]
-    added: Counter[str]
-
-    def __str__(self) -> str:
-        lost = ", ".join(sorted(self.lost.elements())) or "-"
-        added = ", ".join(sorted(self.added.elements())) or "-"
-        return (
-            f"{self.catalog}: msgid {self.msgid!r}: "
-            f"missing or changed {lost}; not in the source {added}"
-        )
-
-
-def figure_mismatches(path: Path, root: Path = REPO) -> list[Mismatch]:
+def figure_mismatches(path: Path) -> list[Problem]:
     """Every message of one catalog whose translation states other figures than its source."""
-    with path.open("rb") as file:
-        catalog = read_po(file)
-    name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-    found = []
-    for message in catalog:
-        # The header has no msgid; an untranslated message is the completeness check's business.
-        if not message.id or not any(message.string if message.pluralizable else [message.string]):
-            continue
-        if message.pluralizable:
-            singular, plural = message.id
-            pairs = [(singular, message.string[0])] + [(plural, s) for s in message.string[1:]]
-        else:
-            pairs = [(message.id, message.string)]
-        for source, translation in pairs:
-            lost, added = differences(source, translation)
-            if lost or added:
-                found.append(Mismatch(name, source, lost, added))
-    return found
+    return [problem for problem in catalog_problems(path) if problem.kind == "figures"]
 
 
 def test_there_are_catalogs_to_check():
@@ -241,8 +206,8 @@ def _broken_copy(tmp_path: Path, catalog: str, msgid_part: str, old: str, new: s
 )  # fmt: skip
 def test_the_check_reports_a_broken_catalog(tmp_path, catalog, msgid_part, old, new, lost, added):
     assert figure_mismatches(REPO / catalog) == []
-    (mismatch,) = figure_mismatches(_broken_copy(tmp_path, catalog, msgid_part, old, new))
-    assert msgid_part in mismatch.msgid
-    assert mismatch.lost == Counter(lost)
-    assert mismatch.added == Counter(added)
-    assert msgid_part in str(mismatch) and mismatch.catalog.endswith(Path(catalog).name)
+    copy = _broken_copy(tmp_path, catalog, msgid_part, old, new)
+    (mismatch,) = figure_mismatches(copy)
+    assert msgid_part in mismatch.message and mismatch.path == copy
+    assert f"missing or changed {', '.join(lost) or '-'};" in mismatch.message
+    assert mismatch.message.endswith(f"not in the source {', '.join(added) or '-'}")

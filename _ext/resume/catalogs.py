@@ -1,5 +1,7 @@
 """Check translation catalogs: complete, exact and well-formed, or a list of what is not.
 
+"Exact" means that every translation states the figures of its source (``figures``).
+
 Sphinx drops fuzzy entries silently, and Babel reads a malformed ``.po`` file with no more than a
 warning, after which Sphinx publishes a truncated translation. So the catalogs are checked here,
 line by line, before anything is built from them.
@@ -18,11 +20,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .figures import differences
 from .languages import EDITIONS, SOURCE
 
 HERE = Path(__file__).resolve().parents[2]
 LOCALES = HERE / "locales"
-KINDS = ("syntax", "untranslated", "fuzzy", "obsolete")
+KINDS = ("syntax", "untranslated", "fuzzy", "obsolete", "figures")
 
 _STRING = r'"(?:[^"\\]|\\["\\abfnrtv]|\\[0-7]{1,3}|\\x[0-9a-fA-F]+)*"'
 _KEYWORD = re.compile(rf"(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+{_STRING}\s*")
@@ -102,8 +105,32 @@ def catalog_problems(path: Path) -> list[Problem]:
             problems.append(Problem(path, message.lineno, "fuzzy", _excerpt(msgid)))
         elif not all(s and s.strip() for s in strings):
             problems.append(Problem(path, message.lineno, "untranslated", _excerpt(msgid)))
+        else:
+            problems.extend(_figure_problems(path, message.lineno, message.id, strings))
     for message in catalog.obsolete.values():
         problems.append(Problem(path, message.lineno or 1, "obsolete", _excerpt(str(message.id))))
+    return problems
+
+
+def _figure_problems(
+    path: Path, line: int, msgid: str | tuple[str, ...], strings: tuple[str, ...]
+) -> list[Problem]:
+    """A translation must state the figures its source states, value for value."""
+    sources = (msgid,) if isinstance(msgid, str) else (msgid[0],) + (msgid[1],) * (len(strings) - 1)
+    problems = []
+    for source, translation in zip(sources, strings):
+        lost, added = differences(source, translation)
+        if lost or added:
+            lost_text = ", ".join(sorted(lost.elements())) or "-"
+            added_text = ", ".join(sorted(added.elements())) or "-"
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    "figures",
+                    f"{_excerpt(source)}: missing or changed {lost_text}; not in the source {added_text}",
+                )
+            )
     return problems
 
 
