@@ -68,6 +68,20 @@ def catalogs_check(session: nox.Session) -> None:
 
 
 @nox.session
+def linkcheck(session: nox.Session) -> None:
+    """Check the external links of one edition (opt-in: needs the network; nox -s linkcheck -- en)."""
+    session.install("-r", REQUIREMENTS)
+    (edition,) = resolve_editions(session.posargs[:1] or ["zh-cn"])
+    session.run(
+        "python", "-m", "sphinx",
+        "-b", "linkcheck",
+        "-D", f"language={edition.sphinx}",
+        "-n", "-W", "--keep-going",
+        str(HERE), str(BUILD / "linkcheck" / edition.code),
+    )  # fmt: skip
+
+
+@nox.session
 def serve(session: nox.Session) -> None:
     """Live preview of one edition that rebuilds on save (nox -s serve -- en)."""
     session.install("-r", REQUIREMENTS, AUTOBUILD)
