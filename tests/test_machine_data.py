@@ -1,4 +1,4 @@
-"""Machine-readable résumé data: the home page's JSON-LD and resume.json, checked against the pages."""
+"""Machine-readable résumé data: the home page's JSON-LD and resume.json, against the pages."""
 
 from __future__ import annotations
 
@@ -67,7 +67,8 @@ def test_json_ld_says_what_the_pages_say(build_site, language):
 
     # The name and headline are the page's title; the description is its summary section.
     assert f"{person['name']} · {person['jobTitle']}" == home.title.get_text()
-    assert person["description"] == " ".join(home.select_one("section#summary p").get_text().split())
+    summary = home.select_one("section#summary p").get_text()
+    assert person["description"] == " ".join(summary.split())
 
     # Works for the organisation of the current role, as its page names it in this edition.
     role = site.html("experience/bytedance").select_one(".resume-role")
@@ -92,7 +93,11 @@ def test_json_ld_says_what_the_pages_say(build_site, language):
 
 def test_json_ld_only_on_the_home_page(site):
     pages = sorted(site.outdir.rglob("*.html"))
-    with_json_ld = [p.relative_to(site.outdir).as_posix() for p in pages if "application/ld+json" in p.read_text("utf-8")]
+    with_json_ld = [
+        p.relative_to(site.outdir).as_posix()
+        for p in pages
+        if "application/ld+json" in p.read_text("utf-8")
+    ]
     assert with_json_ld == ["index.html"]
 
 
@@ -132,8 +137,10 @@ def test_resume_json_is_valid_json_resume(build_site, language):
     assert all("endDate" in item for item in earlier)
     starts = [item["startDate"] for item in resume["work"]]
     assert starts == sorted(starts, reverse=True)  # newest first
-    assert [e["institution"] for e in resume["education"]] == [s["name"] for s in person["alumniOf"]]
-    assert [a["title"] for a in resume["awards"]] + [c["name"] for c in resume["certificates"]] == person["award"]
+    schools = [s["name"] for s in person["alumniOf"]]
+    assert [e["institution"] for e in resume["education"]] == schools
+    awards = [a["title"] for a in resume["awards"]] + [c["name"] for c in resume["certificates"]]
+    assert awards == person["award"]
     assert [len(item["keywords"]) for item in resume["skills"]] == [8, 9]
     assert len(resume["languages"]) == 3 and len(resume["projects"]) == 6
     assert all(item["highlights"] for item in resume["work"] + resume["projects"])
@@ -151,7 +158,8 @@ def test_resume_json_is_deterministic(build_site, tmp_path):
     """A second build, reading in parallel, gives the same bytes: no timestamps, no read order."""
     first = built(build_site("zh_CN", "html"))
     second = built(sphinx_build(REPO, tmp_path / "again", "html", "zh_CN", "-j", "2"))
-    assert (second.outdir / "resume.json").read_bytes() == (first.outdir / "resume.json").read_bytes()
+    again = (second.outdir / "resume.json").read_bytes()
+    assert again == (first.outdir / "resume.json").read_bytes()
     assert json_ld(second.html("index")) == json_ld(first.html("index"))
 
 
@@ -187,7 +195,8 @@ def test_only_configured_profiles(make_project, tmp_path):
     conf = (
         "extensions.append('resume.machine')\n"
         "html_title = 'Name · Headline'\n"
-        "resume_contact = {'github': {'value': '', 'visibility': 'public', 'env': 'RESUME_GITHUB'}}\n"
+        "resume_contact = {'github': {'value': '', 'visibility': 'public',"
+        " 'env': 'RESUME_GITHUB'}}\n"
     )
     src = make_project({"index.md": "# Name\n\n```{resume-contact}\n```\n"}, conf)
     bare = built(sphinx_build(src, tmp_path / "bare", env={"RESUME_GITHUB": ""}))
@@ -200,4 +209,5 @@ def test_only_configured_profiles(make_project, tmp_path):
     assert (person["name"], person["jobTitle"]) == ("Name", "Headline")
     resume = resume_json(profile)
     assert list(VALIDATOR.iter_errors(resume)) == []
-    assert resume["basics"]["profiles"] == [{"network": "GitHub", "username": "example", "url": GITHUB}]
+    github = {"network": "GitHub", "username": "example", "url": GITHUB}
+    assert resume["basics"]["profiles"] == [github]

@@ -1,12 +1,12 @@
-"""Machine-readable résumé data, from the same collected data as the pages, in the edition's language.
+"""Machine-readable résumé data, drawn from the data the pages show, in the edition's language.
 
 * On the home page of the ``html`` builder: a schema.org ``Person`` in JSON-LD, for search
   engines and link previews. The ePub builder is an HTML builder too; a book gets none.
 * Beside the HTML, ``resume.json``: the résumé in the JSON Resume format (schema 1.2.1).
 
-Contact details come from ``contact.published`` only: a masked phone number is not a number, so
-it appears in neither; the full one only when the build publishes it (``RESUME_PHONE``). Both
-outputs are deterministic: the same sources give the same bytes.
+Contact details come from ``contact.published`` only. A masked phone number is no telephone
+number, so neither output carries it; the full one appears only when the build publishes it
+(``RESUME_PHONE``). Both outputs are deterministic: the same sources give the same bytes.
 """
 
 from __future__ import annotations
@@ -19,14 +19,11 @@ from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.util import logging
 
 from .contact import published
 from .data import PRESENT, ResumeDomain, Role, get_domain
 from .extension import document_order
 from .languages import edition
-
-logger = logging.getLogger(__name__)
 
 #: The builders that write a web site (and so get JSON-LD and ``resume.json``).
 WEB_BUILDERS = ("html", "dirhtml")
@@ -117,7 +114,8 @@ def person(app: Sphinx) -> dict[str, Any]:
             {"@type": "Language", "name": e["language"], "alternateName": e["code"]}
             for e in languages
         ]
-    if awards := [e["title"] for kind in ("award", "certificate") for e in domain.get_entries(kind)]:
+    awards = [e["title"] for kind in ("award", "certificate") for e in domain.get_entries(kind)]
+    if awards:
         data["award"] = awards
     if (phone := contact.get("phone")) and phone.full:
         data["telephone"] = phone.text  # a masked number is not a telephone
@@ -182,7 +180,9 @@ def json_resume(app: Sphinx) -> dict[str, Any]:
         work.append(item)
 
     order = document_order(app.env)
-    projects = sorted(domain.get_projects(), key=lambda p: (order.get(p.docname, len(order)), p.docname))
+    projects = sorted(
+        domain.get_projects(), key=lambda p: (order.get(p.docname, len(order)), p.docname)
+    )
     resume: dict[str, Any] = {
         "basics": basics,
         "work": work,
