@@ -1,0 +1,190 @@
+"""Private by default: the full phone number reaches no output unless the build opts in.
+
+Every file that the release builds write is scanned: text files, the ePub zip's members
+(decompressed), ``objects.inv`` (decompressed), the search index, ``resume.json``, the sitemap
+if there is one, and binary files byte by byte. Digits are compared with spaces, dashes, dots,
+brackets and plus signs removed, so that no spelling of the number slips through.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import zipfile
+import zlib
+from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import REPO, Build, sphinx_build
+from resume.languages import EDITIONS
+from resume.release import BASENAME, BUILDERS, source_date_epoch
+
+MADE_UP = "+86 139 1234 5678"  # not the owner's number: tests never hold the real one
+NATIONAL = "13912345678"  # its digits without the country code: any spelling contains them
+SEPARATORS = re.compile(r"[\s\-‐‑‒–—−.·()\[\]{}（）［］+＋]")
+TAG = re.compile(r"<[^>]*>")
+TEXT_SUFFIXES = {".html", ".xhtml", ".js", ".css", ".json", ".xml", ".opf", ".ncx", ".txt",
+                 ".svg", ".map", ".buildinfo", ""}  # fmt: skip
+OPT_IN = ("zh_CN", "en")  # the opt-in builds: two editions are enough to show it works
+
+
+def normalise(text: str) -> str:
+    """The text without separators: ``+86 (139) 1234-5678`` becomes ``8613912345678``."""
+    return SEPARATORS.sub("", html.unescape(text))
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """One file of an output, or one member of a zip in it, as text."""
+
+    kind: str
+    name: str
+    text: str
+
+    @property
+    def has_number(self) -> bool:
+        # Also with the markup taken out, should a page wrap the digits in tags.
+        return NATIONAL in normalise(self.text) or NATIONAL in normalise(TAG.sub("", self.text))
+
+
+def kind_of(name: str) -> str:
+    base = re.split(r"[/!]", name)[-1]
+    if base == "objects.inv":
+        return "objects.inv (zlib-decompressed)"
+    if base in ("searchindex.js", "resume.json", "sitemap.xml", "robots.txt"):
+        return base
+    suffix = Path(base).suffix.lower()
+    return f"{suffix or base} {'text' if suffix in TEXT_SUFFIXES else 'binary'}"
+
+
+def read(name: str, data: bytes) -> Iterator[Scanned]:
+    """The file as text, or each member of it when it is a zip (an ePub)."""
+    if name.endswith(".epub"):
+        yield Scanned("ePub zip (as stored)", name, data.decode("latin-1"))
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            for info in sorted(book.infolist(), key=lambda i: i.filename):
+                member = f"{name}!{info.filename}"
+                for scanned in read(member, book.read(info)):
+                    yield Scanned(f"ePub member: {scanned.kind}", scanned.name, scanned.text)
+        return
+    if kind_of(name).startswith("objects.inv"):
+        header = data.split(b"\n", 4)
+        text = b"\n".join(header[:4]) + b"\n" + zlib.decompress(header[4])
+        yield Scanned(kind_of(name), name, text.decode("utf-8"))
+        return
+    # Binary files too: a number would be ASCII digits in them as well.
+    text = data.decode("utf-8" if kind_of(name).endswith(" text") else "latin-1")
+    yield Scanned(kind_of(name), name, text)
+
+
+def scan(root: Path) -> list[Scanned]:
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    return [s for path in files for s in read(path.relative_to(root).as_posix(), path.read_bytes())]
+
+
+def inventory(scanned: dict[str, list[Scanned]]) -> str:
+    """The files scanned, grouped by kind: what the closing note quotes."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for build, files in scanned.items():
+        for item in files:
+            groups[item.kind].append(f"{build}/{item.name}")
+    lines = [f"{sum(map(len, scanned.values()))} files scanned in {len(scanned)} builds"]
+    for kind in sorted(groups):
+        names = groups[kind]
+        shown = ", ".join(names[:3]) + (f", … ({len(names) - 3} more)" if len(names) > 3 else "")
+        lines.append(f"  {kind}: {len(names)} — {shown}")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
+    """Release-like builds of every edition and builder, by default and with the opt-in."""
+    root = tmp_path_factory.mktemp("privacy")
+    epoch = source_date_epoch()
+    base = {"SOURCE_DATE_EPOCH": epoch} if epoch else {}
+    jobs = [(e, b, "default") for e in EDITIONS for b in BUILDERS]
+    jobs += [(e, b, "opt-in") for e in EDITIONS if e.sphinx in OPT_IN for b in BUILDERS]
+
+    def run(job) -> tuple[str, Build]:
+        edition, builder, case = job
+        # An empty RESUME_PHONE is no opt-in, whatever the shell running the tests has set.
+        env = {**base, "RESUME_PHONE": MADE_UP if case == "opt-in" else ""}
+        name = f"{case}/{builder}/{edition.code}"
+        return name, sphinx_build(REPO, root / name, builder, edition.sphinx, env=env)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        builds = dict(pool.map(run, jobs))
+    for name, build in builds.items():
+        assert build.returncode == 0 and not build.warnings, f"{name}:\n{build.stderr}"
+    return builds
+
+
+@pytest.fixture(scope="module")
+def scanned(outputs: dict[str, Build]) -> dict[str, list[Scanned]]:
+    return {name: scan(build.outdir) for name, build in outputs.items()}
+
+
+def hits(files: list[Scanned]) -> list[str]:
+    return [item.name for item in files if item.has_number]
+
+
+def test_normalising_finds_every_spelling():
+    spellings = [
+        "+86 139 1234 5678", "+86-139-1234-5678", "(+86) 139.1234.5678", "tel:+8613912345678",
+        "139&#160;1234&#160;5678", "<b>139</b> 1234 5678",
+    ]  # fmt: skip
+    for spelling in spellings:
+        assert Scanned("test", "test", spelling).has_number, spelling
+    assert not Scanned("test", "test", "+86 136 **** 3209").has_number
+
+
+def test_the_scan_covers_every_kind_of_output(scanned):
+    report = inventory(scanned)
+    print(report)
+    kinds = {item.kind for files in scanned.values() for item in files}
+    expected = {"objects.inv (zlib-decompressed)", "searchindex.js", "resume.json",
+                "ePub zip (as stored)", "ePub member: .xhtml text", "ePub member: .opf text",
+                "ePub member: .ncx text", ".html text", ".js text", ".css text"}  # fmt: skip
+    assert expected <= kinds, report
+    for name, files in scanned.items():
+        names = {item.name for item in files}
+        builder, code = name.split("/")[1:]
+        if builder == "html":
+            assert {"index.html", "resume.json", "objects.inv", "searchindex.js"} <= names, name
+        else:
+            assert f"{BASENAME}-{code}.epub!index.xhtml" in names, name
+
+
+def test_full_number_in_no_output_by_default(scanned):
+    found = {name: hits(files) for name, files in scanned.items() if name.startswith("default/")}
+    assert len(found) == len(EDITIONS) * len(BUILDERS)
+    assert {name: h for name, h in found.items() if h} == {}, inventory(scanned)
+
+
+def test_masked_number_is_shown_by_default(outputs):
+    for code in [e.code for e in EDITIONS]:
+        page = outputs[f"default/html/{code}"].html("index")
+        assert "+86 136 **** 3209" in page.get_text()
+        assert not page.select('a[href^="tel:"]')
+
+
+@pytest.mark.parametrize("code", [e.code for e in EDITIONS if e.sphinx in OPT_IN])
+def test_full_number_everywhere_expected_with_the_opt_in(scanned, outputs, code):
+    site, book = f"opt-in/html/{code}", f"opt-in/epub/{code}"
+    print(f"{site}: {hits(scanned[site])}\n{book}: {hits(scanned[book])}")
+    assert {"index.html", "resume.json"} <= set(hits(scanned[site])), inventory(scanned)
+    assert f"{BASENAME}-{code}.epub!index.xhtml" in hits(scanned[book]), inventory(scanned)
+
+    page = outputs[site].html("index")
+    assert page.find("a", href="tel:+8613912345678").get_text() == MADE_UP
+    [script] = page.find_all("script", type="application/ld+json")
+    person = json.loads(script.string)
+    assert person["telephone"] == MADE_UP
+    resume = json.loads((outputs[site].outdir / "resume.json").read_text("utf-8"))
+    assert resume["basics"]["phone"] == MADE_UP
