@@ -47,6 +47,7 @@ extensions = [
     # Ours, in _ext/
     "resume",
     "resume.switcher",
+    "resume.machine",
 ]
 
 # Only these are pages: README.md, tests, .nox, venvs and _build are never read as documents.
