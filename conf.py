@@ -46,6 +46,7 @@ extensions = [
     "myst_parser",
     # Ours, in _ext/
     "resume",
+    "resume.search",
     "resume.switcher",
     "resume.machine",
 ]
@@ -81,6 +82,31 @@ html_last_updated_fmt = None  # reproducible output: no build timestamps
 html_theme_options = {
     # The Markdown source is Chinese: no "view source" link on any edition.
     "top_of_page_buttons": [],
+}
+
+# -- Options for search --------------------------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#confval-html_search_options
+
+html_search_options = {
+    # Chinese: jieba learns the résumé's own terms. Naming a dictionary also stops Sphinx from
+    # reloading jieba's whole default one as a "user dictionary" (about a second a build).
+    "dict": str(HERE / "_ext" / "resume" / "jieba_userdict.txt"),
+    # Japanese: TinySegmenter without punctuation; Latin words and figures stay whole.
+    "type": "resume.search.JapaneseSplitter",
+}
+# furo's sidebar, with the technology index (genindex) linked under the navigation.
+templates_path = ["_templates"]
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/resume-index.html",
+        "sidebar/ethical-ads.html",
+        "sidebar/scroll-end.html",
+        "sidebar/variant-selector.html",
+    ],
 }
 
 # -- Options for ePub output ---------------------------------------------------------------

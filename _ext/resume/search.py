@@ -1,0 +1,105 @@
+"""Search in every edition: words indexed per language, queries split into those words.
+
+* Chinese: Sphinx indexes with jieba. ``html_search_options["dict"]`` names the résumé's own
+  terms (``jieba_userdict.txt``), which Sphinx loads once with ``jieba.load_userdict``; naming
+  it also stops Sphinx from reloading jieba's whole default dictionary as a "user dictionary".
+  jieba's start-up chatter is silenced here.
+* Japanese: ``JapaneseSplitter`` (``html_search_options["type"]``) runs TinySegmenter on the
+  Japanese text only, so that punctuation never sticks to a word and Latin words and figures
+  (``OAuth2``, ``100GB``, ``k8s``) are indexed whole, as the other editions index them.
+* In the browser, ``resume-search.js`` splits a query into the words the index holds, gives
+  each result a snippet and the summary sentence in the page's language. It is added to the
+  search page of HTML builders only, never to the ePub.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.locale import _
+
+#: The résumé's own terms, one a line, in jieba's user dictionary format.
+USER_DICTIONARY = Path(__file__).with_name("jieba_userdict.txt")
+#: The browser side, in ``html_static_path``.
+SCRIPT = "resume-search.js"
+#: Builders whose search page gets the script: the ePub builder is an HTML builder too.
+BUILDERS = frozenset({"html", "dirhtml"})
+
+# Chinese and Japanese characters (not the middle dot ・, which separates words), and what
+# else makes a word: Latin letters, digits, the underscore.
+_CJK = (
+    r"\u3005\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff"  # 々, hiragana, katakana, ー
+    r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"  # kanji / hanzi, half-width kana
+)
+_RUNS = re.compile(rf"[{_CJK}]+|[^\W{_CJK}]+")
+_IS_CJK = re.compile(rf"[{_CJK}]")
+_KANJI = re.compile(r"[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc-\u30ff]{2,}")
+
+
+class JapaneseSplitter:
+    """TinySegmenter's words, plus each run of kanji whole and in pairs, and each run of katakana.
+
+    TinySegmenter alone cuts compounds unpredictably (日平均利用率 → 日平 均利 用率); the
+    runs and pairs make every compound findable. Any other word (``OAuth2``, ``100GB``,
+    ``k8s``) is indexed whole, without punctuation, as the other editions index it.
+    """
+
+    def __init__(self, options: dict[str, str]) -> None:
+        from sphinx.search.ja import DefaultSplitter
+
+        self.tiny = DefaultSplitter(options)
+
+    def split(self, input: str) -> list[str]:
+        words: list[str] = []
+        for run in _RUNS.findall(input):
+            if not _IS_CJK.match(run):
+                words.append(run)
+                continue
+            words.extend(self.tiny.split(run))
+            for kanji in _KANJI.findall(run):
+                words.append(kanji)
+                if len(kanji) > 2:
+                    words.extend(kanji[i : i + 2] for i in range(len(kanji) - 1))
+            words.extend(_KATAKANA.findall(run))
+        return words
+
+
+def quiet_jieba(app: Sphinx, config: Config) -> None:
+    """jieba logs "Building prefix dict…" at DEBUG to stderr on every build: only warnings."""
+    language = config.html_search_language or config.language or ""
+    if not language.startswith("zh"):
+        return
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)
+
+
+def keep_out_of_epub(app: Sphinx, config: Config) -> None:
+    """The ePub has no search page, so it does not carry the script either."""
+    config.epub_exclude_files = [*config.epub_exclude_files, f"_static/{SCRIPT}"]
+
+
+def add_to_page(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """The index link's label; the query splitter, on the search page of HTML builders only."""
+    # The genindex page's own title, from Sphinx's catalog: no new message for ours.
+    context["resume_index_title"] = str(_("Index"))
+    if pagename == "search" and app.builder.name in BUILDERS:
+        # Deferred: it runs after searchtools.js, before the search starts.
+        app.add_js_file(SCRIPT, defer="defer")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", quiet_jieba)
+    app.connect("config-inited", keep_out_of_epub)
+    app.connect("html-page-context", add_to_page)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
