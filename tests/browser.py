@@ -1,0 +1,149 @@
+"""Browser fixtures: a built site served on 127.0.0.1, and a headless Chromium to read it.
+
+Import the fixtures into a test module: ``from browser import chromium, serve, watched``.
+Chromium is Debian's ``chromium`` (``CHROMIUM`` names another), else Playwright's own.
+Without a browser the tests are skipped, saying why; in CI (``CI`` set) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOST = "127.0.0.1"
+
+
+def no_browser(reason: str) -> None:
+    """Fail in CI, where the browser is installed on purpose; elsewhere skip and say why."""
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    warnings.warn(f"browser tests skipped: {reason}", stacklevel=2)
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """A headless Chromium, launched once per session."""
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        no_browser("Playwright for Python is not installed (pip install -r tests/requirements.txt)")
+    executable = CHROMIUM if Path(CHROMIUM).is_file() else None
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+        except Error as error:
+            first_line = str(error).strip().splitlines()[0]
+            no_browser(f"{CHROMIUM} is missing and Playwright's own Chromium failed: {first_line}")
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def do_GET(self) -> None:
+        # Browsers ask every host for /favicon.ico; the site has none, and its absence at
+        # the server's root is the host's business, not a console error of the site's.
+        if self.path == "/favicon.ico":
+            self.send_response(204)
+            self.end_headers()
+            return
+        super().do_GET()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on a free port of 127.0.0.1 from a thread; yield its base URL."""
+    server = ThreadingHTTPServer((HOST, 0), partial(_QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{HOST}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def leaves(url: str) -> bool:
+    """Whether fetching ``url`` would leave 127.0.0.1 (data: and blob: URLs never do)."""
+    parts = urlsplit(url)
+    return parts.scheme not in {"data", "blob", "about"} and parts.hostname != HOST
+
+
+@dataclass
+class Watched:
+    """A page, with what went wrong on it: console errors, uncaught exceptions, and requests
+    for anything not on 127.0.0.1 (refused, so that no test reaches the network)."""
+
+    page: Any
+    errors: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def watched(chromium: Any) -> Iterator[Watched]:
+    """A fresh page in a fresh browser context, watched."""
+    context = chromium.new_context()
+    watched = Watched(context.new_page())
+
+    def local_only(route: Any) -> None:
+        if leaves(route.request.url):
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", local_only)
+    watched.page.on("console", lambda m: m.type == "error" and watched.errors.append(m.text))
+    watched.page.on("pageerror", lambda error: watched.errors.append(str(error)))
+    watched.page.on(
+        "request",
+        lambda request: leaves(request.url) and watched.outside.append(request.url),
+    )
+    try:
+        yield watched
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def serve() -> Iterator[Callable[[Path], str]]:
+    """``serve(directory)``: its base URL, one server per folder, all stopped at the end."""
+    servers: dict[Path, tuple[str, AbstractContextManager[str]]] = {}
+
+    def start(directory: Path) -> str:
+        if directory not in servers:
+            context = serving(directory)
+            servers[directory] = (context.__enter__(), context)
+        return servers[directory][0]
+
+    yield start
+    for _, context in servers.values():
+        context.__exit__(None, None, None)

@@ -1,0 +1,250 @@
+"""Search, in every edition: what the index holds, and queries typed into a real browser."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import Watched, chromium, serve, watched  # noqa: F401  (fixtures)
+
+from resume.search import SCRIPT, USER_DICTIONARY, JapaneseSplitter
+
+REPO = Path(__file__).resolve().parents[1]
+Build = Any  # conftest's Build: returncode, stderr, outdir, html(docname)
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    expected: str  # a page among the first three results
+    unrelated: str  # a page that must not rank above it
+
+    def __str__(self) -> str:
+        return self.text
+
+
+QUERIES: dict[str, list[Query]] = {
+    "zh_CN": [
+        Query("网关", "projects/apisix", "experience/abeam"),
+        Query("鉴权", "projects/hydra", "projects/prometheus"),
+        Query("网关鉴权", "experience/tencent", "experience/wanhui"),
+        Query("微服务网关", "experience/wanhui", "projects/hydra"),
+        Query("模型分级缓存", "experience/bytedance", "experience/tencent"),
+        Query("GPU利用率", "experience/bytedance", "experience/tencent"),
+        Query("推理交付平台", "experience/bytedance", "experience/juding"),
+        Query("云原生", "experience/tencent", "experience/juding"),
+        Query("可观测性", "projects/prometheus", "projects/kubernetes"),
+        Query("指标采集", "projects/prometheus", "experience/bytedance"),
+        Query("字节跳动", "experience/bytedance", "experience/tencent"),
+        Query("事件系统", "experience/wanhui", "experience/abeam"),
+        Query("kubernetes", "projects/kubernetes", "projects/apisix"),
+        Query("APISIX", "projects/apisix", "projects/hydra"),
+        Query("oauth2", "projects/hydra", "projects/apisix"),
+        Query("comfyUI", "experience/bytedance", "experience/tencent"),
+        Query("100GB/s", "experience/bytedance", "experience/tencent"),
+    ],
+    "en": [
+        Query("gateways", "projects/apisix", "experience/abeam"),
+        Query("monitored", "projects/prometheus", "projects/kubernetes"),
+        Query("controllers", "projects/kubernetes", "projects/prometheus"),
+        Query("authorization", "projects/hydra", "projects/prometheus"),
+        Query("observability", "projects/prometheus", "projects/kubernetes"),
+        Query("tiered model caching", "experience/bytedance", "experience/tencent"),
+        Query("GPU utilization", "experience/bytedance", "experience/tencent"),
+        Query("cloud native", "experience/tencent", "experience/juding"),
+        Query("event system", "experience/wanhui", "experience/abeam"),
+        Query("ByteDance", "experience/bytedance", "experience/tencent"),
+        Query("kubernetes", "projects/kubernetes", "projects/apisix"),
+        Query("APISIX", "projects/apisix", "projects/hydra"),
+        Query("oauth2", "projects/hydra", "projects/apisix"),
+        Query("redis", "experience/tencent", "experience/wanhui"),
+        Query("100GB/s", "experience/bytedance", "experience/tencent"),
+    ],
+    "ja": [
+        Query("ゲートウェイ", "projects/apisix", "experience/abeam"),
+        Query("ゲートウェイ認証", "experience/tencent", "experience/wanhui"),
+        Query("テンセントのゲートウェイ", "experience/tencent", "experience/bytedance"),
+        Query("認証", "projects/hydra", "projects/prometheus"),
+        Query("クラウドネイティブ", "experience/tencent", "experience/juding"),
+        Query("オブザーバビリティ", "projects/prometheus", "projects/kubernetes"),
+        Query("メトリクス収集", "projects/prometheus", "experience/bytedance"),
+        Query("モデルの階層型キャッシュ", "experience/bytedance", "experience/tencent"),
+        Query("GPU利用率", "experience/bytedance", "experience/tencent"),
+        Query("イベントシステム", "experience/wanhui", "experience/abeam"),
+        Query("バイトダンス", "experience/bytedance", "experience/tencent"),
+        Query("kubernetes", "projects/kubernetes", "projects/apisix"),
+        Query("APISIX", "projects/apisix", "projects/hydra"),
+        Query("oauth2", "projects/hydra", "projects/apisix"),
+        Query("100GB/s", "experience/bytedance", "experience/tencent"),
+    ],
+}
+#: The start of the summary sentence, in each edition's language.
+SUMMARIES = {"zh_CN": "搜索完成", "en": "Search finished", "ja": "検索が完了"}
+
+FINISHED = """() => {
+    const summary = document.querySelector("#search-results .search-summary");
+    const results = [...document.querySelectorAll("ul.search > li")];
+    return summary && summary.innerText.trim() !== ""
+        && results.every((li) => li.querySelector("p.context"));
+}"""
+RESULTS = """() => [...document.querySelectorAll("ul.search > li")].map((li) => ({
+    href: li.querySelector("a").getAttribute("href"),
+    snippet: li.querySelector("p.context").textContent,
+}))"""
+
+
+@pytest.fixture(scope="session")
+def site_url(build_site: Callable[..., Build], serve: Callable[[Path], str]):
+    """``site_url(language)``: the base URL of that HTML edition, built strictly and served."""
+
+    def url(language: str) -> str:
+        build = build_site(language, "html")
+        assert build.returncode == 0, build.stderr
+        return serve(build.outdir)
+
+    return url
+
+
+def search(watched: Watched, base: str, text: str) -> tuple[list[tuple[str, str]], str, float]:
+    """Type ``text`` into the search box of the home page and press Enter.
+
+    Returns the results as (page, snippet), the summary sentence, and the seconds from the
+    last keystroke to the last result with its snippet.
+    """
+    page = watched.page
+    page.goto(base + "index.html")
+    box = page.locator("input.sidebar-search")
+    box.press_sequentially(text)
+    began = time.perf_counter()
+    box.press("Enter")
+    page.wait_for_function(FINISHED, timeout=10_000)
+    seconds = time.perf_counter() - began
+    results = [
+        (item["href"].split("#")[0].removesuffix(".html"), item["snippet"])
+        for item in page.evaluate(RESULTS)
+    ]
+    return results, page.inner_text("#search-results .search-summary"), seconds
+
+
+@pytest.mark.parametrize(
+    ("language", "query"),
+    [(language, query) for language, queries in QUERIES.items() for query in queries],
+    ids=str,
+)
+def test_query_finds_the_page(
+    site_url: Callable[[str], str],
+    watched: Watched,
+    language: str,
+    query: Query,
+    record_property: Callable[[str, object], None],
+) -> None:
+    results, summary, seconds = search(watched, site_url(language), query.text)
+    record_property("seconds_from_keystroke_to_results", round(seconds, 3))
+    pages = [page for page, _ in results]
+
+    assert query.expected in pages[:3], f"{query.text!r} → {pages}"
+    if query.unrelated in pages:
+        assert pages.index(query.unrelated) > pages.index(query.expected), pages
+    assert len(pages) == len(set(pages)), f"a page is listed twice: {pages}"
+    assert summary.startswith(SUMMARIES[language]), summary
+    assert str(len(pages)) in summary or len(pages) == 1, summary
+    for page, snippet in results:
+        assert len(snippet.strip()) > 20, f"{page}: no useful snippet: {snippet!r}"
+    assert watched.errors == []
+    assert watched.outside == []
+
+
+def test_unindexed_characters_are_never_searched_alone(
+    site_url: Callable[[str], str], watched: Watched
+) -> None:
+    """A word the index lacks finds nothing: it is not cut into single characters."""
+    results, summary, _ = search(watched, site_url("zh_CN"), "火箭")
+    assert results == []
+    assert summary.startswith("您的搜索没有匹配到文档")
+    terms = watched.page.evaluate(
+        "() => [...Search._parseQuery('网关的鉴权')[1]]"
+    )  # 的 alone is dropped
+    assert sorted(terms) == ["网关", "鉴权"]
+    assert watched.errors == []
+
+
+# -- The index and the pages, without a browser --------------------------------------------
+
+
+def test_japanese_words_are_indexed_whole_without_punctuation() -> None:
+    words = JapaneseSplitter({}).split("ORY Hydra は、OAuth2 を実装した。推論 GPU の日平均利用率（k8s）")
+    assert {"OAuth2", "k8s", "GPU", "日平均利用率", "利用", "平均"} <= set(words)
+    assert not [word for word in words if set(word) & set("、。（）")]
+
+
+def test_jieba_loads_only_our_dictionary_once_and_quietly(tmp_path: Path) -> None:
+    """Sphinx's default would load jieba's whole dictionary again as a user dictionary."""
+    script = (
+        "import sys, jieba\n"
+        "loaded = []\n"
+        "load = jieba.load_userdict\n"
+        "jieba.load_userdict = lambda f: (loaded.append(str(f)), load(f))\n"
+        "from sphinx.cmd.build import build_main\n"
+        "status = build_main(sys.argv[1:])\n"
+        "print('LOADED', loaded)\n"
+        "sys.exit(status)\n"
+    )
+    command = [sys.executable, "-c", script, "-b", "html", "-q", "-E", str(REPO), str(tmp_path)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert f"LOADED {[str(USER_DICTIONARY)]}" in result.stdout
+    assert "prefix dict" not in result.stderr.lower()
+
+
+def search_index(outdir: Path) -> dict[str, Any]:
+    text = (outdir / "searchindex.js").read_text("utf-8")
+    return json.loads(text.removeprefix("Search.setIndex(").removesuffix(")"))
+
+
+def test_user_dictionary_words_are_index_terms(build_site: Callable[..., Build]) -> None:
+    terms = search_index(build_site("zh_CN", "html").outdir)["terms"]
+    words = ("网关", "鉴权", "云原生", "可观测性", "分级缓存", "模型分级缓存", "字节跳动")
+    assert [word for word in words if word not in terms] == []
+
+
+@pytest.mark.parametrize("language", list(QUERIES))
+def test_every_page_links_to_the_technology_index(
+    build_site: Callable[..., Build], language: str
+) -> None:
+    build = build_site(language, "html")
+    assert build.returncode == 0, build.stderr
+    pages = sorted(build.outdir.rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        docname = path.relative_to(build.outdir).with_suffix("").as_posix()
+        links = build.html(docname).select(".sidebar-drawer .resume-index-link a[href]")
+        assert links, f"{docname}: no link to the index"
+        target = path if links[0]["href"] == "#" else path.parent / links[0]["href"]
+        assert target.resolve() == build.outdir / "genindex.html", docname
+    genindex = build.html("genindex")
+    targets = {a["href"].split("#")[0] for a in genindex.select("table.indextable a[href]")}
+    assert {"experience/tencent.html", "projects/kubernetes.html"} <= targets
+    words = " ".join(table.get_text(" ") for table in genindex.select("table.indextable"))
+    assert "Kubernetes" in words and "APISIX" in words
+
+
+def test_search_script_is_on_the_search_page_only(build_site: Callable[..., Build]) -> None:
+    build = build_site("zh_CN", "html")
+    assert build.html("search").select(f'script[src^="_static/{SCRIPT}"]')
+    assert not build.html("index").select(f'script[src*="{SCRIPT}"]')
+    epub = build_site("zh_CN", "epub")
+    assert epub.returncode == 0, epub.stderr
+    (book,) = epub.outdir.glob("*.epub")
+    with zipfile.ZipFile(book) as package:
+        names = package.namelist()
+        pages = [package.read(name).decode() for name in names if name.endswith(".xhtml")]
+    assert not [name for name in names if name.endswith(SCRIPT)]
+    assert not [page for page in pages if SCRIPT in page]
