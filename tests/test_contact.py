@@ -64,3 +64,18 @@ def test_full_number_reaches_the_page_only_with_the_opt_in(make_project, tmp_pat
     assert "1234 5678" not in (default.outdir / "index.html").read_text("utf-8")
     link = opt_in.html("index").find("a", href="tel:+8613912345678")
     assert link is not None and link.get_text() == MADE_UP
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [("zh_CN", ["电话", "GitHub"]), ("en", ["Phone", "GitHub"]), ("ja", ["電話", "GitHub"])],
+)
+def test_every_edition_labels_a_configured_detail(tmp_path, language, labels):
+    from conftest import REPO, sphinx_build
+
+    profile = "https://github.com/example"
+    build = sphinx_build(REPO, tmp_path / "out", "html", language, env={"RESUME_GITHUB": profile})
+    assert build.returncode == 0, build.stderr
+    contact = build.html("index").select_one("article .resume-contact")
+    assert [dt.get_text(strip=True).rstrip(":") for dt in contact.select("dt")] == labels
+    assert contact.find("a", href=profile)

@@ -73,3 +73,11 @@ def test_broken_links_are_found():
     pages = {"a/x.html": '<a href="../b.html#nope">b</a><a href="y.html">y</a>', "b.html": "<p id='here'></p>"}
     broken = broken_links(pages, lambda target: target in pages)
     assert broken == ["a/x.html: ../b.html#nope (no anchor #nope)", "a/x.html: y.html (no file a/y.html)"]
+
+
+def test_root_page_links_resolve(good_release):
+    root = good_release / "html"
+    page = (root / "index.html").read_text("utf-8")
+    broken = broken_links({"index.html": page}, lambda target: (root / target).exists())
+    assert broken == []
+    assert len([h for h in internal_links(page) if h.endswith("/index.html")]) >= len(EDITIONS)

@@ -13,6 +13,7 @@ from typing import ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
+from sphinx.locale import _
 from sphinx.util.docutils import SphinxDirective
 
 from .contact import published
@@ -31,11 +32,10 @@ LABELS = {
     "roles": "相关经历",
     "study": "专业",
     "institution": "学校",
-    "phone": "电话",
-    "email": "电子邮件",
-    "website": "网站",
-    "github": "GitHub",
 }
+# Contact labels are interface strings, translated by the theme catalogs (locales/*/sphinx.po):
+# a detail that is empty or private in one build must still have its label translated.
+CONTACT_LABELS = {"phone": "Phone", "email": "Email", "website": "Website", "github": "GitHub"}
 PRESENT_LABEL = "至今"
 PERIOD_SEPARATOR = " – "
 
@@ -330,8 +330,7 @@ class ContactDirective(SphinxDirective):
         return [fields] if fields.children else []
 
     def field(self, key: str, body: nodes.paragraph) -> nodes.field:
-        source, line = self.get_source_info()
-        name = nodes.field_name(LABELS[key], LABELS[key])
-        name.source, name.line = source, line
+        label = _(CONTACT_LABELS[key])
+        name = nodes.field_name(label, label, translatable=False)
         body["translatable"] = False  # a contact value is never copied into a catalog
         return nodes.field("", name, nodes.field_body("", body))

@@ -263,8 +263,10 @@ def meta_description(doctree: nodes.document | None) -> str:
     """The page's first paragraph of its own prose, shortened: a description in its language."""
     if doctree is None:
         return ""
+    # The first paragraph under a subsection: the page's prose, not a headline under its title.
     for para in doctree.findall(nodes.paragraph):
-        if para.parent is not None and isinstance(para.parent, nodes.section):
+        parent = para.parent
+        if isinstance(parent, nodes.section) and isinstance(parent.parent, nodes.section):
             text = " ".join(para.astext().split())
             if len(text) > DESCRIPTION_LENGTH:
                 text = text[: DESCRIPTION_LENGTH - 1].rstrip() + "…"
@@ -285,8 +287,8 @@ def add_meta_description(
 
 
 def check_catalogs(app: Sphinx) -> None:
-    """Before reading: the edition's catalogs are well-formed, complete and current."""
-    if app.builder.name == "gettext" or edition(app.config.language) == SOURCE:
+    """Before reading: the edition's catalogs (for Chinese, the theme's) are complete and exact."""
+    if app.builder.name == "gettext":
         return
     for locale_dir in app.config.locale_dirs:
         for problem in language_problems(app.config.language, Path(app.srcdir, locale_dir)):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .languages import BY_CODE, EDITIONS, Edition
+from .switcher import write_root_index
 
 HERE = Path(__file__).resolve().parents[2]
 BUILD = HERE / "_build"
@@ -145,6 +146,8 @@ def release_build(
             return False
         for job, _, _ in results:
             publish(job, staging, build, epoch)
+        if (build / "html").is_dir():
+            write_root_index(build / "html")  # the page that picks an edition for the reader
         return True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
