@@ -68,6 +68,13 @@ def catalogs_check(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Time a release build of every edition and measure its outputs against the targets."""
+    session.install("-r", REQUIREMENTS)
+    session.run("python", "-m", "resume.bench", env={"PYTHONPATH": "_ext"})
+
+
+@nox.session
 def linkcheck(session: nox.Session) -> None:
     """Check the external links of one edition (opt-in: needs the network; nox -s linkcheck -- en)."""
     session.install("-r", REQUIREMENTS)

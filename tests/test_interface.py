@@ -112,11 +112,15 @@ def test_every_furo_message_is_translated(pot):
     assert missing == {}
 
 
+# Names that every language writes alike.
+PROPER_NAMES = {"GitHub"}
+
+
 @pytest.mark.parametrize("language", ["zh_CN", "ja"])
 def test_catalog_translates_into_the_language(language):
     """Chinese and Japanese interface text is not left in English (the English catalog is)."""
     english = {msgid for msgid, msgstr in catalog(language).items() if msgstr == msgid}
-    assert english == set()
+    assert english - PROPER_NAMES == set()
     assert {msgid for msgid, msgstr in catalog("en").items() if msgstr != msgid} == set()
 
 
