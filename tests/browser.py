@@ -1,6 +1,6 @@
 """Browser fixtures: a built site served on 127.0.0.1, and a headless Chromium to read it.
 
-Import the fixtures into a test module: ``from browser import chromium, serve, watched``.
+The fixtures are registered once for the session by ``pytest_plugins`` in ``conftest.py``.
 Chromium is Debian's ``chromium`` (``CHROMIUM`` names another), else Playwright's own.
 Without a browser the tests are skipped, saying why; in CI (``CI`` set) they fail instead.
 """

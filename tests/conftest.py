@@ -19,7 +19,9 @@ sys.path.insert(0, str(REPO / "_ext"))
 from resume.languages import BY_SPHINX  # noqa: E402
 from resume.release import BASENAME, release_build  # noqa: E402
 
-pytest_plugins = "sphinx.testing.fixtures"
+# Sphinx's test fixtures, and the browser fixtures of tests/browser.py, registered once for the
+# whole session (a session fixture imported into two modules would be two browsers).
+pytest_plugins = ["sphinx.testing.fixtures", "browser"]
 
 EPOCH = "1700000000"  # SOURCE_DATE_EPOCH of the release builds under test
 

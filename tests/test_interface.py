@@ -16,7 +16,6 @@ import furo
 import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
-from browser import chromium, serve  # noqa: F401  (fixtures)
 from conftest import REPO, sphinx_build
 from jinja2 import Environment
 from resume.catalogs import catalog_problems

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import Watched, chromium, serve, watched  # noqa: F401  (fixtures)
+from browser import Watched
 
 from resume.search import SCRIPT, USER_DICTIONARY, JapaneseSplitter
 
