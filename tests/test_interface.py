@@ -339,9 +339,7 @@ def test_root_page_lists_only_the_editions_built(tmp_path):
 
 # A browser with no languages at all falls back on navigator.language: not tested here.
 @pytest.mark.parametrize("preferences, code", [CHOICES[i] for i in (0, 3, 5, 7)])
-def test_root_page_redirects_in_a_browser(
-    html_root, chromium, serve, preferences, code  # noqa: F811  (fixtures)
-):
+def test_root_page_redirects_in_a_browser(html_root, chromium, serve, preferences, code):
     base = serve(html_root)
     context = chromium.new_context()
     try:
