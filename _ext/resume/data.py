@@ -15,7 +15,11 @@ _DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2}))?")
 
 
 class DataError(ValueError):
-    """A structured field that is missing or malformed."""
+    """A structured field that is missing or malformed; ``key`` names it where one is to blame."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 @dataclass(frozen=True, order=True)
@@ -29,12 +33,12 @@ class Date:
     def parse(cls, text: str, *, key: str) -> Date:
         match = _DATE.fullmatch(text.strip())
         if not match:
-            raise DataError(f"{key}: {text!r} is not a date; write YYYY or YYYY-MM")
+            raise DataError(f"{key}: {text!r} is not a date; write YYYY or YYYY-MM", key)
         year, month = int(match["year"]), int(match["month"] or 0)
         if not 1900 <= year <= 2100:
-            raise DataError(f"{key}: year {year} is out of range")
+            raise DataError(f"{key}: year {year} is out of range", key)
         if match["month"] and not 1 <= month <= 12:
-            raise DataError(f"{key}: month {match['month']} is not 01 to 12")
+            raise DataError(f"{key}: month {match['month']} is not 01 to 12", key)
         return cls(year, month)
 
     def __str__(self) -> str:
@@ -53,7 +57,7 @@ def parse_period(start: str, end: str) -> tuple[Date, Date | None]:
         return begin, None
     finish = Date.parse(end, key="end")
     if finish < begin:
-        raise DataError(f"end {finish} is before start {begin}")
+        raise DataError(f"end {finish} is before start {begin}", "end")
     return begin, finish
 
 

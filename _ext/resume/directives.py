@@ -63,10 +63,31 @@ def _source_text(source: str, line: int, text: str, **attributes: object) -> nod
 
 
 class _DataDirective(SphinxDirective):
-    """Shared checks: required options, and errors that name the option's own line."""
+    """Shared checks: required options, and errors that name the option's own line.
+
+    Subclasses build their nodes in ``build`` and raise ``DataError`` for bad data.
+    """
 
     required: ClassVar[tuple[str, ...]] = ()
     has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            for key in self.required:
+                if not self.options.get(key, "").strip():
+                    raise DataError(f"the required key {key!r} is missing or empty")
+            return self.build()
+        except DataError as exc:
+            return self.fail(str(exc), exc.key)
+
+    def build(self) -> list[nodes.Node]:
+        raise NotImplementedError
+
+    def period(self) -> tuple[str, str, str]:
+        """``start`` and ``end`` as stored (a date, or ``present``), and the period as shown."""
+        start, end = parse_period(self.options["start"], self.options["end"])
+        shown = f"{start}{PERIOD_SEPARATOR}{end if end else PRESENT_LABEL}"
+        return str(start), str(end) if end else PRESENT, shown
 
     def option_line(self, key: str) -> int:
         for offset, text in enumerate(self.block_text.splitlines()):
@@ -83,12 +104,6 @@ class _DataDirective(SphinxDirective):
             line=line,
         )
         return [error]
-
-    def missing(self) -> list[nodes.Node] | None:
-        for key in self.required:
-            if not self.options.get(key, "").strip():
-                return self.fail(f"the required key {key!r} is missing or empty")
-        return None
 
     def field(self, key: str, body: nodes.Node, translatable: bool = True) -> nodes.field:
         source, line = self.get_source_info()
@@ -128,21 +143,13 @@ class RoleDirective(_DataDirective):
         "technologies": directives.unchanged,
     }
 
-    def run(self) -> list[nodes.Node]:
-        if error := self.missing():
-            return error
-        try:
-            start, end = parse_period(self.options["start"], self.options["end"])
-        except DataError as exc:
-            key = "start" if str(exc).startswith("start") else "end"
-            return self.fail(str(exc), key)
-
+    def build(self) -> list[nodes.Node]:
+        start, end, period = self.period()
         technologies = split_list(self.options.get("technologies", ""))
-        period = f"{start}{PERIOD_SEPARATOR}{end if end else PRESENT_LABEL}"
         card = role_card(
             classes=["resume-card", "resume-role"],
-            start=str(start),
-            end=str(end) if end else PRESENT,
+            start=start,
+            end=end,
             technologies=technologies,
             line=self.lineno,
         )
@@ -168,12 +175,10 @@ class ProjectDirective(_DataDirective):
         "technologies": directives.unchanged,
     }
 
-    def run(self) -> list[nodes.Node]:
-        if error := self.missing():
-            return error
+    def build(self) -> list[nodes.Node]:
         url = self.options["url"]
         if not url.startswith("https://"):
-            return self.fail(f"url {url!r} must be an https:// address", "url")
+            raise DataError(f"url {url!r} must be an https:// address", "url")
         roles = [name.strip("/") for name in split_list(self.options.get("roles", ""))]
         technologies = split_list(self.options.get("technologies", self.options["name"]))
         card = project_card(
@@ -225,9 +230,7 @@ class SkillsDirective(_EntryDirective):
     option_spec: ClassVar = {"name": directives.unchanged_required,
                              "keywords": directives.unchanged_required}
 
-    def run(self) -> list[nodes.Node]:
-        if error := self.missing():
-            return error
+    def build(self) -> list[nodes.Node]:
         keywords = split_list(self.options["keywords"])
         field = self.named_field("name", "keywords", " · ".join(keywords))
         return [*self.index(keywords), *self.card(field, keywords=keywords)]
@@ -242,12 +245,10 @@ class LanguageDirective(_EntryDirective):
                              "fluency": directives.unchanged_required,
                              "code": directives.unchanged_required}
 
-    def run(self) -> list[nodes.Node]:
-        if error := self.missing():
-            return error
+    def build(self) -> list[nodes.Node]:
         code = self.options["code"].strip()
         if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", code):
-            return self.fail(f"code {code!r} is not a BCP 47 language tag", "code")
+            raise DataError(f"code {code!r} is not a BCP 47 language tag", "code")
         field = self.named_field("language", "fluency", self.options["fluency"])
         return self.card(field, code=code)
 
@@ -259,20 +260,14 @@ class EducationDirective(_EntryDirective):
     required = ("study", "institution", "start", "end")
     option_spec: ClassVar = {key: directives.unchanged_required for key in required}
 
-    def run(self) -> list[nodes.Node]:
-        if error := self.missing():
-            return error
-        try:
-            start, end = parse_period(self.options["start"], self.options["end"])
-        except DataError as exc:
-            return self.fail(str(exc), "start" if str(exc).startswith("start") else "end")
-        period = f"{start}{PERIOD_SEPARATOR}{end if end else PRESENT_LABEL}"
+    def build(self) -> list[nodes.Node]:
+        start, end, period = self.period()
         return self.card(
             self.text_field("study", self.options["study"]),
             self.text_field("institution", self.options["institution"]),
             self.text_field("period", period),
-            start=str(start),
-            end=str(end) if end else PRESENT,
+            start=start,
+            end=end,
         )
 
 
@@ -283,13 +278,8 @@ class AwardDirective(_EntryDirective):
     required = ("title", "summary", "year")
     option_spec: ClassVar = {key: directives.unchanged_required for key in required}
 
-    def run(self) -> list[nodes.Node]:
-        if error := self.missing():
-            return error
-        try:
-            year = Date.parse(self.options["year"], key="year")
-        except DataError as exc:
-            return self.fail(str(exc), "year")
+    def build(self) -> list[nodes.Node]:
+        year = Date.parse(self.options["year"], key="year")
         field = self.named_field("title", "summary", self.options["summary"])
         year_text = nodes.paragraph(str(year), str(year), classes=["resume-year"],
                                     translatable=False)
