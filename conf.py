@@ -49,10 +49,11 @@ extensions = [
     "resume.search",
     "resume.switcher",
     "resume.machine",
+    "resume.hosting",
 ]
 
 # Only these are pages: README.md, tests, .nox, venvs and _build are never read as documents.
-include_patterns = ["index.md", "experience/*.md", "projects/*.md"]
+include_patterns = ["index.md", "experience/*.md", "projects/*.md", "404.md"]
 exclude_patterns = ["_build", ".nox", ".venv", "venv"]
 
 root_doc = "index"
@@ -103,6 +104,7 @@ html_sidebars = {
         "sidebar/scroll-start.html",
         "sidebar/navigation.html",
         "sidebar/resume-index.html",
+        "sidebar/resume-downloads.html",
         "sidebar/ethical-ads.html",
         "sidebar/scroll-end.html",
         "sidebar/variant-selector.html",
@@ -119,6 +121,21 @@ epub_publisher = author
 epub_copyright = copyright
 epub_show_urls = "no"
 epub_tocdepth = 3
+
+# -- Options for hosting ------------------------------------------------------------------
+# https://docs.readthedocs.com/platform/stable/reference/environment-variables.html
+
+# Read the Docs gives each edition's address (https://<project>.readthedocs.io/<code>/<version>/):
+# Sphinx writes the canonical link from it, resume.hosting the sitemap and og:url.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+# One switch for an owner who wants the site unlisted: noindex on every page, robots.txt
+# "Disallow: /", no sitemap.
+resume_noindex = os.environ.get("RESUME_NOINDEX", "").strip() == "1"
+# No "view source" or "edit this page" on any host (resume.hosting also drops what Read the
+# Docs may inject into html_context for furo).
+html_theme_options.update(source_repository="", source_branch="", source_directory="")
+# The web's "not found" page (404.md) is no chapter of the book.
+epub_exclude_files = ["404.xhtml"]
 
 # -- Options for the résumé extension ------------------------------------------------------
 

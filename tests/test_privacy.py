@@ -150,7 +150,8 @@ def test_the_scan_covers_every_kind_of_output(scanned):
     kinds = {item.kind for files in scanned.values() for item in files}
     expected = {"objects.inv (zlib-decompressed)", "searchindex.js", "resume.json",
                 "ePub zip (as stored)", "ePub member: .xhtml text", "ePub member: .opf text",
-                "ePub member: .ncx text", ".html text", ".js text", ".css text"}  # fmt: skip
+                "ePub member: .ncx text", ".html text", ".js text", ".css text",
+                "robots.txt"}  # fmt: skip
     assert expected <= kinds, report
     for name, files in scanned.items():
         names = {item.name for item in files}

@@ -1,0 +1,264 @@
+"""Hosting: what the published web site needs besides its pages (``html`` builder only).
+
+Read the Docs builds each edition as a project of its own (``zh-cn`` the parent, ``en`` and ``ja``
+its translations) and gives each build its address, ``READTHEDOCS_CANONICAL_URL``, which
+``conf.py`` makes ``html_baseurl``: Sphinx then writes ``<link rel="canonical">``. Here:
+
+* each page's head: OpenGraph tags (title, the page's meta description, type, locale and the
+  other editions' locales, site name, and ``og:url`` when the address is known); the
+  ``x-default`` alternate beside the switcher's (``_templates/page.html``) when those are
+  absolute; ``<meta name="robots" content="noindex">`` on the search and "not found" pages, and
+  on every page when ``resume_noindex`` is set;
+* ``sitemap.xml``: every listed page, absolute, with its editions as ``xhtml:link`` alternates;
+  written only when the address is known (a sitemap holds absolute URLs) and the site is listed;
+* ``robots.txt`` at the edition's root, naming its sitemap and the other editions' (Read the
+  Docs serves the parent project's default version's file at the domain's root, and no other),
+  or ``Disallow: /`` when ``resume_noindex`` is set;
+* the "not found" page, ``404.md``: Read the Docs serves it for a missing URL at any depth, so
+  once it is written its relative links are made absolute, and it has no canonical address;
+* each page's link to the edition's ePub (``_templates/sidebar/resume-downloads.html``);
+* furo's links to the page's source: none, also when Read the Docs fills ``html_context``.
+
+The ePub builder is an HTML builder too: a book gets none of this. Nothing depends on the clock.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from babel.core import Locale, get_global
+from markupsafe import Markup
+from sphinx.application import Sphinx
+
+from .extension import document_order, meta_description
+from .languages import EDITIONS, SOURCE, edition
+from .switcher import CANONICAL_URL_VARIABLE, EditionLink, edition_links, edition_roots
+
+#: The builder that writes the web site.
+WEB_BUILDER = "html"
+#: The "not found" page, a document (``404.md``).
+NOT_FOUND = "404"
+#: Pages that no search engine should list, nor the sitemap.
+UNLISTED = ("search", NOT_FOUND)
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+X_DEFAULT = "x-default"
+#: What Read the Docs used to inject into ``html_context``, and furo still reads: with these,
+#: furo's footer links the repository and its edit/view buttons fall back on GitHub.
+NO_SOURCE_LINKS = {"display_github": False, "github_user": "None", "github_repo": "None",
+                   "conf_py_path": ""}  # fmt: skip
+#: The attributes that hold a URL in Sphinx's and furo's pages.
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src|action|data-content_root)=")([^"]*)(")')
+
+
+# -- Addresses -----------------------------------------------------------------------------
+
+
+def is_absolute(url: str) -> bool:
+    return urlsplit(url).scheme in ("http", "https")
+
+
+def og_locale(tag: str) -> str:
+    """OpenGraph's ``language_TERRITORY`` for a BCP 47 tag: ``zh-CN`` → ``zh_CN``, ``en`` →
+    ``en_US``; a tag without a region gets its language's likeliest one (CLDR, through Babel)."""
+    language, *subtags = tag.split("-")
+    region = next((s for s in subtags if (len(s) == 2 and s.isalpha()) or s.isdigit()), "")
+    if not region:
+        likely = get_global("likely_subtags").get(language.lower())
+        region = (Locale.parse(likely).territory or "") if likely else ""
+    return f"{language.lower()}_{region.upper()}" if region else language.lower()
+
+
+def on_read_the_docs(environ: Mapping[str, str] = os.environ) -> bool:
+    return environ.get("READTHEDOCS", "").lower() == "true"
+
+
+@dataclass(frozen=True)
+class Download:
+    """One download of the edition, as the sidebar shows it."""
+
+    format: str
+    href: str
+    type: str
+
+
+def download_root(environ: Mapping[str, str]) -> str | None:
+    """Where Read the Docs serves downloads, translations' too: the docs' own domain."""
+    if url := environ.get(CANONICAL_URL_VARIABLE, "").strip():
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}/"
+    if project := environ.get("READTHEDOCS_PROJECT", "").strip():
+        return f"https://{project}.readthedocs.io/"
+    return None
+
+
+def epub_href(app: Sphinx, pagename: str, environ: Mapping[str, str] = os.environ) -> str:
+    """The edition's ePub, from the page: Read the Docs' download URL there, else relative."""
+    current = edition(app.config.language)
+    if on_read_the_docs(environ) and (root := download_root(environ)):
+        language = environ.get("READTHEDOCS_LANGUAGE", "").strip() or current.code
+        version = environ.get("READTHEDOCS_VERSION", "").strip() or "latest"
+        return f"{root}_/downloads/{language}/{version}/epub/"
+    # The release layout (resume.release): _build/html/<code>/<page>, _build/epub/<code>/<book>.
+    up = "../" * (app.builder.get_target_uri(pagename).count("/") + 2)
+    return f"{up}epub/{current.code}/{app.config.epub_basename}.epub"
+
+
+def alternates(app: Sphinx, docname: str, base_url: str) -> list[tuple[str, str]]:
+    """The page in every edition and ``x-default`` (the source's), as (hreflang, URL) pairs;
+    none when ``base_url`` has no ``/<code>/`` part to replace."""
+    target = app.builder.get_target_uri(docname)
+    try:
+        links = edition_links(target, edition(app.config.language), base_url)
+    except ValueError:
+        return []
+    pairs = [(link.tag, link.href) for link in links]
+    return [*pairs, *((X_DEFAULT, link.href) for link in links if link.code == SOURCE.code)]
+
+
+# -- Each page's head ----------------------------------------------------------------------
+
+
+def _meta(attribute: str, key: str, content: str) -> str:
+    return f'<meta {attribute}="{key}" content="{html.escape(content)}" />\n'
+
+
+def head_tags(app: Sphinx, pagename: str, context: dict[str, Any], doctree: Any) -> str:
+    """The robots directive and the OpenGraph tags of one page."""
+    config = app.config
+    tags = []
+    # furo's search page says noindex itself.
+    if (config.resume_noindex or pagename in UNLISTED) and pagename != "search":
+        tags.append(_meta("name", "robots", "noindex"))
+    home = pagename == config.root_doc
+    title = config.html_title if home else Markup(context.get("title", "")).striptags()
+    tags.append(_meta("property", "og:title", title))
+    if description := meta_description(doctree):  # the one <meta name="description"> shows
+        tags.append(_meta("property", "og:description", description))
+    tags.append(_meta("property", "og:type", "profile" if home else "website"))
+    if url := context.get("pageurl"):
+        tags.append(_meta("property", "og:url", url))
+    current = edition(config.language)
+    tags.append(_meta("property", "og:locale", og_locale(current.tag)))
+    for other in EDITIONS:
+        if other != current:
+            tags.append(_meta("property", "og:locale:alternate", og_locale(other.tag)))
+    tags.append(_meta("property", "og:site_name", config.html_title))
+    return "".join(tags)
+
+
+def add_hosting(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Head tags, ``x-default`` and the downloads of a page of the web site."""
+    if app.builder.name != WEB_BUILDER:
+        return
+    context.update(NO_SOURCE_LINKS)
+    if pagename == NOT_FOUND:
+        context["pageurl"] = None  # a "not found" answer has no canonical address
+    links: list[EditionLink] = context.get("resume_editions") or []
+    source = next((link for link in links if link.code == SOURCE.code), None)
+    if source and is_absolute(source.href):  # hreflang links count only when absolute
+        context["resume_x_default"] = source.href
+    context["resume_downloads"] = [
+        Download("ePub", epub_href(app, pagename), "application/epub+zip")
+    ]
+    context["metatags"] = context.get("metatags", "") + head_tags(app, pagename, context, doctree)
+
+
+# -- Files beside the pages ----------------------------------------------------------------
+
+
+def listed_pages(app: Sphinx) -> list[str]:
+    """The pages a sitemap lists: every document in reading order, then the index."""
+    order = document_order(app.env)
+    docs = sorted(
+        (name for name in app.env.found_docs if name not in UNLISTED),
+        key=lambda name: (order.get(name, len(order)), name),
+    )
+    return [*docs, "genindex"] if app.config.html_use_index else docs
+
+
+def sitemap(app: Sphinx) -> bytes:
+    """``sitemap.xml`` for ``html_baseurl``: each page with its editions and ``x-default``."""
+    base = app.config.html_baseurl
+    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for name in listed_pages(app):
+        entry = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+        ET.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = posixpath.join(
+            base, app.builder.get_target_uri(name)
+        )
+        for hreflang, href in alternates(app, name, base):
+            ET.SubElement(
+                entry, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href
+            )
+    ET.register_namespace("", SITEMAP_NS)
+    ET.register_namespace("xhtml", XHTML_NS)
+    ET.indent(urlset)
+    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def robots(app: Sphinx) -> str:
+    """``robots.txt``: all or nothing, and where the sitemaps are."""
+    if app.config.resume_noindex:
+        return "User-agent: *\nDisallow: /\n"
+    lines = ["User-agent: *", "Allow: /"]
+    if base := app.config.html_baseurl:
+        try:
+            roots = edition_roots(base, edition(app.config.language))
+        except ValueError:
+            roots = {}
+        # Only the parent's robots.txt is ever read: it names every edition's sitemap.
+        bases = dict.fromkeys([base, *roots.values()])
+        lines += [""] + [f"Sitemap: {posixpath.join(root, SITEMAP)}" for root in bases]
+    return "\n".join(lines) + "\n"
+
+
+def absolute_links(page: str, page_url: str) -> str:
+    """The page with each relative URL resolved against ``page_url`` (fragments kept)."""
+
+    def resolve(match: re.Match[str]) -> str:
+        value = html.unescape(match.group(2))
+        if not value or value.startswith("#"):
+            return match.group(0)
+        return match.group(1) + html.escape(urljoin(page_url, value)) + match.group(3)
+
+    return _URL_ATTRIBUTE.sub(resolve, page)
+
+
+def write_files(app: Sphinx, exception: Exception | None) -> None:
+    """``robots.txt``, ``sitemap.xml`` and the absolute "not found" page, once all is written."""
+    if exception is not None or app.builder.name != WEB_BUILDER:
+        return
+    outdir = Path(app.outdir)
+    base = app.config.html_baseurl
+    (outdir / ROBOTS).write_text(robots(app), encoding="utf-8")
+    if base and not app.config.resume_noindex:
+        (outdir / SITEMAP).write_bytes(sitemap(app))
+    else:
+        (outdir / SITEMAP).unlink(missing_ok=True)  # from an earlier build into this folder
+    if base and NOT_FOUND in app.env.found_docs:
+        target = app.builder.get_target_uri(NOT_FOUND)
+        page = outdir / target
+        text = page.read_text("utf-8")
+        page.write_text(absolute_links(text, posixpath.join(base, target)), encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("resume.switcher")
+    app.add_config_value("resume_noindex", False, "html", types=[bool])
+    # After resume.switcher's handler, whose links the x-default alternate draws on.
+    app.connect("html-page-context", add_hosting, priority=600)
+    app.connect("build-finished", write_files)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
