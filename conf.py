@@ -57,6 +57,7 @@ include_patterns = ["index.md", "experience/*.md", "projects/*.md", "404.md"]
 exclude_patterns = ["_build", ".nox", ".venv", "venv"]
 
 root_doc = "index"
+templates_path = ["_templates"]  # furo overrides, the switcher, the sidebar links
 nitpicky = True
 language = "zh_CN"
 
@@ -95,8 +96,7 @@ html_search_options = {
     # Japanese: TinySegmenter without punctuation; Latin words and figures stay whole.
     "type": "resume.search.JapaneseSplitter",
 }
-# furo's sidebar, with the technology index (genindex) linked under the navigation.
-templates_path = ["_templates"]
+# furo's sidebar, with the technology index (genindex) and the ePub linked under the navigation.
 html_sidebars = {
     "**": [
         "sidebar/brand.html",
