@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
