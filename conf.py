@@ -16,6 +16,7 @@ HERE = Path(__file__).parent.resolve()
 sys.path.insert(0, str(HERE / "_ext"))
 
 from resume.languages import edition  # noqa: E402
+from resume.release import BASENAME  # noqa: E402
 
 # -- Project information -------------------------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#project-information
@@ -36,8 +37,6 @@ DESCRIPTIONS = {
     "en": "Xu Xin's résumé: AI infrastructure, cloud native and open source (Apache APISIX PMC member).",
     "ja": "徐鑫の職務経歴書：AI インフラ、クラウドネイティブ、オープンソース（Apache APISIX PMC メンバー）。",
 }
-from resume.release import BASENAME  # noqa: E402
-
 # -- General configuration -----------------------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#general-configuration
 
