@@ -41,6 +41,7 @@ from sphinx.application import Sphinx
 
 from .extension import document_order, meta_description
 from .languages import EDITIONS, SOURCE, edition
+from .machine import page_url
 from .switcher import CANONICAL_URL_VARIABLE, EditionLink, edition_links, edition_roots
 
 #: The builder that writes the web site.
@@ -196,9 +197,7 @@ def sitemap(app: Sphinx) -> bytes:
     urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
     for name in listed_pages(app):
         entry = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
-        ET.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = posixpath.join(
-            base, app.builder.get_target_uri(name)
-        )
+        ET.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = page_url(app, name)
         for hreflang, href in alternates(app, name, base):
             ET.SubElement(
                 entry, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href
@@ -249,10 +248,9 @@ def write_files(app: Sphinx, exception: Exception | None) -> None:
     else:
         (outdir / SITEMAP).unlink(missing_ok=True)  # from an earlier build into this folder
     if base and NOT_FOUND in app.env.found_docs:
-        target = app.builder.get_target_uri(NOT_FOUND)
-        page = outdir / target
+        page = outdir / app.builder.get_target_uri(NOT_FOUND)
         text = page.read_text("utf-8")
-        page.write_text(absolute_links(text, posixpath.join(base, target)), encoding="utf-8")
+        page.write_text(absolute_links(text, page_url(app, NOT_FOUND)), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
