@@ -16,7 +16,7 @@ HERE = Path(__file__).parent.resolve()
 sys.path.insert(0, str(HERE / "_ext"))
 
 from resume.languages import edition  # noqa: E402
-from resume.release import BASENAME  # noqa: E402
+from resume.outputs import BASENAME  # noqa: E402
 
 # -- Project information -------------------------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#project-information

@@ -9,9 +9,10 @@ from pathlib import Path
 import nox
 
 HERE = Path(__file__).parent.resolve()
-sys.path.insert(0, str(HERE / "_ext"))
+sys.path.insert(0, str(HERE))
 
-from resume.release import BASENAME, BUILD, release_build, resolve_editions  # noqa: E402
+from tools import BUILD  # noqa: E402
+from tools.release import BASENAME, release_build, resolve_editions  # noqa: E402
 
 REQUIREMENTS = "requirements.txt"
 TEST_REQUIREMENTS = "tests/requirements.txt"
@@ -70,14 +71,14 @@ def catalogs(session: nox.Session) -> None:
 def catalogs_check(session: nox.Session) -> None:
     """Fail on any untranslated, fuzzy or obsolete entry or malformed line, with counts per file."""
     session.install("-r", REQUIREMENTS)
-    session.run("python", "-m", "resume.catalogs", *session.posargs, env={"PYTHONPATH": "_ext"})
+    session.run("python", "-m", "tools.check_catalogs", *session.posargs)
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """Time a release build of every edition and measure its outputs against the targets."""
     session.install("-r", REQUIREMENTS)
-    session.run("python", "-m", "resume.bench", env={"PYTHONPATH": "_ext"})
+    session.run("python", "-m", "tools.bench")
 
 
 @nox.session

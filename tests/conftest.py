@@ -15,9 +15,11 @@ from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "_ext"))
+sys.path.insert(0, str(REPO))
 
 from resume.languages import BY_SPHINX  # noqa: E402
-from resume.release import BASENAME, release_build  # noqa: E402
+from resume.outputs import BASENAME
+from tools.release import release_build  # noqa: E402
 
 # Sphinx's test fixtures, and the browser fixtures of tests/browser.py, registered once for the
 # whole session (a session fixture imported into two modules would be two browsers).

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_project, tree_digest
-from resume.release import release_build
+from tools.release import release_build
 
 
 def edit(relative: str, old: str, new: str) -> Callable[[Path], None]:

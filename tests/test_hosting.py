@@ -33,7 +33,7 @@ from bs4 import BeautifulSoup
 from conftest import REPO, epubcheck
 from resume.hosting import og_locale
 from resume.languages import BY_CODE, EDITIONS, SOURCE
-from resume.release import BASENAME
+from resume.outputs import BASENAME
 
 PROJECT = "xu-xin-resume"
 BASE = f"https://{PROJECT}.readthedocs.io/{{}}/latest/"

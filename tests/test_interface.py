@@ -20,14 +20,8 @@ from conftest import REPO, sphinx_build
 from jinja2 import Environment
 from resume.catalogs import catalog_problems
 from resume.languages import BY_CODE, EDITIONS, SOURCE
-from resume.switcher import (
-    choose_edition,
-    edition_links,
-    edition_roots,
-    redirect_table,
-    translate_toggles,
-    write_root_index,
-)
+from resume.switcher import edition_links, edition_roots, translate_toggles
+from tools.root_page import choose_edition, redirect_table, write_root_index
 
 CODES = [e.code for e in EDITIONS]
 CATALOG = "locales/{}/LC_MESSAGES/sphinx.po"

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from resume.languages import EDITIONS
-from resume.release import BASENAME
+from resume.outputs import BASENAME
 
 EXTERNAL = ("http", "https", "mailto", "tel", "javascript", "data")
 

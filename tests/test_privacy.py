@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Build, sphinx_build
 from resume.languages import EDITIONS
-from resume.release import BASENAME, BUILDERS, source_date_epoch
+from resume.outputs import BASENAME
+from tools.release import BUILDERS, source_date_epoch
 
 MADE_UP = "+86 139 1234 5678"  # not the owner's number: tests never hold the real one
 NATIONAL = "13912345678"  # its digits without the country code: any spelling contains them

@@ -8,7 +8,8 @@ import zipfile
 import pytest
 from conftest import copy_project, epubcheck, tree_digest
 from resume.languages import EDITIONS
-from resume.release import BASENAME, release_build
+from resume.outputs import BASENAME
+from tools.release import release_build
 
 
 def test_release_writes_every_edition(releases):

@@ -6,8 +6,8 @@ Sphinx drops fuzzy entries silently, and Babel reads a malformed ``.po`` file wi
 warning, after which Sphinx publishes a truncated translation. So the catalogs are checked here,
 line by line, before anything is built from them.
 
-``python -m resume.catalogs [language …]`` prints the counts per file and language and exits
-non-zero when any catalog is incomplete (``PYTHONPATH=_ext``). The extension runs the same check
+``nox -s catalogs-check`` (``tools/check_catalogs.py``) prints the counts per file and language
+and exits non-zero when any catalog is incomplete. The extension runs the same check
 at the start of every build of an edition, on that edition's catalogs only: the Chinese edition
 (whose only catalog is the theme's) builds whatever the state of the others.
 """
@@ -15,17 +15,11 @@ at the start of every build of an edition, on that edition's catalogs only: the 
 from __future__ import annotations
 
 import re
-import sys
-from collections import Counter
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .figures import differences
-from .languages import EDITIONS
 
-HERE = Path(__file__).resolve().parents[2]
-LOCALES = HERE / "locales"
 KINDS = ("syntax", "untranslated", "fuzzy", "obsolete", "figures")
 
 _STRING = r'"(?:[^"\\]|\\["\\abfnrtv]|\\[0-7]{1,3}|\\x[0-9a-fA-F]+)*"'
@@ -135,47 +129,11 @@ def _figure_problems(
     return problems
 
 
-def catalog_files(language: str, locales: Path = LOCALES) -> list[Path]:
+def catalog_files(language: str, locales: Path) -> list[Path]:
+    """Every ``.po`` file of ``language`` under ``locales`` (a ``locale_dirs`` folder), sorted."""
     return sorted((locales / language / "LC_MESSAGES").rglob("*.po"))
 
 
-def language_problems(language: str, locales: Path = LOCALES) -> list[Problem]:
+def language_problems(language: str, locales: Path) -> list[Problem]:
+    """Every problem of every catalog of ``language`` under ``locales``."""
     return [p for path in catalog_files(language, locales) for p in catalog_problems(path)]
-
-
-def report(problems: Iterable[Problem], files: Iterable[Path], locales: Path) -> str:
-    """A table of problem counts per file, with a total line."""
-    counts: dict[Path, Counter[str]] = {path: Counter() for path in files}
-    for problem in problems:
-        counts.setdefault(problem.path, Counter())[problem.kind] += 1
-    rows = [("catalog", *KINDS)]
-    total: Counter[str] = Counter()
-    for path, counter in counts.items():
-        rows.append((str(path.relative_to(locales)), *(str(counter[k]) for k in KINDS)))
-        total.update(counter)
-    rows.append(("total", *(str(total[k]) for k in KINDS)))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-        for row in rows
-    )
-
-
-def main(argv: Sequence[str] | None = None, locales: Path = LOCALES) -> int:
-    languages = list(argv if argv else [e.sphinx for e in EDITIONS])
-    failed = False
-    for language in languages:
-        files = catalog_files(language, locales)
-        problems = [p for path in files for p in catalog_problems(path)]
-        print(f"== {language}: {len(files)} catalogs")
-        print(report(problems, files, locales))
-        for problem in problems:
-            print(problem)
-        if not files:
-            print(f"no catalogs in {locales / language / 'LC_MESSAGES'}")
-        failed = failed or bool(problems) or not files
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -1,6 +1,6 @@
 """The benchmark: how long a release build takes and how big its outputs are, against targets.
 
-``nox -s bench`` runs it (``PYTHONPATH=_ext python -m resume.bench``). Speed and size targets live
+``nox -s bench`` runs it (``python -m tools.bench``). Speed and size targets live
 here and nowhere else: the tests assert behaviour, never timings.
 """
 
@@ -11,8 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from .languages import EDITIONS
-from .release import BASENAME, release_build
+from resume.languages import EDITIONS
+from resume.outputs import BASENAME
+
+from .release import release_build
 
 # Targets for a release build of all three editions on two cores, and for what it writes:
 # about twice what the build measured when they were set, so that a regression shows.

@@ -16,12 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .languages import BY_CODE, EDITIONS, Edition
-from .switcher import write_root_index
+from resume.languages import BY_CODE, EDITIONS, Edition
+from resume.outputs import BASENAME
 
-HERE = Path(__file__).resolve().parents[2]
-BUILD = HERE / "_build"
-BASENAME = "xu-xin-resume"
+from . import BUILD, REPO
+from .root_page import write_root_index
+
+HERE = REPO
 BUILDERS = ("html", "epub")
 
 

@@ -1,0 +1,25 @@
+"""What the outputs are called, and which builder writes the web site.
+
+Standard library only: ``conf.py``, the release build and the tests import it too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Every output file of an edition is named ``<BASENAME>-<code>.<ext>``.
+BASENAME = "xu-xin-resume"
+#: The builders that write the web site (the ePub builder is an HTML builder too, but a book).
+WEBSITE_BUILDERS = frozenset({"html", "dirhtml"})
+#: The JSON Resume file at the root of each edition's web site.
+RESUME_JSON = "resume.json"
+
+
+def is_website(builder: Any) -> bool:
+    """Whether ``builder`` (a Sphinx builder, or its name) writes the web site.
+
+    The one answer to that question: JSON-LD, ``resume.json``, the language switcher, the
+    search script, the sitemap and the head tags all ask it.
+    """
+    name = builder if isinstance(builder, str) else getattr(builder, "name", "")
+    return name in WEBSITE_BUILDERS

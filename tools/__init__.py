@@ -1,0 +1,21 @@
+"""Build tooling around the Sphinx project: the release build, the benchmark, the root language
+page and the catalog check's command line.
+
+These modules know the repository's layout; the Sphinx extension in ``_ext/resume`` does not.
+They need only the standard library (and ``resume.languages``, ``resume.outputs``, which need
+nothing else), so that ``noxfile.py`` can import them before Sphinx is installed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+#: The repository: the Sphinx source folder.
+REPO = Path(__file__).resolve().parents[1]
+#: Where ``nox -s build`` publishes.
+BUILD = REPO / "_build"
+
+# The extension's standard-library modules (the editions, the output names) are shared.
+if str(REPO / "_ext") not in sys.path:
+    sys.path.insert(0, str(REPO / "_ext"))
