@@ -15,8 +15,13 @@ from pathlib import Path
 HERE = Path(__file__).parent.resolve()
 sys.path.insert(0, str(HERE / "_ext"))
 
+from resume import environment  # noqa: E402
 from resume.languages import edition  # noqa: E402
 from resume.outputs import BASENAME  # noqa: E402
+
+# The build's environment variables, read here and nowhere else (resume/environment.py):
+# RESUME_PHONE, RESUME_GITHUB, RESUME_NOINDEX, Read the Docs' variables, SOURCE_DATE_EPOCH.
+ENVIRONMENT = environment.read(os.environ)
 
 # -- Project information -------------------------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#project-information
@@ -41,14 +46,8 @@ DESCRIPTIONS = {
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#general-configuration
 
 extensions = [
-    # Third party
     "myst_parser",
-    # Ours, in _ext/
-    "resume",
-    "resume.search",
-    "resume.switcher",
-    "resume.machine",
-    "resume.hosting",
+    "resume",  # ours, in _ext/resume: every feature of the résumé
 ]
 
 # Only these are pages: README.md, tests, .nox, venvs and _build are never read as documents.
@@ -126,10 +125,14 @@ epub_tocdepth = 3
 
 # Read the Docs gives each edition's address (https://<project>.readthedocs.io/<code>/<version>/):
 # Sphinx writes the canonical link from it, resume.hosting the sitemap and og:url.
-html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+html_baseurl = ENVIRONMENT.canonical_url
+# Where Read the Docs serves this edition's ePub; empty elsewhere (then links are relative).
+resume_downloads_url = ENVIRONMENT.downloads_url
 # One switch for an owner who wants the site unlisted: noindex on every page, robots.txt
-# "Disallow: /", no sitemap.
-resume_noindex = os.environ.get("RESUME_NOINDEX", "").strip() == "1"
+# "Disallow: /", no sitemap (RESUME_NOINDEX=1).
+resume_noindex = ENVIRONMENT.noindex
+# The build's date: the timeline's present (SOURCE_DATE_EPOCH, else now).
+resume_build_date = ENVIRONMENT.build_date
 # No "view source" or "edit this page" on any host (resume.hosting also drops what Read the
 # Docs may inject into html_context for furo).
 html_theme_options.update(source_repository="", source_branch="", source_directory="")
@@ -142,9 +145,10 @@ epub_exclude_files = ["404.xhtml"]
 # phone number only masked; a build publishes it in full only when RESUME_PHONE carries it.
 # The GitHub profile shows only when set here or in RESUME_GITHUB ("https://github.com/<handle>").
 resume_contact = {
-    "phone": {"value": "+86 136 **** 3209", "visibility": "masked", "env": "RESUME_PHONE"},
-    "github": {"value": "", "visibility": "public", "env": "RESUME_GITHUB"},
+    "phone": {"value": "+86 136 **** 3209", "visibility": "masked"},
+    "github": {"value": "", "visibility": "public"},
 }
+resume_contact_values = ENVIRONMENT.contact_values
 
 
 # -- Language-dependent settings -----------------------------------------------------------

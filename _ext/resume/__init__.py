@@ -1,12 +1,24 @@
-"""A small Sphinx extension for a résumé written as documentation.
+"""A Sphinx extension for a résumé written as documentation: ``extensions = ["resume"]``.
 
-Role and project pages state their data once, in the ``resume-role`` and ``resume-project``
-directives; the extension collects it after translation and draws on it for the timeline,
-the project list and the links between roles and projects.
+One module per feature, each with its own ``setup_*``:
 
-The package's other modules (``languages``, ``release``) need only the standard library, so
-that ``noxfile.py`` can import them before Sphinx is installed; the Sphinx parts load here,
-lazily.
+==================  ===========================================================================
+``data``            the records (roles, projects, entries) and the Domain that collects them
+``nodes``           the document nodes and how each writer renders them
+``directives``      the data directives: ``resume-role``, ``resume-project``, ``resume-skills`` …
+``crosspage``       what is drawn from other pages: timeline, project list, role ↔ project links
+``contact``         contact details and their visibility: ``resume-contact``
+``translation``     the gate: an edition is published only when completely translated
+``search``          search in every language: jieba, the Japanese splitter, the query script
+``switcher``        the language switcher and the alternate links between editions
+``hosting``         head tags, OpenGraph, sitemap, robots.txt, the 404 page, the downloads
+``machine_readable`` JSON-LD on the home page and ``resume.json``
+``theme``           furo in the page's language
+==================  ===========================================================================
+
+Standard-library helpers, also used outside Sphinx: ``languages`` (the editions' names),
+``outputs`` (file names, "is this the web site"), ``environment`` (the build's environment
+variables, read once in ``conf.py``), ``catalogs`` and ``figures`` (checking ``.po`` files).
 """
 
 from __future__ import annotations
@@ -15,6 +27,31 @@ from typing import Any
 
 
 def setup(app: Any) -> dict[str, Any]:
-    from .extension import setup as setup_extension
+    from .contact import setup_contact
+    from .crosspage import setup_crosspage
+    from .data import setup_data
+    from .directives import setup_directives
+    from .hosting import setup_hosting
+    from .machine_readable import setup_machine_readable
+    from .nodes import setup_nodes
+    from .search import setup_search
+    from .switcher import setup_switcher
+    from .theme import setup_theme
+    from .translation import setup_translation
 
-    return setup_extension(app)
+    app.setup_extension("myst_parser")
+    for setup_feature in (
+        setup_data,
+        setup_nodes,
+        setup_directives,
+        setup_crosspage,
+        setup_contact,
+        setup_translation,
+        setup_search,
+        setup_switcher,
+        setup_hosting,
+        setup_machine_readable,
+        setup_theme,
+    ):
+        setup_feature(app)
+    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

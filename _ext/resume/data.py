@@ -1,14 +1,27 @@
-"""The structured data of roles and projects: parsing, validation, and the domain that holds it."""
+"""The résumé's structured data: dates and periods, one typed record per kind, and the Domain
+that collects them from every page and checks them across pages.
+
+The directives (``resume.directives``) turn each page's options into nodes; the Domain reads
+those nodes in ``process_doc``, which Sphinx runs after the page is translated, so every text
+here is in the edition's language. ``clear_doc`` and ``merge_domaindata`` keep the data right
+in incremental and parallel builds, as ``sphinx.ext.todo`` does.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Set
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
 
+from docutils import nodes
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from . import nodes as resume_nodes
+
+logger = logging.getLogger(__name__)
 
 PRESENT = "present"
 _DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2}))?")
@@ -31,6 +44,7 @@ class Date:
 
     @classmethod
     def parse(cls, text: str, *, key: str) -> Date:
+        """Parse ``YYYY`` or ``YYYY-MM``; raises ``DataError`` naming ``key`` otherwise."""
         match = _DATE.fullmatch(text.strip())
         if not match:
             raise DataError(f"{key}: {text!r} is not a date; write YYYY or YYYY-MM", key)
@@ -51,7 +65,10 @@ class Date:
 
 
 def parse_period(start: str, end: str) -> tuple[Date, Date | None]:
-    """Parse ``start`` and ``end`` (a date or ``present``); ``None`` stands for the present."""
+    """Parse ``start`` and ``end`` (a date or ``present``); ``None`` stands for the present.
+
+    Raises ``DataError`` for a malformed date or an end before its start.
+    """
     begin = Date.parse(start, key="start")
     if end.strip().lower() == PRESENT:
         return begin, None
@@ -62,24 +79,27 @@ def parse_period(start: str, end: str) -> tuple[Date, Date | None]:
 
 
 def split_list(text: str) -> list[str]:
-    """Split a comma-separated option into its stripped, non-empty items."""
+    """Split a comma-separated option (``,``, ``，`` or ``、``) into stripped, non-empty items."""
     return [item.strip() for item in re.split(r"[,，、]", text) if item.strip()]
 
 
-@dataclass
+# -- Records: one per kind, every text already translated ----------------------------------
+
+
+@dataclass(frozen=True)
 class Role:
-    """One position held, as the page states it (texts already translated)."""
+    """One position held, as its page states it."""
 
     docname: str
     line: int
     organisation: str
     title: str
-    period: str
-    start: str
-    end: str  # a date or "present"
-    technologies: list[str] = field(default_factory=list)
-    summary: str = ""
-    highlights: list[str] = field(default_factory=list)
+    period: str  # as shown: "2019 – 2021"
+    start: str  # YYYY or YYYY-MM
+    end: str  # YYYY, YYYY-MM or "present"
+    technologies: tuple[str, ...] = ()
+    summary: str = ""  # the page's first paragraph
+    highlights: tuple[str, ...] = ()  # the page's bullet points
 
     @property
     def sort_key(self) -> tuple[int, int]:
@@ -87,7 +107,7 @@ class Role:
         return (begin.year, begin.month)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Project:
     """One open-source project and the owner's relation to it."""
 
@@ -96,62 +116,212 @@ class Project:
     name: str
     url: str
     relation: str
-    roles: list[str] = field(default_factory=list)  # docnames of role pages
-    paragraphs: list[str] = field(default_factory=list)  # what it is, what the owner did
+    roles: tuple[str, ...] = ()  # docnames of role pages
+    paragraphs: tuple[str, ...] = ()  # what it is, what the owner did
+
+
+@dataclass(frozen=True)
+class SkillGroup:
+    docname: str
+    line: int
+    name: str
+    keywords: tuple[str, ...]  # as the page shows them, translated
+
+
+@dataclass(frozen=True)
+class Language:
+    docname: str
+    line: int
+    language: str
+    fluency: str
+    code: str  # BCP 47
+
+
+@dataclass(frozen=True)
+class Education:
+    docname: str
+    line: int
+    study: str
+    institution: str
+    period: str
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class Award:
+    """An award or, with ``certificate`` set, a certification."""
+
+    docname: str
+    line: int
+    title: str
+    summary: str
+    date: str  # YYYY
+    certificate: bool = False
+
+
+Entry = SkillGroup | Language | Education | Award
+_E = TypeVar("_E", SkillGroup, Language, Education, Award)
+
+
+# -- Reading the records off a page's nodes ------------------------------------------------
+
+
+def _text(node: nodes.Node) -> str:
+    return " ".join(node.astext().split())
+
+
+def _fields(card: nodes.Element) -> dict[str, str]:
+    """The card's translated field values by key, and field names that are data by name key."""
+    values: dict[str, str] = {}
+    for item in card.findall(nodes.field):
+        if "resume_key" in item:
+            values[item["resume_key"]] = _text(item[1][0])
+        if "resume_name" in item:
+            values[item["resume_name"]] = _text(item[0])
+    return values
+
+
+def _prose(doctree: nodes.document) -> tuple[list[str], list[str]]:
+    """The page's own paragraphs and bullet points, outside any data card."""
+    paragraphs, bullets = [], []
+    for node in doctree.findall(nodes.paragraph):
+        if isinstance(node.parent, nodes.section):
+            paragraphs.append(_text(node))
+        elif isinstance(node.parent, nodes.list_item) and isinstance(
+            node.parent.parent.parent, nodes.section
+        ):
+            bullets.append(_text(node))
+    return paragraphs, bullets
+
+
+def _entry(docname: str, card: resume_nodes.entry_card) -> Entry:
+    values, kind, line = _fields(card), card["kind"], card["line"]
+    if kind == "skills":
+        keywords = tuple(word.strip() for word in values["keywords"].split("·") if word.strip())
+        return SkillGroup(docname, line, values["name"], keywords)
+    if kind == "language":
+        return Language(docname, line, values["language"], values["fluency"], card["code"])
+    if kind == "education":
+        return Education(docname, line, values["study"], values["institution"],
+                         values["period"], card["start"], card["end"])  # fmt: skip
+    return Award(docname, line, values["title"], values["summary"], card["date"],
+                 certificate=kind == "certificate")  # fmt: skip
 
 
 class ResumeDomain(Domain):
-    """Holds every page's role and project data, so that any page can draw on it."""
+    """Holds every page's role, project and entry records, so that any page can draw on them.
+
+    ``data`` maps ``"roles"`` and ``"projects"`` to ``{docname: record}``, ``"entries"`` to
+    ``{docname: [record, …]}`` and ``"drawing"`` to the set of docnames whose output draws on
+    other pages' records (they are rewritten whenever any page is read again).
+    """
 
     name = "resume"
     label = "Résumé"
-    initial_data: dict[str, Any] = {"roles": {}, "projects": {}, "entries": {}}
-    data_version = 1
+    initial_data: ClassVar[dict[str, Any]] = {
+        "roles": {}, "projects": {}, "entries": {}, "drawing": set(),
+    }  # fmt: skip
+    data_version = 2
 
     @property
-    def role_pages(self) -> dict[str, dict[str, Any]]:
-        return self.data.setdefault("roles", {})
+    def role_pages(self) -> dict[str, Role]:
+        return self.data["roles"]  # type: ignore[no-any-return]
 
     @property
-    def project_pages(self) -> dict[str, dict[str, Any]]:
-        return self.data.setdefault("projects", {})
+    def project_pages(self) -> dict[str, Project]:
+        return self.data["projects"]  # type: ignore[no-any-return]
 
     @property
-    def entry_pages(self) -> dict[str, list[dict[str, Any]]]:
-        return self.data.setdefault("entries", {})
+    def entry_pages(self) -> dict[str, list[Entry]]:
+        return self.data["entries"]  # type: ignore[no-any-return]
 
-    def add_entries(self, docname: str, entries: list[dict[str, Any]]) -> None:
-        if entries:
-            self.entry_pages[docname] = entries
-
-    def get_entries(self, kind: str) -> list[dict[str, Any]]:
-        """Every entry of one kind (skills, language, education, award, certificate)."""
-        return [e for d in sorted(self.entry_pages) for e in self.entry_pages[d] if e["kind"] == kind]
-
-    def add_role(self, role: Role) -> None:
-        self.role_pages[role.docname] = asdict(role)
-
-    def add_project(self, project: Project) -> None:
-        self.project_pages[project.docname] = asdict(project)
+    @property
+    def drawing_pages(self) -> set[str]:
+        return self.data["drawing"]  # type: ignore[no-any-return]
 
     def get_roles(self) -> list[Role]:
-        """Every role, newest first."""
-        roles = [Role(**item) for item in self.role_pages.values()]
-        return sorted(roles, key=lambda r: r.sort_key, reverse=True)
+        """Every role, newest first; a tie is broken by the page's name, whatever the order read."""
+        return sorted(self.role_pages.values(), key=lambda r: (r.sort_key, r.docname), reverse=True)
 
-    def get_projects(self) -> list[Project]:
-        return [Project(**item) for item in self.project_pages.values()]
+    def get_projects(self, order: dict[str, int] | None = None) -> list[Project]:
+        """Every project, in reading order when ``order`` (``document_order``) is given."""
+        order = order or {}
+        return sorted(self.project_pages.values(), key=lambda p: (order.get(p.docname, len(order)), p.docname))
+
+    def get_entries(self, kind: type[_E]) -> list[_E]:
+        """Every entry of one record type, by page name and then in page order."""
+        return [e for d in sorted(self.entry_pages) for e in self.entry_pages[d] if isinstance(e, kind)]
+
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        """Collect the page's records from its nodes (after translation)."""
+        entries = [_entry(docname, card) for card in document.findall(resume_nodes.entry_card)]
+        if entries:
+            self.entry_pages[docname] = entries
+        if any(True for _ in document.findall(resume_nodes.placeholder)):
+            self.drawing_pages.add(docname)
+        paragraphs, bullets = _prose(document)
+        cards: list[nodes.Element] = [
+            *document.findall(resume_nodes.role_card), *document.findall(resume_nodes.project_card)
+        ]  # fmt: skip
+        for extra in cards[1:]:
+            logger.warning(
+                "a page describes one role or project only; move this one to a page of its own",
+                location=(docname, extra["line"]),
+                type="resume",
+                subtype="data",
+            )
+        for card in cards[:1]:
+            values = _fields(card)
+            if isinstance(card, resume_nodes.role_card):
+                self.role_pages[docname] = Role(
+                    docname=docname,
+                    line=card["line"],
+                    organisation=values["organisation"],
+                    title=values["title"],
+                    period=values["period"],
+                    start=card["start"],
+                    end=card["end"],
+                    technologies=tuple(card["technologies"]),
+                    summary=paragraphs[0] if paragraphs else "",
+                    highlights=tuple(bullets),
+                )
+            else:
+                self.project_pages[docname] = Project(
+                    docname=docname,
+                    line=card["line"],
+                    name=values["name"],
+                    url=card["url"],
+                    relation=values["relation"],
+                    roles=tuple(card["roles"]),
+                    paragraphs=tuple(paragraphs),
+                )
+
+    def check_consistency(self) -> None:
+        """Every role a project names must be a page with a ``resume-role`` directive."""
+        for project in self.get_projects():
+            for name in unknown_roles(project, self.role_pages):
+                logger.warning(
+                    "roles: %r is not a page with a resume-role directive (known: %s)",
+                    name,
+                    ", ".join(sorted(self.role_pages)) or "none",
+                    location=(project.docname, project.line),
+                    type="resume",
+                    subtype="data",
+                )
 
     def clear_doc(self, docname: str) -> None:
         self.role_pages.pop(docname, None)
         self.project_pages.pop(docname, None)
         self.entry_pages.pop(docname, None)
+        self.drawing_pages.discard(docname)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for kind in ("roles", "projects", "entries"):
-            for docname, item in otherdata.get(kind, {}).items():
+            for docname, item in otherdata[kind].items():
                 if docname in docnames:
-                    self.data.setdefault(kind, {})[docname] = item
+                    self.data[kind][docname] = item
+        self.drawing_pages.update(name for name in otherdata["drawing"] if name in docnames)
 
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[Any]:
         return []
@@ -162,5 +332,25 @@ def get_domain(env: BuildEnvironment) -> ResumeDomain:
 
 
 def unknown_roles(project: Project, known: Iterable[str]) -> list[str]:
+    """The docnames in ``project.roles`` that are not among ``known`` role pages."""
     known = set(known)
     return [name for name in project.roles if name not in known]
+
+
+def document_order(env: BuildEnvironment) -> dict[str, int]:
+    """Each page's position in a walk of the toctrees from the root: the order readers see."""
+    order: dict[str, int] = {}
+
+    def walk(docname: str) -> None:
+        if docname in order:
+            return
+        order[docname] = len(order)
+        for child in env.toctree_includes.get(docname, []):
+            walk(child)
+
+    walk(env.config.root_doc)
+    return order
+
+
+def setup_data(app: Any) -> None:
+    app.add_domain(ResumeDomain)

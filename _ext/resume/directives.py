@@ -1,14 +1,18 @@
-"""Directives that turn a page's structured data into document nodes.
+"""The data directives: each role, project and home-page entry states its data once, as options.
 
 Every text a reader sees becomes a node with a source and a line, so that ``-b gettext``
-extracts it and the English and Japanese editions translate it. The values themselves are
-collected only after translation (see ``collect``), never from the raw source.
+extracts it and the English and Japanese editions translate it in the page's catalog. The
+values are collected only after translation (``ResumeDomain.process_doc``), never from the raw
+source. The field labels (公司, 职位, …) are interface strings: they are translated by the theme
+catalogs (``locales/*/LC_MESSAGES/sphinx.po``) through ``_()``, once for every page.
+
+A bad option (missing, malformed, an end before its start) is an error at the option's own line.
 """
 
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -16,44 +20,26 @@ from sphinx import addnodes
 from sphinx.locale import _
 from sphinx.util.docutils import SphinxDirective
 
-from .contact import published
 from .data import PRESENT, DataError, Date, parse_period, split_list
+from .nodes import entry_card, placeholder, project_card, role_card
 
-# Interface words written by the extension, in the source language; catalogs translate them.
+#: Each field's label, an interface string in English (the theme catalogs translate it, for the
+#: Chinese edition too); also listed in ``_templates/partials/resume-labels.html`` for gettext.
 LABELS = {
-    "organisation": "公司",
-    "title": "职位",
-    "period": "时间",
-    "technologies": "技术",
-    "projects": "相关开源项目",
-    "name": "项目",
-    "url": "主页",
-    "relation": "身份",
-    "roles": "相关经历",
-    "study": "专业",
-    "institution": "学校",
+    "organisation": "Company",
+    "title": "Title",
+    "period": "Period",
+    "technologies": "Technologies",
+    "projects": "Open-source projects",
+    "name": "Project",
+    "url": "Home page",
+    "relation": "Role",
+    "roles": "Where",
+    "study": "Field of study",
+    "institution": "Institution",
 }
-# Contact labels are interface strings, translated by the theme catalogs (locales/*/sphinx.po):
-# a detail that is empty or private in one build must still have its label translated.
-CONTACT_LABELS = {"phone": "Phone", "email": "Email", "website": "Website", "github": "GitHub"}
 PRESENT_LABEL = "至今"
 PERIOD_SEPARATOR = " – "
-
-
-class role_card(nodes.General, nodes.Element):
-    """A role's data; its fields are translatable, its attributes are the raw values."""
-
-
-class project_card(nodes.General, nodes.Element):
-    """A project's data, like ``role_card``."""
-
-
-class placeholder(nodes.General, nodes.Element):
-    """Filled in once every page is read: ``kind`` says with what."""
-
-
-class timeline_bar(nodes.General, nodes.Element):
-    """One role's span on the timeline's axis; drawn by HTML builders only."""
 
 
 def _source_text(source: str, line: int, text: str, **attributes: object) -> nodes.paragraph:
@@ -108,14 +94,15 @@ class _DataDirective(SphinxDirective):
     def field(self, key: str, body: nodes.Node, translatable: bool = True) -> nodes.field:
         source, line = self.get_source_info()
         line = self.option_line(key)
-        name = nodes.field_name(LABELS[key], LABELS[key])
+        label = str(_(LABELS[key]))
+        name = nodes.field_name(label, label, translatable=False)
         name.source, name.line = source, line
         if isinstance(body, nodes.paragraph) and not translatable:
             body["translatable"] = False
         return nodes.field("", name, nodes.field_body("", body), resume_key=key)
 
     def text_field(self, key: str, text: str, translatable: bool = True) -> nodes.field:
-        source, _ = self.get_source_info()
+        source, _line = self.get_source_info()
         para = _source_text(source, self.option_line(key), text)
         return self.field(key, para, translatable)
 
@@ -197,10 +184,6 @@ class ProjectDirective(_DataDirective):
         return [*self.index(technologies), card]
 
 
-class entry_card(nodes.General, nodes.Element):
-    """One entry of the home page's data: a skill group, a language, a degree, an award."""
-
-
 class _EntryDirective(_DataDirective):
     """A field list of one entry; ``kind`` names it in the collected data."""
 
@@ -214,7 +197,7 @@ class _EntryDirective(_DataDirective):
 
     def named_field(self, name_key: str, body_key: str, text: str) -> nodes.field:
         """A field whose label is itself data (``Go · …`` under ``语言栈``)."""
-        source, _ = self.get_source_info()
+        source, _line = self.get_source_info()
         name = nodes.field_name(self.options[name_key], self.options[name_key])
         name.source, name.line = source, self.option_line(name_key)
         body = _source_text(source, self.option_line(body_key), text)
@@ -307,20 +290,13 @@ class ProjectListDirective(SphinxDirective):
         return [placeholder(kind="project-list")]
 
 
-class ContactDirective(SphinxDirective):
-    """Contact details from the configuration: what is private never reaches a page."""
-
-    def run(self) -> list[nodes.Node]:
-        fields = nodes.field_list(classes=["resume-fields", "resume-contact"])
-        for kind, detail in published(self.config.resume_contact).items():
-            body: nodes.Node = nodes.Text(detail.text)
-            if detail.href:
-                body = nodes.reference(detail.text, detail.text, refuri=detail.href)
-            fields += self.field(kind, nodes.paragraph("", "", body))
-        return [fields] if fields.children else []
-
-    def field(self, key: str, body: nodes.paragraph) -> nodes.field:
-        label = _(CONTACT_LABELS[key])
-        name = nodes.field_name(label, label, translatable=False)
-        body["translatable"] = False  # a contact value is never copied into a catalog
-        return nodes.field("", name, nodes.field_body("", body))
+def setup_directives(app: Any) -> None:
+    app.add_directive("resume-role", RoleDirective)
+    app.add_directive("resume-project", ProjectDirective)
+    app.add_directive("resume-skills", SkillsDirective)
+    app.add_directive("resume-language", LanguageDirective)
+    app.add_directive("resume-education", EducationDirective)
+    app.add_directive("resume-award", AwardDirective)
+    app.add_directive("resume-certificate", CertificateDirective)
+    app.add_directive("resume-timeline", TimelineDirective)
+    app.add_directive("resume-projects", ProjectListDirective)

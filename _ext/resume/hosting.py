@@ -4,6 +4,7 @@ Read the Docs builds each edition as a project of its own (``zh-cn`` the parent,
 its translations) and gives each build its address, ``READTHEDOCS_CANONICAL_URL``, which
 ``conf.py`` makes ``html_baseurl``: Sphinx then writes ``<link rel="canonical">``. Here:
 
+* each page's meta description: its first paragraph of prose, shortened;
 * each page's head: OpenGraph tags (title, the page's meta description, type, locale and the
   other editions' locales, site name, and ``og:url`` when the address is known); the
   ``x-default`` alternate beside the switcher's (``_templates/page.html``) when those are
@@ -25,27 +26,26 @@ The ePub builder is an HTML builder too: a book gets none of this. Nothing depen
 from __future__ import annotations
 
 import html
-import os
 import posixpath
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from babel.core import Locale, get_global
+from docutils import nodes
 from markupsafe import Markup
 from sphinx.application import Sphinx
 
-from .extension import document_order, meta_description
+from .data import document_order
 from .languages import EDITIONS, SOURCE, edition
-from .machine import page_url
-from .switcher import CANONICAL_URL_VARIABLE, EditionLink, edition_links, edition_roots
+from .outputs import is_website, page_url
+from .switcher import EditionLink, edition_links, edition_roots
 
-#: The builder that writes the web site.
-WEB_BUILDER = "html"
+#: How many characters of a page's first paragraph make its meta description.
+DESCRIPTION_LENGTH = 150
 #: The "not found" page, a document (``404.md``).
 NOT_FOUND = "404"
 #: Pages that no search engine should list, nor the sitemap.
@@ -81,10 +81,6 @@ def og_locale(tag: str) -> str:
     return f"{language.lower()}_{region.upper()}" if region else language.lower()
 
 
-def on_read_the_docs(environ: Mapping[str, str] = os.environ) -> bool:
-    return environ.get("READTHEDOCS", "").lower() == "true"
-
-
 @dataclass(frozen=True)
 class Download:
     """One download of the edition, as the sidebar shows it."""
@@ -94,24 +90,12 @@ class Download:
     type: str
 
 
-def download_root(environ: Mapping[str, str]) -> str | None:
-    """Where Read the Docs serves downloads, translations' too: the docs' own domain."""
-    if url := environ.get(CANONICAL_URL_VARIABLE, "").strip():
-        parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.netloc}/"
-    if project := environ.get("READTHEDOCS_PROJECT", "").strip():
-        return f"https://{project}.readthedocs.io/"
-    return None
-
-
-def epub_href(app: Sphinx, pagename: str, environ: Mapping[str, str] = os.environ) -> str:
+def epub_href(app: Sphinx, pagename: str) -> str:
     """The edition's ePub, from the page: Read the Docs' download URL there, else relative."""
+    if prefix := app.config.resume_downloads_url:
+        return f"{prefix}epub/"
+    # The release layout (tools/release.py): _build/html/<code>/<page>, _build/epub/<code>/<book>.
     current = edition(app.config.language)
-    if on_read_the_docs(environ) and (root := download_root(environ)):
-        language = environ.get("READTHEDOCS_LANGUAGE", "").strip() or current.code
-        version = environ.get("READTHEDOCS_VERSION", "").strip() or "latest"
-        return f"{root}_/downloads/{language}/{version}/epub/"
-    # The release layout (resume.release): _build/html/<code>/<page>, _build/epub/<code>/<book>.
     up = "../" * (app.builder.get_target_uri(pagename).count("/") + 2)
     return f"{up}epub/{current.code}/{app.config.epub_basename}.epub"
 
@@ -131,21 +115,39 @@ def alternates(app: Sphinx, docname: str, base_url: str) -> list[tuple[str, str]
 # -- Each page's head ----------------------------------------------------------------------
 
 
+def meta_description(doctree: nodes.document | None) -> str:
+    """The page's first paragraph of its own prose, shortened: a description in its language."""
+    if doctree is None:
+        return ""
+    # The first paragraph under a subsection: the page's prose, not a headline under its title.
+    for para in doctree.findall(nodes.paragraph):
+        parent = para.parent
+        if isinstance(parent, nodes.section) and isinstance(parent.parent, nodes.section):
+            text = " ".join(para.astext().split())
+            if len(text) > DESCRIPTION_LENGTH:
+                text = text[: DESCRIPTION_LENGTH - 1].rstrip() + "…"
+            return text
+    return ""
+
+
 def _meta(attribute: str, key: str, content: str) -> str:
     return f'<meta {attribute}="{key}" content="{html.escape(content)}" />\n'
 
 
 def head_tags(app: Sphinx, pagename: str, context: dict[str, Any], doctree: Any) -> str:
-    """The robots directive and the OpenGraph tags of one page."""
+    """The description, the robots directive and the OpenGraph tags of one page."""
     config = app.config
     tags = []
+    description = meta_description(doctree)
+    if description:
+        tags.append(_meta("name", "description", description))
     # furo's search page says noindex itself.
     if (config.resume_noindex or pagename in UNLISTED) and pagename != "search":
         tags.append(_meta("name", "robots", "noindex"))
     home = pagename == config.root_doc
     title = config.html_title if home else Markup(context.get("title", "")).striptags()
     tags.append(_meta("property", "og:title", title))
-    if description := meta_description(doctree):  # the one <meta name="description"> shows
+    if description:
         tags.append(_meta("property", "og:description", description))
     tags.append(_meta("property", "og:type", "profile" if home else "website"))
     if url := context.get("pageurl"):
@@ -163,7 +165,7 @@ def add_hosting(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """Head tags, ``x-default`` and the downloads of a page of the web site."""
-    if app.builder.name != WEB_BUILDER:
+    if not is_website(app.builder):
         return
     context.update(NO_SOURCE_LINKS)
     if pagename == NOT_FOUND:
@@ -171,7 +173,8 @@ def add_hosting(
     links: list[EditionLink] = context.get("resume_editions") or []
     source = next((link for link in links if link.code == SOURCE.code), None)
     if source and is_absolute(source.href):  # hreflang links count only when absolute
-        context["resume_x_default"] = source.href
+        tag = f'<link rel="alternate" hreflang="{X_DEFAULT}" href="{html.escape(source.href)}" />\n'
+        context["metatags"] = context.get("metatags", "") + tag
     context["resume_downloads"] = [
         Download("ePub", epub_href(app, pagename), "application/epub+zip")
     ]
@@ -238,7 +241,7 @@ def absolute_links(page: str, page_url: str) -> str:
 
 def write_files(app: Sphinx, exception: Exception | None) -> None:
     """``robots.txt``, ``sitemap.xml`` and the absolute "not found" page, once all is written."""
-    if exception is not None or app.builder.name != WEB_BUILDER:
+    if exception is not None or not is_website(app.builder):
         return
     outdir = Path(app.outdir)
     base = app.config.html_baseurl
@@ -253,10 +256,11 @@ def write_files(app: Sphinx, exception: Exception | None) -> None:
         page.write_text(absolute_links(text, page_url(app, NOT_FOUND)), encoding="utf-8")
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("resume.switcher")
+def setup_hosting(app: Sphinx) -> None:
+    # One switch for an owner who wants the site unlisted (RESUME_NOINDEX).
     app.add_config_value("resume_noindex", False, "html", types=[bool])
+    # Read the Docs' download prefix for this edition, "" elsewhere (resume.environment).
+    app.add_config_value("resume_downloads_url", "", "html", types=[str])
     # After resume.switcher's handler, whose links the x-default alternate draws on.
     app.connect("html-page-context", add_hosting, priority=600)
     app.connect("build-finished", write_files)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,6 +5,7 @@ Standard library only: ``conf.py``, the release build and the tests import it to
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 
 #: Every output file of an edition is named ``<BASENAME>-<code>.<ext>``.
@@ -23,3 +24,17 @@ def is_website(builder: Any) -> bool:
     """
     name = builder if isinstance(builder, str) else getattr(builder, "name", "")
     return name in WEBSITE_BUILDERS
+
+
+def page_url(app: Any, docname: str) -> str | None:
+    """A page's absolute address, as Sphinx writes its canonical link; None without a base URL."""
+    if not app.config.html_baseurl:
+        return None
+    return posixpath.join(app.config.html_baseurl, app.builder.get_target_uri(docname))
+
+
+def file_url(app: Any, name: str) -> str | None:
+    """The absolute address of a file at the output's root; None without a base URL."""
+    if not app.config.html_baseurl:
+        return None
+    return posixpath.join(app.config.html_baseurl, name)

@@ -9,7 +9,7 @@
   (``OAuth2``, ``100GB``, ``k8s``) are indexed whole, as the other editions index them.
 * In the browser, ``resume-search.js`` splits a query into the words the index holds, gives
   each result a snippet and the summary sentence in the page's language. It is added to the
-  search page of HTML builders only, never to the ePub.
+  web site's search page only, never to the ePub.
 """
 
 from __future__ import annotations
@@ -21,14 +21,13 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.locale import _
+
+from .outputs import is_website
 
 #: The résumé's own terms, one a line, in jieba's user dictionary format.
 USER_DICTIONARY = Path(__file__).with_name("jieba_userdict.txt")
 #: The browser side, in ``html_static_path``.
 SCRIPT = "resume-search.js"
-#: Builders whose search page gets the script: the ePub builder is an HTML builder too.
-BUILDERS = frozenset({"html", "dirhtml"})
 
 # Chinese and Japanese characters (not the middle dot ・, which separates words), and what
 # else makes a word: Latin letters, digits, the underscore.
@@ -90,16 +89,13 @@ def keep_out_of_epub(app: Sphinx, config: Config) -> None:
 def add_to_page(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """The index link's label; the query splitter, on the search page of HTML builders only."""
-    # The genindex page's own title, from Sphinx's catalog: no new message for ours.
-    context["resume_index_title"] = str(_("Index"))
-    if pagename == "search" and app.builder.name in BUILDERS:
+    """The query splitter, on the web site's search page only (never in the ePub)."""
+    if pagename == "search" and is_website(app.builder):
         # Deferred: it runs after searchtools.js, before the search starts.
         app.add_js_file(SCRIPT, defer="defer")
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup_search(app: Sphinx) -> None:
     app.connect("config-inited", quiet_jieba)
     app.connect("config-inited", keep_out_of_epub)
     app.connect("html-page-context", add_to_page)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

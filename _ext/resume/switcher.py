@@ -1,45 +1,30 @@
-"""The editions, linked page to page: the language switcher, and the root page that picks one.
+"""The editions, linked page to page: the language switcher and the alternate links.
 
-* On every page of the ``html`` builder, ``resume_editions`` lists this page in each edition
+* On every page of the web site, ``resume_editions`` lists this page in each edition
   (label, BCP 47 tag, link, whether it is the current one) for
-  ``_templates/components/language-switcher.html`` and the ``<link rel="alternate">`` tags.
+  ``_templates/components/language-switcher.html``; the same links go into the page's head as
+  ``<link rel="alternate" hreflang>``.
   Locally the editions sit side by side (``_build/html/{zh-cn,en,ja}/``), so the links are
   relative: ``../en/experience/tencent.html`` from ``zh-cn/experience/tencent.html``. On Read
-  the Docs, ``READTHEDOCS_CANONICAL_URL`` (``https://<project>.readthedocs.io/zh-cn/latest/``)
-  gives each edition's absolute address: its ``/<code>/`` part is replaced.
-* furo labels the navigation's expand toggles "Toggle navigation of …" in Python, in English;
-  the label is replaced with the catalog's.
-* ``_templates/page.html`` is furo's page: a builder with another theme (the ePub) renders
-  the theme's own ``page.html`` instead.
-* ``write_root_index(build_dir)`` writes ``index.html`` beside the editions' folders: it sends a
-  browser to the edition of the reader's preferred language (Chinese otherwise) and lists the
-  editions for a reader without JavaScript. It needs the standard library only, so that the
-  release build can call it without Sphinx.
+  the Docs, ``html_baseurl`` (``READTHEDOCS_CANONICAL_URL``,
+  ``https://<project>.readthedocs.io/zh-cn/latest/``) gives each edition's absolute address: its
+  ``/<code>/`` part is replaced.
 """
 
 from __future__ import annotations
 
 import html
-import json
-import os
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from string import Template
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .languages import EDITIONS, SOURCE, Edition, edition
+from sphinx.application import Sphinx
+from sphinx.util import logging
 
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
+from .languages import EDITIONS, Edition, edition
+from .outputs import is_website
 
-#: Set by Read the Docs at build time: the edition's root, ``https://x.readthedocs.io/en/latest/``.
-CANONICAL_URL_VARIABLE = "READTHEDOCS_CANONICAL_URL"
-#: furo's English label of a navigation toggle (furo/navigation.py), and the catalog's message.
-FURO_TOGGLE = re.compile(r'aria-label="Toggle navigation of ([^"]*)"')
-TOGGLE_MESSAGE = "Toggle navigation of %(title)s"
+logger = logging.getLogger(__name__)
 
 
 # -- Links between the editions ------------------------------------------------------------
@@ -67,7 +52,7 @@ def edition_roots(canonical_url: str, current: Edition) -> dict[str, str]:
         index = [segment.lower() for segment in segments].index(current.code)
     except ValueError:
         raise ValueError(
-            f"{CANONICAL_URL_VARIABLE}={canonical_url!r} has no /{current.code}/ part"
+            f"html_baseurl={canonical_url!r} has no /{current.code}/ part"
         ) from None
     roots = {}
     for other in EDITIONS:
@@ -94,24 +79,18 @@ def edition_links(
     ]
 
 
-def canonical_url() -> str | None:
-    return os.environ.get(CANONICAL_URL_VARIABLE, "").strip() or None
-
-
 # -- Sphinx --------------------------------------------------------------------------------
 
 
 def check_canonical_url(app: Sphinx) -> None:
-    """On Read the Docs, say once, before writing, if the switcher cannot use the URL."""
-    url = canonical_url()
-    if app.builder.name != "html" or not url:
+    """On Read the Docs, say once, before writing, if the switcher cannot use the address."""
+    url = app.config.html_baseurl
+    if not is_website(app.builder) or not url:
         return
     try:
         edition_roots(url, edition(app.config.language))
     except ValueError as error:
-        from sphinx.util import logging
-
-        logging.getLogger(__name__).warning(
+        logger.warning(
             "%s; the language switcher links relatively", error, type="resume", subtype="switcher"
         )
 
@@ -119,51 +98,23 @@ def check_canonical_url(app: Sphinx) -> None:
 def add_edition_links(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """The page in every edition, for the switcher and the alternate links (html builder only)."""
-    if app.builder.name != "html":
+    """The page in every edition, for the switcher and the head's alternate links."""
+    if not is_website(app.builder):
         return
     current = edition(app.config.language)
     target = app.builder.get_target_uri(pagename)
     try:
-        links = edition_links(target, current, canonical_url())
+        links = edition_links(target, current, app.config.html_baseurl or None)
     except ValueError:  # reported once by check_canonical_url
         links = edition_links(target, current)
     context["resume_editions"] = links
+    tags = "".join(
+        f'<link rel="alternate" hreflang="{link.tag}" href="{html.escape(link.href)}" />\n'
+        for link in links
+    )
+    context["metatags"] = context.get("metatags", "") + tags
 
 
-def translate_navigation(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
-    if tree := context.get("furo_navigation_tree"):
-        context["furo_navigation_tree"] = translate_toggles(tree, app.translator.gettext)
-
-
-def keep_theme_page(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> str | None:
-    """``_templates/page.html`` is furo's: a builder with another theme (the ePub) renders the
-    theme's own page instead (``!`` skips ``templates_path``)."""
-    theme = getattr(app.builder, "theme", None)
-    if templatename == "page.html" and theme is not None and theme.name != "furo":
-        return "!page.html"
-    return None
-
-
-def translate_toggles(tree: str, gettext: Callable[[str], str]) -> str:
-    """furo's English labels of the navigation toggles, in the catalog's language."""
-    message = gettext(TOGGLE_MESSAGE)
-
-    def label(match: re.Match[str]) -> str:
-        text = message % {"title": html.unescape(match.group(1))}
-        return f'aria-label="{html.escape(text, quote=True)}"'
-
-    return FURO_TOGGLE.sub(label, tree)
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup_switcher(app: Sphinx) -> None:
     app.connect("builder-inited", check_canonical_url)
     app.connect("html-page-context", add_edition_links)
-    app.connect("html-page-context", keep_theme_page)
-    # After furo's own handler (priority 500), which makes the navigation tree.
-    app.connect("html-page-context", translate_navigation, priority=600)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

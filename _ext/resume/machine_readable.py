@@ -1,8 +1,9 @@
 """Machine-readable résumé data, drawn from the data the pages show, in the edition's language.
 
-* On the home page of the ``html`` builder: a schema.org ``Person`` in JSON-LD, for search
-  engines and link previews. The ePub builder is an HTML builder too; a book gets none.
-* Beside the HTML, ``resume.json``: the résumé in the JSON Resume format (schema 1.2.1).
+* On the web site's home page: a schema.org ``Person`` in JSON-LD, for search engines and link
+  previews (https://schema.org/Person). The ePub builder is an HTML builder too; a book gets none.
+* Beside the web site's pages, ``resume.json``: the résumé in the JSON Resume format (schema
+  1.2.1, https://jsonresume.org/schema).
 
 Contact details come from ``contact.published`` only. A masked phone number is no telephone
 number, so neither output carries it; the full one appears only when the build publishes it
@@ -12,7 +13,6 @@ number, so neither output carries it; the full one appears only when the build p
 from __future__ import annotations
 
 import json
-import posixpath
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,15 +20,11 @@ from urllib.parse import urlsplit
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from .contact import published
-from .data import PRESENT, ResumeDomain, Role, get_domain
-from .extension import document_order
+from .contact import published_by
+from .data import PRESENT, Award, Education, Language, ResumeDomain, Role, SkillGroup, document_order, get_domain
 from .languages import edition
+from .outputs import RESUME_JSON, file_url, is_website, page_url
 
-#: The builders that write a web site (and so get JSON-LD and ``resume.json``).
-WEB_BUILDERS = ("html", "dirhtml")
-#: The file written at the root of the HTML output.
-RESUME_JSON = "resume.json"
 #: conf.py titles every edition "name · headline".
 TITLE_SEPARATOR = " · "
 #: The label of the home page's summary section, ``(summary)=`` in index.md.
@@ -44,20 +40,6 @@ def owner(app: Sphinx) -> tuple[str, str]:
     return name.strip(), headline.strip()
 
 
-def page_url(app: Sphinx, docname: str) -> str | None:
-    """A page's absolute address, as Sphinx writes its canonical link; None without a base URL."""
-    if not app.config.html_baseurl:
-        return None
-    return posixpath.join(app.config.html_baseurl, app.builder.get_target_uri(docname))
-
-
-def file_url(app: Sphinx, name: str) -> str | None:
-    """The absolute address of a file at the output's root; None without a base URL."""
-    if not app.config.html_baseurl:
-        return None
-    return posixpath.join(app.config.html_baseurl, name)
-
-
 def summary(app: Sphinx) -> str:
     """The home page's summary: the first paragraph of its ``(summary)=`` section, translated."""
     labels = app.env.domains.standard_domain.labels
@@ -71,13 +53,8 @@ def summary(app: Sphinx) -> str:
     return ""
 
 
-def roles(domain: ResumeDomain) -> list[Role]:
-    """Every role, newest first; a tie is broken by the page's name, whatever the read order."""
-    return sorted(domain.get_roles(), key=lambda r: (r.sort_key, r.docname), reverse=True)
-
-
 def current_role(domain: ResumeDomain) -> Role | None:
-    return next((role for role in roles(domain) if role.end == PRESENT), None)
+    return next((role for role in domain.get_roles() if role.end == PRESENT), None)
 
 
 def github_username(url: str) -> str:
@@ -91,7 +68,7 @@ def person(app: Sphinx) -> dict[str, Any]:
     """The owner as a schema.org ``Person``, its texts tagged with the edition's language."""
     domain = get_domain(app.env)
     name, headline = owner(app)
-    contact = published(app.config.resume_contact)
+    contact = published_by(app.config)
     data: dict[str, Any] = {
         # schema.org's context, and the language of every text value in this edition.
         "@context": ["https://schema.org", {"@language": edition(app.config.language).tag}],
@@ -107,14 +84,15 @@ def person(app: Sphinx) -> dict[str, Any]:
     if role := current_role(domain):
         data["worksFor"] = {"@type": "Organization", "name": role.organisation}
         data["hasOccupation"] = {"@type": "Occupation", "name": role.title}
-    if schools := [e["institution"] for e in domain.get_entries("education")]:
+    if schools := [e.institution for e in domain.get_entries(Education)]:
         data["alumniOf"] = [{"@type": "EducationalOrganization", "name": s} for s in schools]
-    if languages := domain.get_entries("language"):
+    if languages := domain.get_entries(Language):
         data["knowsLanguage"] = [
-            {"@type": "Language", "name": e["language"], "alternateName": e["code"]}
-            for e in languages
+            {"@type": "Language", "name": e.language, "alternateName": e.code} for e in languages
         ]
-    awards = [e["title"] for kind in ("award", "certificate") for e in domain.get_entries(kind)]
+    all_awards = domain.get_entries(Award)
+    awards = [e.title for e in all_awards if not e.certificate]
+    awards += [e.title for e in all_awards if e.certificate]
     if awards:
         data["award"] = awards
     if (phone := contact.get("phone")) and phone.full:
@@ -125,8 +103,12 @@ def person(app: Sphinx) -> dict[str, Any]:
 
 
 def script(data: dict[str, Any]) -> str:
-    """A ``<script>`` element of JSON-LD; no text in it can close the element early."""
-    text = json.dumps(data, ensure_ascii=False, indent=2).replace("</", "<\\/")
+    """A ``<script>`` element of JSON-LD. ``<``, ``>`` and ``&`` are written as JSON escapes
+    (``\\u003c`` …), so no text can end the element or open a comment in it (HTML's
+    "script data" state: https://html.spec.whatwg.org/#restrictions-for-contents-of-script-elements).
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/ld+json">\n{text}\n</script>\n'
 
 
@@ -134,7 +116,7 @@ def add_json_ld(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """The home page of the web site describes its owner; no other page, and no ePub, does."""
-    if app.builder.name not in WEB_BUILDERS or pagename != app.config.root_doc:
+    if not is_website(app.builder) or pagename != app.config.root_doc:
         return
     context["metatags"] = context.get("metatags", "") + script(person(app))
 
@@ -154,7 +136,7 @@ def json_resume(app: Sphinx) -> dict[str, Any]:
     """The résumé in the JSON Resume format, in the edition's language."""
     domain = get_domain(app.env)
     name, headline = owner(app)
-    contact = published(app.config.resume_contact)
+    contact = published_by(app.config)
 
     basics: dict[str, Any] = {"name": name, "label": headline}
     if (phone := contact.get("phone")) and phone.full:
@@ -170,47 +152,42 @@ def json_resume(app: Sphinx) -> dict[str, Any]:
         )
 
     work = []
-    for role in roles(domain):
+    for role in domain.get_roles():
         item: dict[str, Any] = {"name": role.organisation, "position": role.title}
         if url := page_url(app, role.docname):
             item["url"] = url
         _dates(item, role.start, role.end)
         item["summary"] = role.summary
-        item["highlights"] = role.highlights
+        item["highlights"] = list(role.highlights)
         work.append(item)
 
-    order = document_order(app.env)
-    projects = sorted(
-        domain.get_projects(), key=lambda p: (order.get(p.docname, len(order)), p.docname)
-    )
+    projects = domain.get_projects(document_order(app.env))
+    awards = domain.get_entries(Award)
     resume: dict[str, Any] = {
         "basics": basics,
         "work": work,
         "education": [
-            _dates({"institution": e["institution"], "area": e["study"]}, e["start"], e["end"])
-            for e in domain.get_entries("education")
+            _dates({"institution": e.institution, "area": e.study}, e.start, e.end)
+            for e in domain.get_entries(Education)
         ],
         "awards": [
-            {"title": e["title"], "date": e["date"], "summary": e["summary"]}
-            for e in domain.get_entries("award")
+            {"title": e.title, "date": e.date, "summary": e.summary}
+            for e in awards
+            if not e.certificate
         ],
-        "certificates": [
-            {"name": e["title"], "date": e["date"]} for e in domain.get_entries("certificate")
-        ],
+        "certificates": [{"name": e.title, "date": e.date} for e in awards if e.certificate],
         "skills": [
-            {"name": e["name"], "keywords": keywords(e["keywords"])}
-            for e in domain.get_entries("skills")
+            {"name": e.name, "keywords": list(e.keywords)} for e in domain.get_entries(SkillGroup)
         ],
         "languages": [
-            {"language": e["language"], "fluency": e["fluency"]}
-            for e in domain.get_entries("language")
+            {"language": e.language, "fluency": e.fluency} for e in domain.get_entries(Language)
         ],
         "projects": [
             {
                 "name": p.name,
                 "url": p.url,
                 "description": p.paragraphs[0] if p.paragraphs else "",
-                "highlights": p.paragraphs[1:],
+                "highlights": list(p.paragraphs[1:]),
                 "roles": [p.relation],
             }
             for p in projects
@@ -222,32 +199,13 @@ def json_resume(app: Sphinx) -> dict[str, Any]:
     return resume
 
 
-def keywords(value: str | list[str]) -> list[str]:
-    """A skill group's keywords: the page shows them translated, joined by " · "."""
-    if isinstance(value, list):
-        return value
-    return [word.strip() for word in value.split("·") if word.strip()]
-
-
 def write_json_resume(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.name not in WEB_BUILDERS:
+    if exception is not None or not is_website(app.builder):
         return
     text = json.dumps(json_resume(app), ensure_ascii=False, indent=2) + "\n"
     Path(app.outdir, RESUME_JSON).write_text(text, encoding="utf-8")
 
 
-def reread_home(
-    app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """The home page's JSON-LD draws on every page: when one changes, the home page is redone."""
-    touched = added | changed | removed
-    root = app.config.root_doc
-    return [root] if touched and root not in touched and root in env.found_docs else []
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("resume")
-    app.connect("env-get-outdated", reread_home)
+def setup_machine_readable(app: Sphinx) -> None:
     app.connect("html-page-context", add_json_ld)
     app.connect("build-finished", write_json_resume)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
