@@ -95,7 +95,27 @@ def add_to_page(
         app.add_js_file(SCRIPT, defer="defer")
 
 
+def drop_orphan_terms(app: Sphinx) -> list[Any]:
+    """Drop the words that no page holds any more from the search index (``html-collect-pages``,
+    which runs before the index is written).
+
+    On an incremental build Sphinx loads the previous ``searchindex.js`` and prunes each word's
+    pages (``IndexBuilder.prune`` in Sphinx 8.2), but keeps the word itself with no pages: a
+    word from an earlier build (the full phone number before an opt-out, say) would stay in the
+    published index. We keep this small fix rather than a subclassed index builder, which
+    would copy more of Sphinx's internals.
+    """
+    indexer = getattr(app.builder, "indexer", None)
+    if indexer is None:
+        return []
+    for mapping in (indexer._mapping, indexer._title_mapping):
+        for word in [word for word, pages in mapping.items() if not pages]:
+            del mapping[word]
+    return []
+
+
 def setup_search(app: Sphinx) -> None:
     app.connect("config-inited", quiet_jieba)
     app.connect("config-inited", keep_out_of_epub)
     app.connect("html-page-context", add_to_page)
+    app.connect("html-collect-pages", drop_orphan_terms)

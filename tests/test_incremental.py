@@ -1,0 +1,86 @@
+"""The live preview's incremental builds give the same output as a clean build.
+
+``nox -s serve`` rebuilds only what changed. Pages that draw on other pages' data (the home
+page's timeline and JSON-LD, each role's projects, each project's roles) and every output that
+depends on the environment (``RESUME_PHONE``) must still come out as a clean build writes them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EPOCH = "1700000000"
+MADE_UP = "+86 139 0000 0000"  # not the owner's number
+IGNORED = shutil.ignore_patterns(
+    "_build", ".nox", ".git", "tests", "__pycache__", "*.mo", ".venv", "venv", ".pytest_cache"
+)
+
+
+def build(src: Path, out: Path, *, clean: bool, phone: str = "") -> None:
+    """sphinx-build of the Chinese web site as the preview runs it (``clean``: as a release)."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "RESUME_PHONE": phone}
+    command = [
+        sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "-q",
+        *(["-E"] if clean else []), "-d", str(out / ".doctrees"), str(src), str(out / "html"),
+    ]  # fmt: skip
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    """Every file the web site holds, by path (the doctrees and build info are not output)."""
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.name != ".buildinfo"
+    }
+
+
+def differing(a: Path, b: Path) -> list[str]:
+    left, right = outputs(a), outputs(b)
+    return sorted(name for name in left.keys() | right.keys() if left.get(name) != right.get(name))
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A copy of the sources and a preview built from it (environment kept for the next build)."""
+    root = tmp_path_factory.mktemp("incremental")
+    src = shutil.copytree(REPO, root / "src", ignore=IGNORED)
+    build(src, root / "preview", clean=False)
+    return src, root / "preview"
+
+
+def test_a_changed_organisation_reaches_every_page_that_names_it(preview, tmp_path):
+    src, out = preview
+    page = src / "experience" / "tencent.md"
+    text = page.read_text("utf-8")
+    assert ":organisation: 腾讯（Tencent）" in text
+    page.write_text(text.replace(":organisation: 腾讯（Tencent）", ":organisation: 腾讯科技（Tencent）"))
+    build(src, out, clean=False)
+    build(src, tmp_path / "clean", clean=True)
+    # Every page, the search index, resume.json and the index included.
+    assert differing(out / "html", tmp_path / "clean" / "html") == []
+    projects = (out / "html" / "projects" / "apisix.html").read_text("utf-8")
+    assert "腾讯科技（Tencent）" in projects
+
+
+def test_publishing_the_phone_number_reaches_page_json_ld_and_resume_json(preview, tmp_path):
+    src, out = preview
+    build(src, out, clean=False, phone=MADE_UP)
+    build(src, tmp_path / "clean", clean=True, phone=MADE_UP)
+    assert differing(out / "html", tmp_path / "clean" / "html") == []
+    home = (out / "html" / "index.html").read_text("utf-8")
+    assert f'href="tel:{MADE_UP.replace(" ", "")}"' in home
+    assert f'"telephone": "{MADE_UP}"' in home
+    assert MADE_UP in (out / "html" / "resume.json").read_text("utf-8")
+    # And back: without the opt-in, no trace of the number remains, the search index included.
+    build(src, out, clean=False)
+    for name, data in outputs(out / "html").items():
+        assert b"0000 0000" not in data and b"00000000" not in data, name
