@@ -79,7 +79,7 @@ html_css_files = ["resume.css"]
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None  # reproducible output: no build timestamps
-html_theme_options = {
+html_theme_options: dict[str, object] = {
     # The Markdown source is Chinese: no "view source" link on any edition.
     "top_of_page_buttons": [],
 }

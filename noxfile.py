@@ -16,6 +16,7 @@ from tools.release import BASENAME, release_build, resolve_editions  # noqa: E40
 
 REQUIREMENTS = "requirements.txt"
 TEST_REQUIREMENTS = "tests/requirements.txt"
+LINT_REQUIREMENTS = "requirements-lint.txt"
 AUTOBUILD = "sphinx-autobuild==2025.8.25"
 
 nox.options.sessions = ["build", "tests"]
@@ -42,6 +43,15 @@ def tests(session: nox.Session) -> None:
     """Run the test suite (pytest arguments pass through: nox -s tests -- -k epub)."""
     session.install("-r", TEST_REQUIREMENTS)
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check formatting, lint and types (ruff, mypy; settings in pyproject.toml)."""
+    session.install("-r", LINT_REQUIREMENTS)
+    session.run("ruff", "format", "--check", ".")
+    session.run("ruff", "check", ".")
+    session.run("mypy")
 
 
 @nox.session

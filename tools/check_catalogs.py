@@ -25,7 +25,7 @@ def report(problems: Iterable[Problem], files: Iterable[Path], locales: Path) ->
     counts: dict[Path, Counter[str]] = {path: Counter() for path in files}
     for problem in problems:
         counts.setdefault(problem.path, Counter())[problem.kind] += 1
-    rows = [("catalog", *KINDS)]
+    rows: list[tuple[str, ...]] = [("catalog", *KINDS)]
     total: Counter[str] = Counter()
     for path, counter in counts.items():
         rows.append((str(path.relative_to(locales)), *(str(counter[k]) for k in KINDS)))
@@ -33,7 +33,10 @@ def report(problems: Iterable[Problem], files: Iterable[Path], locales: Path) ->
     rows.append(("total", *(str(total[k]) for k in KINDS)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
-        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
         for row in rows
     )
 

@@ -54,4 +54,9 @@ def setup(app: Any) -> dict[str, Any]:
         setup_theme,
     ):
         setup_feature(app)
-    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+    return {
+        "version": "2.0",
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "env_version": 2,
+    }

@@ -59,7 +59,9 @@ def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str]
     """Raise ``ContactError`` for an unknown detail or key, a bad visibility or a non-https URL."""
     for kind, detail in contact.items():
         if kind not in KINDS:
-            raise ContactError(f"resume_contact: unknown detail {kind!r} (known: {', '.join(KINDS)})")
+            raise ContactError(
+                f"resume_contact: unknown detail {kind!r} (known: {', '.join(KINDS)})"
+            )
         unknown = set(detail) - {"value", "visibility"}
         if unknown:
             raise ContactError(f"resume_contact[{kind!r}]: unknown keys {sorted(unknown)}")

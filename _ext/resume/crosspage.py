@@ -90,12 +90,14 @@ def fill(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
             replacement = [items]
         elif kind == "projects-of-role":
             links = [
-                _link(app, fromdocname, p.docname, p.name) for p in projects if fromdocname in p.roles
+                _link(app, fromdocname, p.docname, p.name)
+                for p in projects
+                if fromdocname in p.roles
             ]
             replacement = [_joined(links, separator)] if links else [nodes.paragraph("", "—")]
         elif kind == "roles-of-project":
-            project = domain.project_pages.get(fromdocname)
-            names = project.roles if project else ()
+            this = domain.project_pages.get(fromdocname)
+            names = this.roles if this else ()
             links = [
                 _link(app, fromdocname, name, by_page[name].organisation)
                 for name in names

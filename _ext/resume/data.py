@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Set
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from docutils import nodes
 from sphinx.domains import Domain
@@ -176,7 +176,7 @@ def _fields(card: nodes.Element) -> dict[str, str]:
     values: dict[str, str] = {}
     for item in card.findall(nodes.field):
         if "resume_key" in item:
-            values[item["resume_key"]] = _text(item[1][0])
+            values[item["resume_key"]] = _text(item[1].children[0])
         if "resume_name" in item:
             values[item["resume_name"]] = _text(item[0])
     return values
@@ -219,26 +219,26 @@ class ResumeDomain(Domain):
 
     name = "resume"
     label = "Résumé"
-    initial_data: ClassVar[dict[str, Any]] = {
+    initial_data: dict[str, Any] = {  # noqa: RUF012 (Sphinx's Domain declares it so)
         "roles": {}, "projects": {}, "entries": {}, "drawing": set(),
     }  # fmt: skip
     data_version = 2
 
     @property
     def role_pages(self) -> dict[str, Role]:
-        return self.data["roles"]  # type: ignore[no-any-return]
+        return self.data["roles"]  # type: ignore[no-any-return,unused-ignore]
 
     @property
     def project_pages(self) -> dict[str, Project]:
-        return self.data["projects"]  # type: ignore[no-any-return]
+        return self.data["projects"]  # type: ignore[no-any-return,unused-ignore]
 
     @property
     def entry_pages(self) -> dict[str, list[Entry]]:
-        return self.data["entries"]  # type: ignore[no-any-return]
+        return self.data["entries"]  # type: ignore[no-any-return,unused-ignore]
 
     @property
     def drawing_pages(self) -> set[str]:
-        return self.data["drawing"]  # type: ignore[no-any-return]
+        return self.data["drawing"]  # type: ignore[no-any-return,unused-ignore]
 
     def get_roles(self) -> list[Role]:
         """Every role, newest first; a tie is broken by the page's name, whatever the order read."""
@@ -247,11 +247,15 @@ class ResumeDomain(Domain):
     def get_projects(self, order: dict[str, int] | None = None) -> list[Project]:
         """Every project, in reading order when ``order`` (``document_order``) is given."""
         order = order or {}
-        return sorted(self.project_pages.values(), key=lambda p: (order.get(p.docname, len(order)), p.docname))
+        return sorted(
+            self.project_pages.values(), key=lambda p: (order.get(p.docname, len(order)), p.docname)
+        )
 
     def get_entries(self, kind: type[_E]) -> list[_E]:
         """Every entry of one record type, by page name and then in page order."""
-        return [e for d in sorted(self.entry_pages) for e in self.entry_pages[d] if isinstance(e, kind)]
+        return [
+            e for d in sorted(self.entry_pages) for e in self.entry_pages[d] if isinstance(e, kind)
+        ]
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Collect the page's records from its nodes (after translation)."""

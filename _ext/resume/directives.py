@@ -150,6 +150,7 @@ class RoleDirective(_DataDirective):
         card += fields
         return [*self.index(technologies), card]
 
+
 class ProjectDirective(_DataDirective):
     """An open-source project: its name, public home, and the owner's relation to it."""
 
@@ -167,7 +168,7 @@ class ProjectDirective(_DataDirective):
         if not url.startswith("https://"):
             raise DataError(f"url {url!r} must be an https:// address", "url")
         roles = [name.strip("/") for name in split_list(self.options.get("roles", ""))]
-        technologies = split_list(self.options.get("technologies", self.options["name"]))
+        technologies = split_list(str(self.options.get("technologies", self.options["name"])))
         card = project_card(
             classes=["resume-card", "resume-project"],
             url=url,
@@ -189,9 +190,13 @@ class _EntryDirective(_DataDirective):
 
     kind: ClassVar[str]
 
-    def card(self, *fields: nodes.field, **attributes: object) -> list[nodes.Node]:
-        card = entry_card(classes=["resume-entry", f"resume-{self.kind}"], kind=self.kind,
-                          line=self.lineno, **attributes)
+    def card(self, *fields: nodes.field, **attributes: Any) -> list[nodes.Node]:
+        card = entry_card(
+            classes=["resume-entry", f"resume-{self.kind}"],
+            kind=self.kind,
+            line=self.lineno,
+            **attributes,
+        )
         card += nodes.field_list("", *fields, classes=["resume-fields"])
         return [card]
 
@@ -201,8 +206,9 @@ class _EntryDirective(_DataDirective):
         name = nodes.field_name(self.options[name_key], self.options[name_key])
         name.source, name.line = source, self.option_line(name_key)
         body = _source_text(source, self.option_line(body_key), text)
-        return nodes.field("", name, nodes.field_body("", body), resume_key=body_key,
-                           resume_name=name_key)
+        return nodes.field(
+            "", name, nodes.field_body("", body), resume_key=body_key, resume_name=name_key
+        )
 
 
 class SkillsDirective(_EntryDirective):
@@ -210,8 +216,10 @@ class SkillsDirective(_EntryDirective):
 
     kind = "skills"
     required = ("name", "keywords")
-    option_spec: ClassVar = {"name": directives.unchanged_required,
-                             "keywords": directives.unchanged_required}
+    option_spec: ClassVar = {
+        "name": directives.unchanged_required,
+        "keywords": directives.unchanged_required,
+    }
 
     def build(self) -> list[nodes.Node]:
         keywords = split_list(self.options["keywords"])
@@ -224,9 +232,11 @@ class LanguageDirective(_EntryDirective):
 
     kind = "language"
     required = ("language", "fluency", "code")
-    option_spec: ClassVar = {"language": directives.unchanged_required,
-                             "fluency": directives.unchanged_required,
-                             "code": directives.unchanged_required}
+    option_spec: ClassVar = {
+        "language": directives.unchanged_required,
+        "fluency": directives.unchanged_required,
+        "code": directives.unchanged_required,
+    }
 
     def build(self) -> list[nodes.Node]:
         code = self.options["code"].strip()
@@ -264,9 +274,12 @@ class AwardDirective(_EntryDirective):
     def build(self) -> list[nodes.Node]:
         year = Date.parse(self.options["year"], key="year")
         field = self.named_field("title", "summary", self.options["summary"])
-        year_text = nodes.paragraph(str(year), str(year), classes=["resume-year"],
-                                    translatable=False)
-        field[1] += year_text
+        year_text = nodes.paragraph(
+            str(year), str(year), classes=["resume-year"], translatable=False
+        )
+        body = field.children[1]
+        assert isinstance(body, nodes.field_body)
+        body += year_text
         return self.card(field, date=str(year))
 
 

@@ -250,10 +250,10 @@ def write_files(app: Sphinx, exception: Exception | None) -> None:
         (outdir / SITEMAP).write_bytes(sitemap(app))
     else:
         (outdir / SITEMAP).unlink(missing_ok=True)  # from an earlier build into this folder
-    if base and NOT_FOUND in app.env.found_docs:
+    if (url := page_url(app, NOT_FOUND)) and NOT_FOUND in app.env.found_docs:
         page = outdir / app.builder.get_target_uri(NOT_FOUND)
         text = page.read_text("utf-8")
-        page.write_text(absolute_links(text, page_url(app, NOT_FOUND)), encoding="utf-8")
+        page.write_text(absolute_links(text, url), encoding="utf-8")
 
 
 def setup_hosting(app: Sphinx) -> None:

@@ -21,7 +21,17 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from .contact import published_by
-from .data import PRESENT, Award, Education, Language, ResumeDomain, Role, SkillGroup, document_order, get_domain
+from .data import (
+    PRESENT,
+    Award,
+    Education,
+    Language,
+    ResumeDomain,
+    Role,
+    SkillGroup,
+    document_order,
+    get_domain,
+)
 from .languages import edition
 from .outputs import RESUME_JSON, file_url, is_website, page_url
 

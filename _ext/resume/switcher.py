@@ -51,9 +51,7 @@ def edition_roots(canonical_url: str, current: Edition) -> dict[str, str]:
     try:
         index = [segment.lower() for segment in segments].index(current.code)
     except ValueError:
-        raise ValueError(
-            f"html_baseurl={canonical_url!r} has no /{current.code}/ part"
-        ) from None
+        raise ValueError(f"html_baseurl={canonical_url!r} has no /{current.code}/ part") from None
     roots = {}
     for other in EDITIONS:
         path = "/".join([*segments[:index], other.code, *segments[index + 1 :]])
