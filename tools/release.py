@@ -1,20 +1,45 @@
-"""The release build: every edition and builder from clean, published only when all succeed.
+"""The release build: every edition and builder from clean, published all at once or not at all.
 
-Used by ``nox -s build`` and by the tests; it needs nothing but the standard library.
+Used by ``nox -s build``, the benchmark and the tests; it needs nothing but the standard library.
+
+The layout of ``build`` (``_build/``) it maintains::
+
+    _build/
+      .lock                  flock(2): held while the layout changes (start of build, publish)
+      .releases/<id>/        one complete release: html/<code>/…, html/index.html,
+                             epub/<code>/xu-xin-resume-<code>.epub (later: other formats)
+      current -> .releases/<id>      the live release; swapped with ONE os.replace
+      html -> current/html           fixed links: the paths in the README never change
+      epub -> current/epub
+      .staging-<pid>-<token>/        a running build's work; its own .lock is held while it runs
+
+``<id>`` is a digest of the release's content, so two builds of the same commit make the same
+release (and the same tree). Publishing renames a complete release into ``.releases`` and then
+replaces the ``current`` link: whatever instant the process dies, ``_build/html`` and
+``_build/epub`` show the whole previous release or the whole new one. The next build removes
+what a killed build left behind (its staging folder, a release that never went live).
 """
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
+import hashlib
 import os
+import secrets
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
+from typing import IO
 
 from resume.languages import BY_CODE, EDITIONS, Edition
 from resume.outputs import BASENAME
@@ -22,8 +47,29 @@ from resume.outputs import BASENAME
 from . import BUILD, REPO
 from .root_page import write_root_index
 
+__all__ = [
+    "BASENAME",
+    "BUILDERS",
+    "Job",
+    "PublishError",
+    "live_release",
+    "publish",
+    "recover",
+    "release_build",
+    "resolve_editions",
+    "sphinx_command",
+]
+
 HERE = REPO
 BUILDERS = ("html", "epub")
+#: The fixed links in ``build``, each to the same folder of the live release.
+LINKS = ("html", "epub")
+RELEASES = ".releases"
+CURRENT = "current"
+LOCK = ".lock"
+STAGING = ".staging-"
+#: Seconds a child is given to stop after SIGTERM before it is killed.
+GRACE = 3.0
 
 
 # What to do about each kind of problem a build reports, keyed by a tell-tale part of its message.
@@ -41,16 +87,60 @@ HINTS = {
     "[resume.figures]": "make the translation state the same figures as its source",
     "[resume]": "fix the page's résumé data as the message says",
 }
+#: Said when no hint above matches: every failure ends with what to do.
+GENERAL_HINT = "fix each problem above at the file and line it names, then build again"
+
+
+class PublishError(Exception):
+    """The new output cannot be published; ``what_to_do`` tells the reader how to fix that.
+
+    Raised before anything live has changed, unless the message says otherwise.
+    """
+
+    def __init__(self, problem: str, what_to_do: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.what_to_do = what_to_do
+
+    def report(self) -> str:
+        """The two lines printed to stderr: the problem, then ``What to do: …``."""
+        return f"{self.problem}\nWhat to do: {self.what_to_do}"
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP arrived during a build (raised by the handler ``release_build`` sets).
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so that no ``except Exception`` stops it on
+    its way to the ``finally`` blocks that stop the children and remove the staging folder.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 @dataclass(frozen=True)
 class Job:
+    """One ``sphinx-build`` run: an edition with a builder (``html`` or ``epub``)."""
+
     edition: Edition
     builder: str
 
     @property
     def name(self) -> str:
+        """``<builder>/<code>``: the job's prefix in the build's report."""
         return f"{self.builder}/{self.edition.code}"
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What one job did: its exit status, its output (decoded as UTF-8) and its duration."""
+
+    job: Job
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
 
 
 def sphinx_command(
@@ -86,72 +176,357 @@ def source_date_epoch() -> str | None:
 
 
 def resolve_editions(codes: Iterable[str]) -> list[Edition]:
-    codes = list(codes)
+    """The editions named by ``codes`` (folder codes), each once, in order; all when none.
+
+    A code named twice is built once: two jobs writing the same folder would collide.
+    Raises ``SystemExit`` naming any unknown code.
+    """
+    codes = list(dict.fromkeys(codes))
     unknown = [code for code in codes if code not in BY_CODE]
     if unknown:
-        raise SystemExit(f"unknown edition {', '.join(unknown)}; choose from {', '.join(BY_CODE)}")
+        raise SystemExit(
+            f"unknown edition {', '.join(unknown)}\n"
+            f"What to do: name editions from {', '.join(BY_CODE)}, or none to build them all"
+        )
     return [BY_CODE[code] for code in codes] if codes else list(EDITIONS)
 
 
-def release_build(
-    python: str = sys.executable,
-    codes: Sequence[str] = (),
-    build: Path = BUILD,
-    source: Path = HERE,
-    workers: int = 2,
-) -> bool:
-    """Build every edition and builder from clean into a staging folder.
+# -- Locks and the layout ----------------------------------------------------------------------
 
-    Only when every job succeeds is the staged output moved into ``build``: a failed build
-    leaves the last good output exactly as it was.
+
+@contextmanager
+def _flock(path: Path, blocking: bool = True) -> Iterator[bool]:
+    """Hold an exclusive ``flock`` on ``path`` (created if missing) for the ``with`` block.
+
+    Yields False, holding nothing, when ``blocking`` is False and another open file holds it.
+    ``flock`` rather than ``lockf``: its lock belongs to the open file, so it also excludes a
+    second build in the same process, and closing another descriptor does not drop it.
     """
-    jobs = [Job(edition, builder) for edition in resolve_editions(codes) for builder in BUILDERS]
-    build.mkdir(parents=True, exist_ok=True)
-    staging = build / f".staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    env = dict(os.environ)
-    epoch = source_date_epoch()
-    if epoch:
-        env["SOURCE_DATE_EPOCH"] = epoch
-
-    def run(job: Job) -> tuple[Job, subprocess.CompletedProcess[str], float]:
-        outdir = staging / job.builder / job.edition.code
-        doctrees = staging / "doctrees" / job.builder / job.edition.code
-        command = sphinx_command(python, job, outdir, doctrees, source)
-        began = time.perf_counter()
-        result = subprocess.run(command, cwd=source, env=env, capture_output=True, text=True)
-        return job, result, time.perf_counter() - began
-
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(run, jobs))
-        failed = []
-        for job, result, seconds in results:
-            status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
-            print(f"[{job.name}] {status} in {seconds:.1f}s", flush=True)
-            for stream in (result.stdout, result.stderr):
-                for line in stream.splitlines():
-                    print(f"[{job.name}] {line}", flush=True)
-            if result.returncode:
-                failed.append(job.name)
-        if failed:
-            output = "\n".join(r.stdout + r.stderr for _, r, _ in results)
-            advice = [hint for mark, hint in HINTS.items() if mark in output]
-            if advice:
-                print("What to do:", *(f"  - {hint}" for hint in advice), sep="\n", file=sys.stderr)
-            print(
-                f"Build failed ({', '.join(failed)}): fix the problems above. "
-                f"The previous output in {build} is untouched.",
-                file=sys.stderr,
-            )
-            return False
-        for job, _, _ in results:
-            publish(job, staging, build, epoch)
-        if (build / "html").is_dir():
-            write_root_index(build / "html")  # the page that picks an edition for the reader
-        return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        os.close(fd)
+
+
+def live_release(build: Path) -> Path | None:
+    """The release ``build/current`` points to (``build/.releases/<id>``), or None if none is.
+
+    Raises ``PublishError`` when ``current`` exists but is no link into ``.releases``: then
+    which folder is live is unknown, and nothing may be removed or replaced.
+    """
+    current = build / CURRENT
+    if not current.is_symlink():
+        if current.exists():
+            raise PublishError(
+                f"{current} is not a symbolic link (was {build} copied without keeping links?)",
+                f"delete {build} and build again, or copy it with its links (cp -a)",
+            )
+        return None
+    target = os.readlink(current)
+    parts = Path(target).parts
+    if len(parts) != 2 or parts[0] != RELEASES:
+        raise PublishError(
+            f"{current} points to {target}, not into {RELEASES}/",
+            f"delete {current} (the output is rebuilt complete) and build again",
+        )
+    release = build / RELEASES / parts[1]
+    return release if release.is_dir() else None
+
+
+def _point(build: Path, name: str, target: str) -> None:
+    """Make ``build/name`` a symbolic link to ``target``, atomically: a fresh link replaces it.
+
+    Readers see the old link or the new one, never none. Raises ``OSError`` when ``build/name``
+    is a real folder (``rename`` cannot put a link in place of a folder).
+    """
+    temporary = build / f".{name}-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    os.symlink(target, temporary)
+    try:
+        os.replace(temporary, build / name)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a folder's entries (a rename, a new link) durable, so a power loss keeps them."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _ensure_links(build: Path, names: Iterable[str]) -> None:
+    """Make each ``build/<name>`` the relative link ``current/<name>``.
+
+    Raises ``PublishError`` when one is a file, or a folder left from the old layout.
+    """
+    for name in names:
+        link = build / name
+        if link.is_symlink():
+            if os.readlink(link) == f"{CURRENT}/{name}":
+                continue
+        elif link.exists():
+            raise PublishError(
+                f"{link} is a {'folder' if link.is_dir() else 'file'}, where the build keeps a link",
+                f"move {link} out of {build}, then build again",
+            )
+        _point(build, name, f"{CURRENT}/{name}")
+
+
+def _migrate(build: Path) -> None:
+    """Turn the old layout (``build/html`` and ``build/epub`` real folders) into a release.
+
+    The folders become ``.releases/legacy-<token>/``, which ``current`` then points to. Each
+    step leaves a state that this function, run again, completes: ``current`` is set first
+    (to an empty release, while the folders still serve the site), then each folder is renamed
+    into it and replaced by its link. Between that rename and the link there is one instant
+    without ``build/<name>``; ``recover`` puts the link back if the process died there.
+    Raises ``PublishError`` when the layout is neither old nor new, ``OSError`` on I/O errors.
+    """
+    legacy = [name for name in LINKS if (build / name).is_dir() and not (build / name).is_symlink()]
+    if not legacy:
+        return
+    live = live_release(build)
+    if live is None:
+        live = build / RELEASES / f"legacy-{secrets.token_hex(4)}"
+        live.mkdir(parents=True)
+        _point(build, CURRENT, f"{RELEASES}/{live.name}")
+        _fsync_dir(build)
+    for name in legacy:
+        folder = build / name
+        for leftover in folder.glob(".old-*"):  # an interrupted publish of the old layout
+            shutil.rmtree(leftover)
+        if (live / name).exists():
+            raise PublishError(
+                f"{folder} is a folder, and the live release {live} has {name}/ too",
+                f"move {folder} out of {build}, then build again",
+            )
+        os.rename(folder, live / name)
+        _point(build, name, f"{CURRENT}/{name}")
+    _fsync_dir(build)
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, a link or a whole folder (a link is removed, never followed)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _recover(build: Path) -> list[Path]:
+    """Remove what killed builds left in ``build``; the caller holds ``build/.lock``.
+
+    Removed: staging folders whose ``.lock`` no running build holds, temporary links, and
+    every release ``current`` does not point to. Restores a link an interrupted migration
+    left out. Returns what was removed. Raises ``OSError`` when something cannot be removed.
+    When ``current`` is not a link into ``.releases``, no release is removed: which is live
+    is unknown.
+    """
+    removed: list[Path] = []
+    for path in sorted(build.glob(f"{STAGING}*")):
+        if path.is_dir() and not path.is_symlink():
+            lock = path / LOCK
+            if lock.exists():
+                with _flock(lock, blocking=False) as free:
+                    if not free:
+                        continue  # a build that is running: not ours to remove
+        _remove(path)
+        removed.append(path)
+    for path in sorted(build.glob(".*.tmp")):
+        if path.is_symlink():
+            path.unlink()
+            removed.append(path)
+    try:
+        live = live_release(build)
+    except PublishError:
+        return removed
+    if live is None and (build / CURRENT).is_symlink():
+        return removed  # a dangling link: keep every release, publish replaces the link
+    for release in sorted((build / RELEASES).glob("*")):
+        if live is None or release.name != live.name:
+            _remove(release)
+            removed.append(release)
+    if live is not None:
+        _ensure_links(build, [n for n in LINKS if not os.path.lexists(build / n) and (live / n).exists()])
+    return removed
+
+
+def recover(build: Path) -> list[Path]:
+    """``_recover`` under the build's lock: clean up after a killed build. Returns what went."""
+    if not build.is_dir():
+        return []
+    with _flock(build / LOCK):
+        return _recover(build)
+
+
+# -- Checks before anything moves --------------------------------------------------------------
+
+
+def unwritable(build: Path) -> list[Path]:
+    """Every folder a build must change but cannot: ``build`` (or its first existing parent),
+    and each folder of the releases and of an old-layout ``html``/``epub`` (the build renames
+    or removes them). Links are not followed: their targets are inside ``.releases``.
+    """
+    existing = build
+    while not existing.exists():
+        existing = existing.parent
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return [existing]
+    if existing != build:
+        return []
+    found: list[Path] = []
+    for name in (RELEASES, CURRENT, *LINKS):
+        top = build / name
+        if top.is_symlink() or not top.is_dir():
+            continue
+        for folder, _, _ in os.walk(top):
+            if not os.access(folder, os.W_OK | os.X_OK):
+                found.append(Path(folder))
+    return found
+
+
+def check_writable(build: Path) -> None:
+    """Raise ``PublishError`` naming the first folder the build cannot write, and what to do."""
+    blocked = unwritable(build)
+    if not blocked:
+        return
+    path = blocked[0]
+    seen = ""
+    try:
+        live = live_release(build)
+    except PublishError:
+        live = None
+    if live is not None and path.is_relative_to(live) and path != live:
+        seen = f" (published as {build / path.relative_to(live)})"
+    more = f" and {len(blocked) - 1} more" if len(blocked) > 1 else ""
+    raise PublishError(
+        f"cannot write {path}{seen}{more}: the build could not publish there",
+        f"make it writable (chmod -R u+w {build}) or delete {build}, then build again; "
+        "nothing was built and the published output is untouched",
+    )
+
+
+# -- The children --------------------------------------------------------------------------------
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that has Linux kill the child when this process dies, or None elsewhere.
+
+    ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` is the only way a child learns that its parent was
+    SIGKILLed (or lost power): no handler runs then, so the parent cannot stop its children.
+    The signal is sent when the *thread* that started the child ends; ``release_build`` starts
+    every child from the thread that waits for it. ``preexec_fn`` runs between fork and exec,
+    which the documentation calls unsafe with threads: the function is resolved here, in the
+    parent, so the child only calls it (no import, no allocation).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+    pr_set_pdeathsig = 1
+
+    def setup() -> None:
+        prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before prctl: nobody waits for us
+            os._exit(1)
+
+    return setup
+
+
+def _stop(processes: Iterable[subprocess.Popen[bytes]]) -> None:
+    """Stop each process and its whole group (SIGTERM, then SIGKILL after ``GRACE``); reap it."""
+    processes = list(processes)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for process in processes:
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, sig)  # its own group: start_new_session
+                except ProcessLookupError:
+                    pass
+        deadline = time.monotonic() + GRACE
+        for process in processes:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+        if all(process.poll() is not None for process in processes):
+            return
+
+
+def run_jobs(
+    commands: Sequence[tuple[Job, list[str]]],
+    logs: Path,
+    cwd: Path,
+    env: dict[str, str],
+    workers: int,
+) -> list[JobResult]:
+    """Run the commands, at most ``workers`` at a time; return their results in their order.
+
+    Each child runs in a session of its own, so that a Ctrl-C at the terminal reaches this
+    process alone and ``_stop`` can stop the child with anything it started; it dies with this
+    process too (``_die_with_parent``). Output goes to files in ``logs``, which cannot fill up
+    as pipes do. Whatever ends this function early (an exception, SIGINT, ``Interrupted``)
+    stops every running child first. Raises ``OSError`` when a command cannot start.
+    """
+    logs.mkdir(parents=True, exist_ok=True)
+    pending = list(enumerate(commands))
+    running: dict[int, tuple[subprocess.Popen[bytes], float, IO[bytes], IO[bytes]]] = {}
+    results: dict[int, JobResult] = {}
+    preexec = _die_with_parent()
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, workers):
+                index, (job, command) = pending.pop(0)
+                stem = f"{job.builder}-{job.edition.code}"
+                out = open(logs / f"{stem}.out", "w+b")  # noqa: SIM115 (closed below)
+                err = open(logs / f"{stem}.err", "w+b")  # noqa: SIM115
+                try:
+                    process = subprocess.Popen(
+                        command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                        stderr=err, start_new_session=True, preexec_fn=preexec,
+                    )  # fmt: skip
+                except BaseException:
+                    out.close()
+                    err.close()
+                    raise
+                running[index] = (process, time.perf_counter(), out, err)
+            for index, (process, began, out, err) in list(running.items()):
+                if process.poll() is None:
+                    continue
+                del running[index]
+                texts = []
+                for stream in (out, err):
+                    stream.seek(0)
+                    texts.append(stream.read().decode("utf-8", "replace"))
+                    stream.close()
+                job = commands[index][0]
+                results[index] = JobResult(
+                    job, process.returncode, texts[0], texts[1], time.perf_counter() - began
+                )
+            if running:
+                time.sleep(0.02)
+    finally:
+        if running:
+            _stop(process for process, _, _, _ in running.values())
+            for _, _, out, err in running.values():
+                out.close()
+                err.close()
+    return [results[index] for index in range(len(commands))]
+
+
+# -- Building a release and publishing it --------------------------------------------------------
 
 
 def repack_epub(path: Path, epoch: str | None) -> None:
@@ -172,23 +547,265 @@ def repack_epub(path: Path, epoch: str | None) -> None:
     temporary.replace(path)
 
 
-def publish(job: Job, staging: Path, build: Path, epoch: str | None) -> None:
-    """Move one job's staged output into place."""
-    source = staging / job.builder / job.edition.code
-    target = build / job.builder / job.edition.code
-    if job.builder == "epub":
-        # Only the book itself is published, not the ePub builder's unpacked tree.
-        book = source / f"{BASENAME}-{job.edition.code}.epub"
-        repack_epub(book, epoch)
-        source = staging / "books" / job.edition.code
-        source.mkdir(parents=True)
-        book.rename(source / book.name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    old = target.with_name(f".old-{target.name}")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    source.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+def assemble(jobs: Iterable[Job], outputs: Path, release: Path, epoch: str | None) -> Path:
+    """Gather the jobs' outputs, ``outputs/<builder>/<code>/``, into ``release``: the HTML
+    tree as it is, and of the ePub builder only the book, repacked.
+
+    Returns ``release``, shaped ``html/<code>/…`` and ``epub/<code>/<BASENAME>-<code>.epub``.
+    Raises ``PublishError`` when a builder wrote no ePub.
+    """
+    for job in jobs:
+        code = job.edition.code
+        source = outputs / job.builder / code
+        target = release / job.builder / code
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if job.builder == "epub":
+            book = source / f"{BASENAME}-{code}.epub"
+            if not book.is_file():
+                raise PublishError(
+                    f"[{job.name}] the ePub builder wrote no {book.name}",
+                    "check epub_basename in conf.py (it must be <BASENAME>-<code>), then build again",
+                )
+            repack_epub(book, epoch)
+            target.mkdir()
+            book.rename(target / book.name)
+        else:
+            source.rename(target)
+    return release
 
 
+def release_id(release: Path) -> str:
+    """A digest of every file's path and content under ``release``: 20 hex digits.
+
+    The same output makes the same release, so a rebuild of an unchanged commit changes
+    nothing, and two builds of one commit have the same tree.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(release.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            digest.update(path.relative_to(release).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:20]
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """Hard-link a file (published files are never changed in place), or copy it."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def carry_over(live: Path, release: Path, codes: Iterable[str]) -> list[str]:
+    """Copy into ``release`` each edition folder of ``live`` (``<format>/<code>/``) that this
+    build did not make (its code is not in ``codes``): a partial build publishes a whole site.
+
+    Returns the ``<format>/<code>`` carried over. Raises ``OSError`` on I/O errors.
+    """
+    built = set(codes)
+    carried = []
+    for fmt in sorted(live.iterdir()):
+        if fmt.is_symlink() or not fmt.is_dir():
+            continue
+        for edition in sorted(fmt.iterdir()):
+            target = release / fmt.name / edition.name
+            if edition.name in BY_CODE and edition.name not in built and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copytree(edition, target, symlinks=True, copy_function=_link_or_copy)
+                carried.append(f"{fmt.name}/{edition.name}")
+    return carried
+
+
+def publish(build: Path, release: Path, codes: Sequence[str]) -> Path:
+    """Make ``release`` (a complete staged tree, ``html/<code>/``, ``epub/<code>/``, on the
+    same file system as ``build``) the live output, in one atomic step.
+
+    Under ``build/.lock``: migrate the old layout, check that everything can be written, carry
+    the editions not in ``codes`` over from the live release, write the root page, rename the
+    tree to ``.releases/<id>`` and replace the ``current`` link. Older releases are removed
+    after that; a failure to remove one is reported and left to the next build.
+    Returns the live release. Raises ``PublishError`` or ``OSError`` before the swap, with the
+    previous output live and unchanged.
+    """
+    build.mkdir(parents=True, exist_ok=True)
+    with _flock(build / LOCK):
+        check_writable(build)
+        _migrate(build)
+        live = live_release(build)
+        if live is not None:
+            carry_over(live, release, codes)
+        if (release / "html").is_dir():
+            write_root_index(release / "html")  # the page that picks an edition for the reader
+        formats = sorted(p.name for p in release.iterdir() if p.is_dir())
+        target = build / RELEASES / release_id(release)
+        _ensure_links(build, [*LINKS, *formats])
+        if live is not None and live.name == target.name:
+            shutil.rmtree(release)  # the same output as the live one: nothing to change
+            return live
+        if target.exists():
+            shutil.rmtree(target)  # a copy a killed build installed but never made live
+        target.parent.mkdir(exist_ok=True)
+        os.sync()  # the files on disk before the link that makes them live (power loss)
+        os.rename(release, target)
+        _point(build, CURRENT, f"{RELEASES}/{target.name}")  # the one step that publishes
+        _fsync_dir(build)
+        try:
+            _recover(build)
+        except OSError as error:
+            print(
+                f"Published, but could not remove an older release: {error}\n"
+                f"What to do: nothing now; the next build removes it (or delete it by hand)",
+                file=sys.stderr,
+            )
+        return target
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signum)
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into ``Interrupted`` for the block (main thread only: Python
+    runs signal handlers there), so that the ``finally`` blocks stop the children."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _report(results: Sequence[JobResult]) -> list[str]:
+    """Print each job's status and output, prefixed by its name; return the failed jobs' names."""
+    failed = []
+    for result in results:
+        status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
+        print(f"[{result.job.name}] {status} in {result.seconds:.1f}s", flush=True)
+        for stream in (result.stdout, result.stderr):
+            for line in stream.splitlines():
+                print(f"[{result.job.name}] {line}", flush=True)
+        if result.returncode:
+            failed.append(result.job.name)
+    return failed
+
+
+def release_build(
+    python: str = sys.executable,
+    codes: Sequence[str] = (),
+    build: Path = BUILD,
+    source: Path = HERE,
+    workers: int = 2,
+) -> bool:
+    """Build the editions named by ``codes`` (all when empty), HTML and ePub, from clean, and
+    publish them all at once; return whether the new output is live.
+
+    ``python`` runs ``-m sphinx`` (any executable that takes its command line will do). On
+    failure the reason and a ``What to do:`` line go to stderr, and the previous output stays
+    live, unchanged. SIGINT, SIGTERM and SIGHUP stop the children and remove the staging
+    folder; then ``KeyboardInterrupt`` propagates, or ``SystemExit(128 + signal)``.
+    Raises ``SystemExit`` for an unknown edition code.
+    """
+    editions = resolve_editions(codes)
+    jobs = [Job(edition, builder) for edition in editions for builder in BUILDERS]
+    build = Path(build)
+    untouched = f"The previous output in {build} is untouched."
+    try:
+        check_writable(build)
+        build.mkdir(parents=True, exist_ok=True)
+        with _flock(build / LOCK):
+            for path in _recover(build):
+                print(f"Removed what an interrupted build left: {path}", file=sys.stderr)
+            staging = build / f"{STAGING}{os.getpid()}-{secrets.token_hex(4)}"
+            staging.mkdir()
+            lock_fd = os.open(staging / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            fcntl.flock(lock_fd, fcntl.LOCK_EX)  # others' _recover leave a running build alone
+    except PublishError as error:
+        print(f"{error.report()}", file=sys.stderr)
+        return False
+    except OSError as error:
+        print(
+            f"cannot prepare {build}: {error}\n"
+            f"What to do: make {build} writable, or delete it, then build again. {untouched}",
+            file=sys.stderr,
+        )
+        return False
+
+    published = False
+    try:
+        with _interruptible():
+            env = dict(os.environ)
+            epoch = source_date_epoch()
+            if epoch:
+                env["SOURCE_DATE_EPOCH"] = epoch
+            outputs = staging / "out"
+            commands = [
+                (job, sphinx_command(
+                    python, job, outputs / job.builder / job.edition.code,
+                    staging / "doctrees" / job.builder / job.edition.code, source,
+                ))
+                for job in jobs
+            ]  # fmt: skip
+            try:
+                results = run_jobs(commands, staging / "logs", source, env, workers)
+            except OSError as error:
+                print(
+                    f"cannot run {python}: {error}\n"
+                    f"What to do: pass a Python with the pinned requirements installed "
+                    f"(nox -s build installs them). {untouched}",
+                    file=sys.stderr,
+                )
+                return False
+            failed = _report(results)
+            if failed:
+                output = "\n".join(r.stdout + r.stderr for r in results)
+                advice = [hint for mark, hint in HINTS.items() if mark in output] or [GENERAL_HINT]
+                print("What to do:", *(f"  - {hint}" for hint in advice), sep="\n", file=sys.stderr)
+                print(
+                    f"Build failed ({', '.join(failed)}): fix the problems above. "
+                    f"The previous output in {build} is untouched.",
+                    file=sys.stderr,
+                )
+                return False
+            try:
+                release = assemble(jobs, outputs, staging / "release", epoch)
+                live = publish(build, release, [e.code for e in editions])
+            except PublishError as error:
+                print(f"{error.report()} {untouched}", file=sys.stderr)
+                return False
+            except OSError as error:
+                print(
+                    f"cannot publish into {build}: {error}\n"
+                    f"What to do: check the free space and permissions of {build}, then build "
+                    f"again. {untouched}",
+                    file=sys.stderr,
+                )
+                return False
+            published = True
+            print(f"Published {build / RELEASES / live.name}", flush=True)
+            return True
+    except (KeyboardInterrupt, Interrupted) as interruption:
+        state = (
+            "the new output was already published" if published
+            else f"the previous output in {build} is live and unchanged"
+        )  # fmt: skip
+        name = (
+            signal.Signals(interruption.signum).name
+            if isinstance(interruption, Interrupted) else "SIGINT"
+        )  # fmt: skip
+        print(
+            f"Build interrupted by {name}: the children are stopped and {state}.\n"
+            "What to do: run the build again when you want a new output",
+            file=sys.stderr,
+        )
+        if isinstance(interruption, Interrupted):
+            raise SystemExit(128 + interruption.signum) from None
+        raise
+    finally:
+        try:
+            shutil.rmtree(staging, ignore_errors=True)
+        finally:
+            os.close(lock_fd)

@@ -1,0 +1,504 @@
+"""Publishing is all or nothing: whatever instant the build dies, ``_build/html`` and
+``_build/epub`` show the whole previous output or the whole new one; an interrupted build stops
+its children, and the next build removes what it left.
+
+These tests run ``release_build`` with a fake Python that answers ``-m sphinx`` in a few
+milliseconds (``FAKE_SCRIPT``), or ``publish`` on a prepared tree; the real site is built by
+``tests/test_release.py``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from conftest import REPO, tree_digest
+from resume.languages import EDITIONS
+from resume.outputs import BASENAME
+from tools import release
+from tools.release import PublishError, live_release, publish, recover, release_build
+
+CODES = [e.code for e in EDITIONS]
+
+# A stand-in for ``python -m sphinx``: writes a tiny HTML tree or ePub saying FAKE_VERSION.
+# FAKE_FAIL (codes) makes it fail, FAKE_SLEEP makes it slow, FAKE_PIDS collects its pid.
+FAKE_SCRIPT = """\
+#!{python}
+import os, sys, time, zipfile
+from pathlib import Path
+args = sys.argv[1:]
+assert args[:2] == ["-m", "sphinx"], args
+builder, outdir = args[args.index("-b") + 1], Path(args[-1])
+code, version = outdir.name, os.environ.get("FAKE_VERSION", "v")
+if os.environ.get("FAKE_PIDS"):
+    with open(os.environ["FAKE_PIDS"], "a") as pids:
+        pids.write(f"{{os.getpid()}}\\n")
+time.sleep(float(os.environ.get("FAKE_SLEEP", "0")))
+if code in os.environ.get("FAKE_FAIL", "").split(","):
+    sys.exit(f"pages/{{code}}.md:3: ERROR: made-up failure")
+outdir.mkdir(parents=True)
+if builder == "html":
+    (outdir / "index.html").write_text(f"<title>{{code}}</title>{{version}}", "utf-8")
+    (outdir / "_static").mkdir()
+    (outdir / "_static" / "style.css").write_text(version, "utf-8")
+else:
+    with zipfile.ZipFile(outdir / f"{basename}-{{code}}.epub", "w") as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr("content.txt", version)
+"""
+
+# Runs ``publish`` in a child process that SIGKILLs itself just before its N-th change to the
+# file system (0: never), then prints how many changes it made.
+KILL_SCRIPT = """\
+import os, signal, sys
+sys.path.insert(0, {repo!r})
+from pathlib import Path
+from tools import release
+build, staged, n, codes = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+count = 0
+def counted(call):
+    def wrapper(*args, **kwargs):
+        global count
+        count += 1
+        if count == n:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return call(*args, **kwargs)
+    return wrapper
+for name in ("rename", "replace", "symlink", "link", "unlink", "remove", "rmdir", "mkdir"):
+    setattr(os, name, counted(getattr(os, name)))
+release.publish(build, staged, codes.split(",") if codes else [])
+print(count)
+"""
+
+# Runs ``release_build`` with the fake Python in a child process, to be interrupted.
+BUILD_SCRIPT = """\
+import sys
+sys.path.insert(0, {repo!r})
+from pathlib import Path
+from tools.release import release_build
+sys.exit(0 if release_build(sys.argv[1], build=Path(sys.argv[2])) else 1)
+"""
+
+
+@pytest.fixture(scope="session")
+def fake_python(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("fake") / "python"
+    path.write_text(FAKE_SCRIPT.format(python=sys.executable, basename=BASENAME), "utf-8")
+    path.chmod(0o755)
+    return str(path)
+
+
+@pytest.fixture
+def fake_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """A fixed SOURCE_DATE_EPOCH, and none of the fake's switches."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    for name in ("FAKE_VERSION", "FAKE_FAIL", "FAKE_SLEEP", "FAKE_PIDS"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def build_version(
+    fake: str, build: Path, version: str, codes: list[str] | tuple[str, ...] = (), **env: str
+) -> bool:
+    os.environ["FAKE_VERSION"] = version
+    os.environ.update(env)
+    try:
+        return release_build(fake, codes, build=build)
+    finally:
+        for name in ("FAKE_VERSION", *env):
+            os.environ.pop(name, None)
+
+
+def site(build: Path) -> dict[str, str | None]:
+    """What each published path says: ``{"html/en": "A", "epub/en": "A", …, "root": …}``."""
+    state: dict[str, str | None] = {}
+    for code in CODES:
+        page = build / "html" / code / "index.html"
+        state[f"html/{code}"] = page.read_text("utf-8").split("</title>")[1] if page.is_file() else None
+        book = build / "epub" / code / f"{BASENAME}-{code}.epub"
+        if book.is_file():
+            with zipfile.ZipFile(book) as archive:
+                state[f"epub/{code}"] = archive.read("content.txt").decode()
+        else:
+            state[f"epub/{code}"] = None
+    state["root"] = "yes" if (build / "html" / "index.html").is_file() else None
+    return state
+
+
+def expected(old: str, new: str, built: list[str]) -> dict[str, str | None]:
+    """The site after a build of ``built`` (all if empty) as ``new`` over a site all ``old``."""
+    return {
+        **{f"{fmt}/{c}": new if (not built or c in built) else old for c in CODES for fmt in ("html", "epub")},
+        "root": "yes",
+    }
+
+
+def leftovers(build: Path) -> list[str]:
+    """Anything but the live release, its links and the lock."""
+    live = live_release(build)
+    names = {p.name for p in build.iterdir()} - {"current", "html", "epub", ".lock", ".releases"}
+    held = {p.name for p in (build / ".releases").glob("*")} - {live.name if live else ""}
+    return sorted(names | {f".releases/{name}" for name in held})
+
+
+def stage(root: Path, version: str, codes: list[str]) -> Path:
+    """A staged release as ``assemble`` leaves it: ``html/<code>/``, ``epub/<code>/<book>``."""
+    for code in codes:
+        html = root / "html" / code
+        (html / "_static").mkdir(parents=True)
+        (html / "index.html").write_text(f"<title>{code}</title>{version}", "utf-8")
+        (html / "_static" / "style.css").write_text(version, "utf-8")
+        (root / "epub" / code).mkdir(parents=True)
+        with zipfile.ZipFile(root / "epub" / code / f"{BASENAME}-{code}.epub", "w") as book:
+            book.writestr("mimetype", "application/epub+zip")
+            book.writestr("content.txt", version)
+    return root
+
+
+def legacy_layout(build: Path, version: str) -> None:
+    """``_build`` as the build before releases wrote it: real folders, and an ``.old-*`` left."""
+    stage(build, version, CODES)
+    (build / "html" / ".old-en").mkdir()
+    (build / "html" / ".old-en" / "index.html").write_text("stale", "utf-8")
+    (build / "html" / "index.html").write_text("root", "utf-8")
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped by its new parent, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+# -- The layout --------------------------------------------------------------------------------
+
+
+def test_layout_links_and_one_release(fake_python, fake_env, tmp_path):
+    build = tmp_path / "_build"
+    assert build_version(fake_python, build, "A")
+    assert site(build) == expected("A", "A", [])
+    assert os.readlink(build / "html") == "current/html"
+    assert os.readlink(build / "epub") == "current/epub"
+    assert os.readlink(build / "current").startswith(".releases/")
+    assert leftovers(build) == []
+    first = os.readlink(build / "current")
+
+    assert build_version(fake_python, build, "A")  # the same output: the same release, unchanged
+    assert os.readlink(build / "current") == first
+    assert build_version(fake_python, build, "B")
+    assert os.readlink(build / "current") != first
+    assert site(build) == expected("A", "B", [])
+    assert leftovers(build) == [], "the old release was not removed"
+
+
+def test_two_builds_make_the_same_tree(fake_python, fake_env, tmp_path):
+    """The release's name is a digest of its content: equal builds, equal trees, even read
+    with ``rglob`` (which does not follow the links)."""
+    first, second = tmp_path / "one" / "_build", tmp_path / "two" / "_build"
+    assert build_version(fake_python, first, "A") and build_version(fake_python, second, "A")
+    assert tree_digest(first) == tree_digest(second)
+    assert tree_digest(first / "current") == tree_digest(second / "current")
+    assert "html/en/index.html" in tree_digest(first / "current")
+
+
+# -- Fault 1: a repeated edition code ----------------------------------------------------------
+
+
+def test_repeated_code_is_built_once(fake_python, fake_env, tmp_path, capsys):
+    assert [e.code for e in release.resolve_editions(["en", "ja", "en"])] == ["en", "ja"]
+    build = tmp_path / "_build"
+    assert build_version(fake_python, build, "A")
+    assert build_version(fake_python, build, "B", ["en", "en"])
+    assert site(build) == expected("A", "B", ["en"])
+    assert capsys.readouterr().out.count("[html/en] ok") == 2  # one per build
+    assert leftovers(build) == []
+
+
+def test_partial_build_carries_the_other_editions_over(fake_python, fake_env, tmp_path):
+    build = tmp_path / "_build"
+    assert build_version(fake_python, build, "A")
+    assert build_version(fake_python, build, "B", ["ja"])
+    assert build_version(fake_python, build, "C", ["zh-cn"])
+    assert site(build) == {**expected("A", "A", []), **{
+        "html/ja": "B", "epub/ja": "B", "html/zh-cn": "C", "epub/zh-cn": "C",
+    }}  # fmt: skip
+    assert leftovers(build) == []
+
+
+def test_unknown_code_says_what_to_do():
+    with pytest.raises(SystemExit, match="What to do: name editions from zh-cn, en, ja"):
+        release.resolve_editions(["fr"])
+
+
+def test_failed_build_changes_nothing(fake_python, fake_env, tmp_path, capsys):
+    build = tmp_path / "_build"
+    assert build_version(fake_python, build, "A")
+    live = os.readlink(build / "current")
+    assert not build_version(fake_python, build, "B", FAKE_FAIL="ja")
+    assert site(build) == expected("A", "A", [])
+    assert os.readlink(build / "current") == live
+    assert leftovers(build) == []
+    err = capsys.readouterr().err
+    assert "What to do:" in err and "untouched" in err
+
+
+# -- Fault 2: killed at any instant --------------------------------------------------------------
+
+
+def _run_killed(build: Path, staged: Path, n: int, codes: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", KILL_SCRIPT.format(repo=str(REPO)), str(build), str(staged), str(n), ",".join(codes)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "scenario", ["all-editions", "one-edition", "old-layout"]
+)
+def test_killed_publish_leaves_old_or_new_never_a_mix(scenario, fake_python, fake_env, tmp_path):
+    """SIGKILL the publishing process before each of its changes to the file system in turn."""
+    codes = ["en"] if scenario == "one-edition" else []
+    template = tmp_path / "template"
+    if scenario == "old-layout":
+        legacy_layout(template, "A")
+    else:
+        assert build_version(fake_python, template, "A")
+    old, new = expected("A", "A", []), expected("A", "B", codes)
+
+    def attempt(n: int) -> tuple[int, subprocess.CompletedProcess[str], Path]:
+        build = tmp_path / f"run-{n}" / "_build"
+        build.parent.mkdir()
+        subprocess.run(["cp", "-a", str(template), str(build)], check=True)
+        staged = stage(build / ".staging-1-test" / "release", "B", codes or CODES)
+        return n, _run_killed(build, staged, n, codes), build
+
+    _, whole, _ = attempt(0)
+    assert whole.returncode == 0, whole.stderr
+    changes = int(whole.stdout)
+    assert changes > 5
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        runs = list(pool.map(attempt, range(1, changes + 2)))
+    outcomes = set()
+    for n, result, build in runs:
+        killed = result.returncode == -signal.SIGKILL
+        assert killed == (n <= changes), result.stderr
+        if scenario != "old-layout":
+            # No repair needed: at every instant, the published paths show one whole release.
+            assert site(build) in (old, new), f"a mixed site when killed before change {n}"
+        recover(build)
+        state = site(build)
+        assert state in (old, new), f"a mixed site when killed before change {n}, after recovery"
+        outcomes.add("new" if state == new else "old")
+        assert leftovers(build) == [], f"left behind when killed before change {n}"
+        if state == new:
+            assert all((build / name).is_symlink() for name in ("html", "epub", "current"))
+    assert outcomes == {"old", "new"}
+
+
+def test_failure_at_each_change_in_publish_leaves_old_or_new(tmp_path, monkeypatch):
+    """Each change to the file system in turn raises OSError: publish raises (old output) or
+    returns (new output)."""
+    template = tmp_path / "template"
+    stage(template / ".releases" / "seed", "A", CODES)
+    template.joinpath("current").symlink_to(".releases/seed")
+    for name in ("html", "epub"):
+        template.joinpath(name).symlink_to(f"current/{name}")
+    old, new = {**expected("A", "A", []), "root": None}, expected("A", "B", ["ja"])
+    count = failing = 0
+    armed = False
+
+    def counted(call):
+        def wrapper(*args, **kwargs):
+            nonlocal count
+            count += armed
+            if armed and count == failing:
+                raise OSError(28, "No space left on device (made up)")
+            return call(*args, **kwargs)
+
+        return wrapper
+
+    for name in ("rename", "replace", "symlink", "link", "unlink", "rmdir", "mkdir"):
+        monkeypatch.setattr(os, name, counted(getattr(os, name)))
+    outcomes = []
+    for failing in range(1, 200):
+        build = tmp_path / f"run-{failing}"
+        subprocess.run(["cp", "-a", str(template), str(build)], check=True)
+        staged = stage(build / ".staging-1-test" / "release", "B", ["ja"])
+        count, armed = 0, True
+        try:
+            publish(build, staged, ["ja"])
+        except (OSError, PublishError):
+            armed = False
+            assert site(build) == old, f"changed by a failure at change {failing}"
+            outcomes.append("old")
+        else:
+            armed = False
+            assert site(build) == new, f"incomplete after a failure at change {failing}"
+            outcomes.append("new")
+            if count < failing:
+                break  # no change failed: every change has been tried
+    assert outcomes.count("old") > 5 and outcomes[-1] == "new"
+
+
+def test_failure_at_the_swap_is_reported_and_cleaned(fake_python, fake_env, tmp_path, capsys):
+    build = tmp_path / "_build"
+    assert build_version(fake_python, build, "A")
+    point = release._point
+
+    def refuse(build: Path, name: str, target: str) -> None:
+        if name == "current":
+            raise PermissionError(13, "Permission denied (made up)", str(build / name))
+        point(build, name, target)
+
+    fake_env.setattr(release, "_point", refuse)
+    assert not build_version(fake_python, build, "B")
+    err = capsys.readouterr().err
+    assert "What to do:" in err and "untouched" in err
+    assert site(build) == expected("A", "A", [])
+    assert len(list((build / ".releases").iterdir())) == 2  # B installed but never live
+    fake_env.setattr(release, "_point", point)
+    assert build_version(fake_python, build, "C", ["en"])
+    assert site(build) == expected("A", "C", ["en"])
+    assert leftovers(build) == []
+
+
+# -- Fault 3: a folder that cannot be written ----------------------------------------------------
+
+
+@pytest.fixture
+def permissions_bind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As root, modes do not stop writes; have ``os.access`` answer as for the owner instead,
+    so that the check sees the folder as any other user would."""
+    if os.geteuid() != 0:
+        return
+    real = os.access
+
+    def access(path, mode, **kwargs):
+        bits = os.stat(path).st_mode
+        if mode & os.W_OK and not bits & stat.S_IWUSR:
+            return False
+        return real(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+
+
+@pytest.mark.parametrize("layout", ["releases", "old-layout"])
+def test_read_only_epub_fails_early_and_changes_nothing(
+    layout, fake_python, fake_env, tmp_path, capsys, permissions_bind
+):
+    build = tmp_path / "_build"
+    if layout == "old-layout":
+        legacy_layout(build, "A")
+    else:
+        assert build_version(fake_python, build, "A")
+    before = tree_digest(build / "html"), tree_digest(build / "epub")
+    pids = tmp_path / "pids"
+    (build / "epub").chmod(0o555)  # through the link: the live release's epub/
+    try:
+        assert not build_version(fake_python, build, "B", FAKE_PIDS=str(pids))
+    finally:
+        (build / "epub").chmod(0o755)
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "epub" in err, err
+    assert "What to do: make it writable" in err
+    assert not pids.exists(), "the build ran before finding it could not publish"
+    assert (tree_digest(build / "html"), tree_digest(build / "epub")) == before
+    assert (build / "html").is_symlink() == (layout == "releases")
+
+
+def test_old_layout_is_migrated(fake_python, fake_env, tmp_path):
+    build = tmp_path / "_build"
+    legacy_layout(build, "A")
+    (build / ".staging-4242").mkdir()  # left by a killed build of the old layout
+    assert build_version(fake_python, build, "B", ["en"])
+    assert site(build) == expected("A", "B", ["en"])
+    assert (build / "html").is_symlink() and (build / "epub").is_symlink()
+    assert not (build / "html" / ".old-en").exists()
+    assert leftovers(build) == []
+
+
+# -- Leftovers -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def held(tmp_path: Path) -> Iterator[Path]:
+    """A staging folder whose lock a (pretend) running build holds."""
+    staging = tmp_path / "_build" / ".staging-1-running"
+    staging.mkdir(parents=True)
+    with open(staging / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield staging
+
+
+def test_leftovers_are_removed_but_not_a_running_build(fake_python, fake_env, tmp_path, held):
+    build = tmp_path / "_build"
+    assert build_version(fake_python, build, "A")
+    dead = build / ".staging-999-dead"
+    (dead / "out" / "html" / "en").mkdir(parents=True)
+    (dead / ".lock").touch()  # nobody holds it: its build was killed
+    stage(build / ".releases" / "never-live", "B", CODES)
+    (build / ".current-999-dead.tmp").symlink_to(".releases/never-live")
+    assert build_version(fake_python, build, "C", ["ja"])
+    assert leftovers(build) == [held.name]
+    assert site(build) == expected("A", "C", ["ja"])
+
+
+def test_a_copy_without_links_is_refused(fake_python, fake_env, tmp_path, capsys):
+    build = tmp_path / "_build"
+    assert build_version(fake_python, build, "A")
+    copy = tmp_path / "copy"
+    subprocess.run(["cp", "-rL", str(build), str(copy)], check=True)
+    before = tree_digest(copy)
+    assert not build_version(fake_python, copy, "B")
+    assert "What to do:" in capsys.readouterr().err
+    assert tree_digest(copy) == before
+
+
+# -- Interruptions: the children stop ------------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; PR_SET_PDEATHSIG")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name)
+def test_interrupted_build_stops_its_children(sig, fake_python, fake_env, tmp_path):
+    build = tmp_path / "_build"
+    assert build_version(fake_python, build, "A")
+    pids = tmp_path / "pids"
+    env = {**os.environ, "FAKE_VERSION": "B", "FAKE_SLEEP": "60", "FAKE_PIDS": str(pids)}
+    parent = subprocess.Popen(
+        [sys.executable, "-c", BUILD_SCRIPT.format(repo=str(REPO)), fake_python, str(build)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not (pids.exists() and len(pids.read_text().split()) == 2):  # two workers
+        assert time.monotonic() < deadline and parent.poll() is None, "the children never started"
+        time.sleep(0.02)
+    children = [int(pid) for pid in pids.read_text().split()]
+    parent.send_signal(sig)
+    _, err = parent.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not any(alive(pid) for pid in children), f"children left running after {sig.name}"
+    assert site(build) == expected("A", "A", [])
+    if sig == signal.SIGKILL:
+        assert parent.returncode == -signal.SIGKILL
+        assert recover(build), "the killed build's staging folder was not found"
+    else:
+        assert parent.returncode != 0
+        assert "What to do:" in err, err
+    if sig == signal.SIGTERM:
+        assert parent.returncode == 128 + signal.SIGTERM
+    assert leftovers(build) == []
