@@ -13,6 +13,9 @@
  * - Each result has a snippet around the first query word on the page.
  * - The summary sentence is in the page's language (Sphinx 8.2's Japanese one is blank and
  *   its Chinese one is missing).
+ * - Result titles are shown as text: searchtools.js sets them with innerHTML, and a heading
+ *   whose text is markup (<img onerror=…>) would run in the reader's browser. The snippets are
+ *   text already (textContent).
  */
 "use strict";
 
@@ -219,6 +222,29 @@
     return summary;
   };
 
+  /* -- Titles as text --------------------------------------------------------------------- */
+
+  // The index holds titles two ways: as Sphinx's rendered HTML ("titles": &lt; escaped, inline
+  // code as <code> or <span> elements) and as plain text ("alltitles"). The inline elements
+  // Sphinx itself writes are dropped, the entities decoded, and the result escaped whole, so
+  // searchtools.js's innerHTML shows exactly the text, never an element.
+  const INLINE = /<\/?(?:code|span|em|strong|abbr|sup|sub|cite|kbd|samp|var)\b[^>]*>/gi;
+  const ENTITIES = { "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#x27;": "'", "&amp;": "&" };
+  const ESCAPES = { "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "&": "&amp;" };
+  const asText = (title) =>
+    String(title ?? "")
+      .replace(INLINE, "")
+      .replace(/&(?:lt|gt|quot|#39|#x27|amp);/g, (entity) => ENTITIES[entity]);
+  const escapeText = (text) => text.replace(/[<>"'&]/g, (c) => ESCAPES[c]);
+  const titlesAsText = (results) =>
+    results.map(([docName, title, anchor, descr, ...rest]) => [
+      docName,
+      escapeText(asText(title)),
+      anchor,
+      descr ? escapeText(asText(descr)) : descr,
+      ...rest,
+    ]);
+
   /* -- Wiring ----------------------------------------------------------------------------- */
 
   const summary = SUMMARIES[DOCUMENTATION_OPTIONS.LANGUAGE];
@@ -246,7 +272,7 @@
   const performSearch = Search._performSearch;
   Search._performSearch = (query, searchTerms, ...rest) => {
     const results = allWords(performSearch(query, searchTerms, ...rest), searchTerms);
-    return onePerPage([...searchEntryWords(searchTerms), ...results]);
+    return titlesAsText(onePerPage([...searchEntryWords(searchTerms), ...results]));
   };
   Search.makeSearchSummary = makeSummary;
 })();

@@ -8,6 +8,7 @@ One module per feature, each with its own ``setup_*``:
 ``directives``      the data directives: ``resume-role``, ``resume-project``, ``resume-skills`` …
 ``crosspage``       what is drawn from other pages: timeline, project list, role ↔ project links
 ``contact``         contact details and their visibility: ``resume-contact``
+``privacy``         the privacy gate: no output holds a private or masked value
 ``translation``     the gate: an edition is published only when completely translated
 ``search``          search in every language: jieba, the Japanese splitter, the query script
 ``switcher``        the language switcher and the alternate links between editions
@@ -34,6 +35,7 @@ def setup(app: Any) -> dict[str, Any]:
     from .hosting import setup_hosting
     from .machine_readable import setup_machine_readable
     from .nodes import setup_nodes
+    from .privacy import setup_privacy
     from .search import setup_search
     from .switcher import setup_switcher
     from .theme import setup_theme
@@ -52,6 +54,7 @@ def setup(app: Any) -> dict[str, Any]:
         setup_hosting,
         setup_machine_readable,
         setup_theme,
+        setup_privacy,
     ):
         setup_feature(app)
     return {

@@ -28,6 +28,8 @@ from sphinx.util.docutils import SphinxDirective
 
 VISIBILITIES = ("public", "masked", "private")
 KINDS = ("phone", "email", "website", "github")
+#: The characters that stand for hidden digits in a masked value.
+MASKS = "*•×"
 #: Each detail's label: an interface string, translated by the theme catalogs (sphinx.po), so
 #: that a detail that is empty or private in one build still has its label translated.
 LABELS = {"phone": "Phone", "email": "Email", "website": "Website", "github": "GitHub"}
@@ -69,6 +71,13 @@ def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str]
         if visibility not in VISIBILITIES:
             raise ContactError(
                 f"resume_contact[{kind!r}]: visibility {visibility!r} is not one of {VISIBILITIES}"
+            )
+        value = str(detail.get("value", ""))
+        if visibility == "masked" and value and sum(value.count(c) for c in MASKS) < 3:
+            raise ContactError(
+                f"resume_contact[{kind!r}]: the masked value {value!r} hides nothing; replace "
+                "the hidden digits with * (for example +86 136 **** 3209) and give the full "
+                "value to the build that may publish it (RESUME_PHONE)"
             )
     for kind in values:
         if kind not in KINDS:
