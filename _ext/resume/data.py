@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Set
+from fnmatch import fnmatch
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -28,11 +29,13 @@ _DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2}))?")
 
 
 class DataError(ValueError):
-    """A structured field that is missing or malformed; ``key`` names it where one is to blame."""
+    """A structured field that is missing or malformed; ``key`` names it where one is to blame,
+    ``line`` the source line where that is not the key's first line."""
 
-    def __init__(self, message: str, key: str | None = None) -> None:
+    def __init__(self, message: str, key: str | None = None, line: int | None = None) -> None:
         super().__init__(message)
         self.key = key
+        self.line = line
 
 
 @dataclass(frozen=True, order=True)
@@ -302,7 +305,23 @@ class ResumeDomain(Domain):
                 )
 
     def check_consistency(self) -> None:
-        """Every role a project names must be a page with a ``resume-role`` directive."""
+        """Every page under ``resume_data_pages``' patterns (but an index) holds its directive,
+        and every role a project names is a page with a ``resume-role`` directive."""
+        recorded = {"resume-role": self.role_pages, "resume-project": self.project_pages}
+        for pattern, directive in self.env.config.resume_data_pages.items():
+            for docname in sorted(self.env.found_docs):
+                if not fnmatch(docname, pattern) or docname.rsplit("/", 1)[-1] == "index":
+                    continue
+                if docname not in recorded[directive]:
+                    logger.warning(
+                        "this page has no %s directive: every page matching %r states its data "
+                        "once, at its top (see README.md, 'Editing a page')",
+                        directive,
+                        pattern,
+                        location=(docname, 1),
+                        type="resume",
+                        subtype="data",
+                    )
         for project in self.get_projects():
             for name in unknown_roles(project, self.role_pages):
                 logger.warning(
@@ -356,5 +375,25 @@ def document_order(env: BuildEnvironment) -> dict[str, int]:
     return order
 
 
+def check_data_pages(app: Any, config: Any) -> None:
+    """``resume_data_pages`` maps docname patterns to ``resume-role`` or ``resume-project``."""
+    from sphinx.errors import ConfigError
+
+    for pattern, directive in config.resume_data_pages.items():
+        if directive not in ("resume-role", "resume-project"):
+            raise ConfigError(
+                f"resume_data_pages[{pattern!r}] = {directive!r}: "
+                "expected 'resume-role' or 'resume-project'"
+            )
+
+
 def setup_data(app: Any) -> None:
+    # Which pages must each hold one data directive: {docname pattern: directive}.
+    app.add_config_value(
+        "resume_data_pages",
+        {"experience/*": "resume-role", "projects/*": "resume-project"},
+        "env",
+        types=[dict],
+    )
     app.add_domain(ResumeDomain)
+    app.connect("config-inited", check_data_pages)

@@ -12,6 +12,7 @@ A bad option (missing, malformed, an end before its start) is an error at the op
 from __future__ import annotations
 
 import re
+import time
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -40,6 +41,7 @@ LABELS = {
 }
 PRESENT_LABEL = "至今"
 PERIOD_SEPARATOR = " – "
+_OPTION = re.compile(r"\s*:(?P<key>[\w-]+):")
 
 
 def _source_text(source: str, line: int, text: str, **attributes: object) -> nodes.paragraph:
@@ -59,19 +61,48 @@ class _DataDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         try:
+            self.check_duplicates()
             for key in self.required:
                 if not self.options.get(key, "").strip():
                     raise DataError(f"the required key {key!r} is missing or empty")
             return self.build()
         except DataError as exc:
-            return self.fail(str(exc), exc.key)
+            return self.fail(str(exc), exc.key, exc.line)
 
     def build(self) -> list[nodes.Node]:
         raise NotImplementedError
 
+    def check_duplicates(self) -> None:
+        """An option given twice is an error at its second line (MyST keeps the last, silently)."""
+        seen: set[str] = set()
+        for offset, text in enumerate(self.block_text.splitlines()):
+            match = _OPTION.match(text)
+            if not match:
+                continue
+            key = match["key"]
+            if key in seen:
+                raise DataError(
+                    f"the key {key!r} is given twice; keep one", key, line=self.lineno + offset
+                )
+            seen.add(key)
+
+    def not_after_build(self, date: Date, key: str) -> Date:
+        """``date``, unless it is after the build's date (``resume_build_date``)."""
+        today = time.gmtime(self.config.resume_build_date)
+        if (date.year, date.month) > (today.tm_year, today.tm_mon):
+            raise DataError(
+                f"{key}: {date} is after the build's date, "
+                f"{today.tm_year}-{today.tm_mon:02d}; a résumé states what has happened",
+                key,
+            )
+        return date
+
     def period(self) -> tuple[str, str, str]:
         """``start`` and ``end`` as stored (a date, or ``present``), and the period as shown."""
         start, end = parse_period(self.options["start"], self.options["end"])
+        self.not_after_build(start, "start")
+        if end:
+            self.not_after_build(end, "end")
         shown = f"{start}{PERIOD_SEPARATOR}{end if end else PRESENT_LABEL}"
         return str(start), str(end) if end else PRESENT, shown
 
@@ -81,8 +112,10 @@ class _DataDirective(SphinxDirective):
                 return self.lineno + offset
         return self.lineno
 
-    def fail(self, message: str, key: str | None = None) -> list[nodes.Node]:
-        line = self.option_line(key) if key else self.lineno
+    def fail(
+        self, message: str, key: str | None = None, line: int | None = None
+    ) -> list[nodes.Node]:
+        line = line or (self.option_line(key) if key else self.lineno)
         hint = f" (allowed keys: {', '.join(self.option_spec)})" if self.option_spec else ""
         error = self.reporter.error(
             f"{self.name}: {message}{hint}",
@@ -272,7 +305,7 @@ class AwardDirective(_EntryDirective):
     option_spec: ClassVar = {key: directives.unchanged_required for key in required}
 
     def build(self) -> list[nodes.Node]:
-        year = Date.parse(self.options["year"], key="year")
+        year = self.not_after_build(Date.parse(self.options["year"], key="year"), "year")
         field = self.named_field("title", "summary", self.options["summary"])
         year_text = nodes.paragraph(
             str(year), str(year), classes=["resume-year"], translatable=False

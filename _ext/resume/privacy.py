@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 #: What people write between digits: white space, dashes, dots, slashes, brackets.
 _SEPARATORS = re.compile(r"(?<=\d)[\s\-‐‑‒–—―.·/()（）]{1,3}(?=[\d(（])")
 _SKIPPED_BUILDERS = {"gettext", "linkcheck"}
+#: Sphinx's own state, which lands in the output folder when no doctree folder is given: read
+#: back by Sphinx, never published.
+_NOT_OUTPUT = {".doctree", ".pickle"}
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ def scan(
     with the part that holds it."""
     hits: dict[Path, list[tuple[str, Secret]]] = {}
     for path in sorted(p for p in outdir.rglob("*") if p.is_file()):
-        if skip is not None and path.is_relative_to(skip):
+        if (skip is not None and path.is_relative_to(skip)) or path.suffix in _NOT_OUTPUT:
             continue
         for name, text in texts(path):
             normal = normalise(text)
