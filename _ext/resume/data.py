@@ -10,9 +10,9 @@ in incremental and parallel builds, as ``sphinx.ext.todo`` does.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Set
-from fnmatch import fnmatch
+from collections.abc import Collection, Iterable, Set
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from typing import Any, TypeVar
 
 from docutils import nodes
@@ -307,7 +307,10 @@ class ResumeDomain(Domain):
     def check_consistency(self) -> None:
         """Every page under ``resume_data_pages``' patterns (but an index) holds its directive,
         and every role a project names is a page with a ``resume-role`` directive."""
-        recorded = {"resume-role": self.role_pages, "resume-project": self.project_pages}
+        recorded: dict[str, Collection[str]] = {
+            "resume-role": self.role_pages,
+            "resume-project": self.project_pages,
+        }
         for pattern, directive in self.env.config.resume_data_pages.items():
             for docname in sorted(self.env.found_docs):
                 if not fnmatch(docname, pattern) or docname.rsplit("/", 1)[-1] == "index":

@@ -100,9 +100,10 @@ def texts(path: Path) -> Iterator[tuple[str, str]]:
         head, _, body = data.partition(b"zlib.\n")
         yield str(path), head.decode("utf-8", "replace")
         try:
-            yield f"{path} (decompressed)", zlib.decompress(body).decode("utf-8", "replace")
-        except zlib.error:
-            pass
+            inventory = zlib.decompress(body)
+        except zlib.error:  # not compressed: read it as it is
+            inventory = body
+        yield f"{path} (decompressed)", inventory.decode("utf-8", "replace")
         return
     yield str(path), data.decode("utf-8", "replace")
 
