@@ -23,12 +23,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import REPO, tree_digest
+from conftest import tree_digest
 from resume.languages import EDITIONS
 from resume.outputs import BASENAME
 from tools import release
 from tools.release import PublishError, live_release, publish, recover, release_build
 
+REPO = Path(__file__).resolve().parents[1]
 CODES = [e.code for e in EDITIONS]
 
 # A stand-in for ``python -m sphinx``: writes a tiny HTML tree or ePub saying FAKE_VERSION.
