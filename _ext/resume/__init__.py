@@ -9,12 +9,14 @@ One module per feature, each with its own ``setup_*``:
 ``crosspage``       what is drawn from other pages: timeline, project list, role ↔ project links
 ``contact``         contact details and their visibility: ``resume-contact``
 ``privacy``         the privacy gate: no output holds a private or masked value
+``safety``          nothing on a page runs in the reader's browser: no raw HTML, no script links
 ``translation``     the gate: an edition is published only when completely translated
 ``search``          search in every language: jieba, the Japanese splitter, the query script
 ``switcher``        the language switcher and the alternate links between editions
 ``hosting``         head tags, OpenGraph, sitemap, robots.txt, the 404 page, the downloads
 ``machine_readable`` JSON-LD on the home page and ``resume.json``
 ``theme``           furo in the page's language
+``epub``            the ePub's content documents in the edition's language
 ==================  ===========================================================================
 
 Standard-library helpers, also used outside Sphinx: ``languages`` (the editions' names),
@@ -32,10 +34,12 @@ def setup(app: Any) -> dict[str, Any]:
     from .crosspage import setup_crosspage
     from .data import setup_data
     from .directives import setup_directives
+    from .epub import setup_epub
     from .hosting import setup_hosting
     from .machine_readable import setup_machine_readable
     from .nodes import setup_nodes
     from .privacy import setup_privacy
+    from .safety import setup_safety
     from .search import setup_search
     from .switcher import setup_switcher
     from .theme import setup_theme
@@ -55,6 +59,7 @@ def setup(app: Any) -> dict[str, Any]:
         setup_machine_readable,
         setup_theme,
         setup_privacy,
+        setup_safety,
     ):
         setup_feature(app)
     return {
