@@ -64,7 +64,11 @@ myst_enable_extensions = ["colon_fence", "attrs_block", "attrs_inline"]
 # -- Options for internationalization ------------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-internationalisation
 
-locale_dirs = ["locales/"]
+# The catalogs (.po) are in locales/; resume.translation checks them and compiles them, on every
+# build, into the build's own folder, and points locale_dirs there. Sphinx itself would compile
+# them next to the sources, and trust a .mo by its time stamp: so it is given none here.
+resume_locale_dirs = ["locales/"]
+locale_dirs: list[str] = []
 gettext_compact = False  # one catalog per page
 gettext_additional_targets = ["index"]
 gettext_location = False  # catalogs do not change when a line moves

@@ -20,7 +20,23 @@ from pathlib import Path
 
 from .figures import differences
 
-KINDS = ("syntax", "untranslated", "fuzzy", "obsolete", "figures")
+KINDS = ("syntax", "untranslated", "fuzzy", "obsolete", "figures", "markup")
+
+#: What to do about each kind of problem; a problem may carry a more precise hint of its own.
+HINTS = {
+    "syntax": "write the line as gettext does (msgid \"…\", msgstr \"…\", each string in double "
+    "quotes, one entry per msgid), or run `nox -s catalogs` to rewrite the file",
+    "untranslated": "translate the entry (after `nox -s catalogs` if the page changed)",
+    "fuzzy": "check the translation against its msgid, then delete the `#, fuzzy` line",
+    "obsolete": "delete the `#~` entry: no page has this message any more",
+    "figures": "make the translation state the same figures as its source",
+    "markup": "keep the source's Markdown in the translation: the same links and references, the "
+    "same roles, ** and ` in pairs, one paragraph (no blank line inside), no raw HTML",
+}
+
+#: A Plural-Forms header gettext can load, per language family.
+PLURAL_FORMS = {"en": "nplurals=2; plural=(n != 1);", "ja": "nplurals=1; plural=0;",
+                "zh_CN": "nplurals=1; plural=0;"}  # fmt: skip
 
 _STRING = r'"(?:[^"\\]|\\["\\abfnrtv]|\\[0-7]{1,3}|\\x[0-9a-fA-F]+)*"'
 _KEYWORD = re.compile(rf"(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+{_STRING}\s*")
@@ -33,9 +49,14 @@ class Problem:
     line: int
     kind: str
     message: str
+    hint: str = ""
+
+    @property
+    def what_to_do(self) -> str:
+        return self.hint or HINTS[self.kind]
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.kind}: {self.message}"
+        return f"{self.path}:{self.line}: {self.kind}: {self.message}\n  What to do: {self.what_to_do}"
 
 
 def _excerpt(text: str, width: int = 60) -> str:
@@ -43,13 +64,88 @@ def _excerpt(text: str, width: int = 60) -> str:
     return repr(text if len(text) <= width else text[: width - 1] + "…")
 
 
-def syntax_problems(path: Path) -> list[Problem]:
-    """Lines that GNU msgfmt would reject, and that Babel reads without complaint."""
+def _text(path: Path) -> tuple[str | None, list[Problem]]:
+    """The file as text, or the problem that stops it being read."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(path, 1, "syntax", f"cannot be read: {error.strerror}",
+                              "make the file readable, or restore it with `git checkout -- <file>`")]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, [Problem(path, line, "syntax", f"not UTF-8 text (byte 0x{data[error.start]:02x})",
+                              "save the file as UTF-8; the header must say charset=UTF-8")]
+
+
+_HEADER = re.compile(r'^"(?P<key>[A-Za-z-]+):\s*(?P<value>.*?)(?:\\n)?"\s*$')
+
+
+def header_problems(path: Path, text: str, language: str | None = None) -> list[Problem]:
+    """The header fields gettext needs to load the compiled catalog: charset and Plural-Forms.
+
+    Babel compiles a catalog whose Plural-Forms does not parse; Python's gettext then refuses the
+    ``.mo``, and Sphinx, without a word, publishes the whole page (for ``sphinx.po``, the whole
+    interface) in the source language.
+    """
+    import gettext
+
+    if language is None and "LC_MESSAGES" in path.parts:  # locales/<language>/LC_MESSAGES/…
+        language = path.parts[path.parts.index("LC_MESSAGES") - 1]
     problems = []
+    in_header = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith('msgid ""'):
+            in_header = True
+            continue
+        if in_header and line.startswith("msgid"):
+            break
+        match = _HEADER.match(line) if in_header else None
+        if not match:
+            continue
+        key, value = match["key"].lower(), match["value"].strip()
+        if key == "content-type":
+            charset = re.search(r"charset=([\w-]+)", value)
+            if not charset or charset.group(1).lower().replace("-", "") != "utf8":
+                problems.append(Problem(
+                    path, number, "syntax", f"the header's charset is {charset.group(1) if charset else 'missing'}",
+                    'write the line as "Content-Type: text/plain; charset=UTF-8\\n" and save the file as UTF-8',
+                ))  # fmt: skip
+        elif key == "plural-forms":
+            plural = re.search(r"plural=([^;]*)", value)
+            nplurals = re.search(r"nplurals\s*=\s*(\d+)", value)
+            try:
+                if not (plural and nplurals):
+                    raise ValueError("nplurals=… and plural=… are both needed")
+                gettext.c2py(plural.group(1).strip())
+            except (ValueError, RecursionError) as error:
+                example = PLURAL_FORMS.get(language or "", "nplurals=1; plural=0;")
+                problems.append(Problem(
+                    path, number, "syntax",
+                    f"Plural-Forms {value!r} does not parse ({error}): gettext would refuse the compiled "
+                    "catalog and Sphinx would publish the page in Chinese",
+                    f'write the line as "Plural-Forms: {example}\\n"',
+                ))  # fmt: skip
+        elif key == "language" and language and value.replace("-", "_").lower() != language.lower():
+            problems.append(Problem(
+                path, number, "syntax", f"the header's Language is {value!r} in the {language} folder",
+                f'write the line as "Language: {language}\\n", or move the file to its language\'s folder',
+            ))  # fmt: skip
+    return problems
+
+
+def syntax_problems(path: Path) -> list[Problem]:
+    """Lines that GNU msgfmt would reject, and that Babel reads without complaint; the encoding,
+    and the header fields gettext needs."""
+    content, problems = _text(path)
+    if content is None:
+        return problems
     entries: list[tuple[int, dict[str, str]]] = []
     current: dict[str, str] = {}
     last = ""
-    for number, raw in enumerate(path.read_text("utf-8").splitlines(), start=1):
+    for number, raw in enumerate(content.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             last = ""
@@ -77,18 +173,37 @@ def syntax_problems(path: Path) -> list[Problem]:
         if key in seen:
             problems.append(Problem(path, number, "syntax", f"duplicate msgid {_excerpt(key[1])}"))
         seen.add(key)
-    return problems
+    return problems + header_problems(path, content)
 
 
-def catalog_problems(path: Path) -> list[Problem]:
-    """Every problem of one ``.po`` file: syntax first, then completeness."""
-    from babel.messages.pofile import read_po
+def _read(path: Path, problems: list[Problem]):  # type: ignore[no-untyped-def]
+    """The catalog as Babel reads it, or ``None`` (with the reason added to ``problems``)."""
+    from babel.messages.pofile import PoFileError, read_po
 
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, abort_invalid=True)
+    except PoFileError as error:
+        problems.append(Problem(path, getattr(error, "lineno", 1) or 1, "syntax", str(error)))
+    except (OSError, ValueError) as error:
+        problems.append(Problem(path, 1, "syntax", f"Babel cannot read it: {error}"))
+    return None
+
+
+def catalog_problems(path: Path, md: object = None, markup: bool | None = None) -> list[Problem]:
+    """Every problem of one ``.po`` file: syntax first, then completeness, figures and markup.
+
+    ``markup`` (the default: every catalog but the theme's ``sphinx.po``) compares each
+    translation's Markdown structure with its source's (``resume.markup``), parsed by ``md``.
+    """
     problems = syntax_problems(path)
     if problems:
         return problems  # what Babel would read from a malformed file cannot be trusted
-    with path.open("rb") as handle:
-        catalog = read_po(handle, abort_invalid=True)
+    catalog = _read(path, problems)
+    if catalog is None:
+        return problems
+    if markup is None:
+        markup = path.name != "sphinx.po"
     for message in catalog:
         if not message.id:
             if message.fuzzy:
@@ -102,6 +217,8 @@ def catalog_problems(path: Path) -> list[Problem]:
             problems.append(Problem(path, message.lineno, "untranslated", _excerpt(msgid)))
         else:
             problems.extend(_figure_problems(path, message.lineno, message.id, strings))
+            if markup and isinstance(message.id, str):
+                problems.extend(_markup_problems(path, message.lineno, message.id, strings[0], md))
     for message in catalog.obsolete.values():
         problems.append(Problem(path, message.lineno or 1, "obsolete", _excerpt(str(message.id))))
     return problems
@@ -127,6 +244,62 @@ def _figure_problems(
                 )
             )
     return problems
+
+
+def _markup_problems(path: Path, line: int, msgid: str, msgstr: str, md: object) -> list[Problem]:
+    """A translation keeps its source's Markdown structure (``resume.markup``)."""
+    from .markup import differences as markup_differences
+
+    found = markup_differences(msgid, msgstr, md)
+    if not found:
+        return []
+    return [Problem(path, line, "markup", f"{_excerpt(msgid)}: " + "; ".join(found))]
+
+
+def compile_catalog(path: Path, target: Path, language: str) -> list[Problem]:
+    """Compile ``path`` into ``target`` (a ``.mo``), and prove that gettext loads it.
+
+    Nothing is compiled from a file with syntax problems; then ``target`` is removed, so that no
+    earlier compilation can stand in for the current text. Fuzzy entries are left out, as Sphinx
+    leaves them out. ``target`` is replaced atomically and only when its bytes change: two builds
+    that share a folder never read a half-written file, and Sphinx sees an unchanged catalog as
+    unchanged.
+    """
+    import gettext
+    import io
+    import os
+
+    from babel.messages.mofile import write_mo
+
+    problems = syntax_problems(path)
+    catalog = None if problems else _read(path, problems)
+    data = b""
+    if catalog is not None:
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        data = buffer.getvalue()
+        try:
+            gettext.GNUTranslations(io.BytesIO(data))
+        except Exception as error:  # noqa: BLE001 - whatever gettext refuses, Sphinx would swallow
+            problems.append(Problem(path, _header_line(path), "syntax",
+                                    f"gettext cannot load the compiled catalog: {error}",
+                                    "correct the header (the msgid \"\" entry at the top of the file)"))
+    if problems:
+        target.unlink(missing_ok=True)
+        return problems
+    if not (target.is_file() and target.read_bytes() == data):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}")
+        temporary.write_bytes(data)
+        temporary.replace(target)
+    return []
+
+
+def _header_line(path: Path) -> int:
+    for number, line in enumerate(path.read_text("utf-8", "replace").splitlines(), start=1):
+        if line.startswith('msgid ""'):
+            return number
+    return 1
 
 
 def catalog_files(language: str, locales: Path) -> list[Path]:
