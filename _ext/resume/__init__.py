@@ -60,6 +60,7 @@ def setup(app: Any) -> dict[str, Any]:
         setup_theme,
         setup_privacy,
         setup_safety,
+        setup_epub,
     ):
         setup_feature(app)
     return {
