@@ -648,8 +648,8 @@ def publish(build: Path, release: Path, codes: Sequence[str]) -> Path:
         os.sync()  # the files on disk before the link that makes them live (power loss)
         os.rename(release, target)
         _point(build, CURRENT, f"{RELEASES}/{target.name}")  # the one step that publishes
-        _fsync_dir(build)
-        try:
+        try:  # from here on the new output is live: a failure is reported, never raised
+            _fsync_dir(build)
             _recover(build)
         except OSError as error:
             print(
@@ -734,7 +734,13 @@ def release_build(
         )
         return False
 
-    published = False
+    def live_link() -> str | None:
+        try:
+            return os.readlink(build / CURRENT)
+        except OSError:
+            return None
+
+    before = live_link()
     try:
         with _interruptible():
             env = dict(os.environ)
@@ -784,12 +790,11 @@ def release_build(
                     file=sys.stderr,
                 )
                 return False
-            published = True
             print(f"Published {build / RELEASES / live.name}", flush=True)
             return True
     except (KeyboardInterrupt, Interrupted) as interruption:
         state = (
-            "the new output was already published" if published
+            "the new output was already published" if live_link() != before
             else f"the previous output in {build} is live and unchanged"
         )  # fmt: skip
         name = (
