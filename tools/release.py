@@ -72,23 +72,37 @@ STAGING = ".staging-"
 GRACE = 3.0
 
 
-# What to do about each kind of problem a build reports, keyed by a tell-tale part of its message.
+# What to do about each kind of problem a build reports, keyed by a tell-tale part of its message:
+# the warning's [type.subtype], or the words of a message that has none. tests/test_hints.py
+# makes each kind of failure for real and checks that it gets its hint, and that every hint here
+# is one some failure gets.
 HINTS = {
     "[myst.topmatter]": "fix the YAML front matter between the two --- lines at the top of the page",
     "[myst.xref_missing]": "point the link at an existing page or label, or add the label",
     "[ref.ref]": "point the reference at an existing label, or add the label",
     "[toc.not_included]": "add the page to a toctree (experience/index.md, projects/index.md)",
+    "[toc.not_readable]": "create the page the toctree names, or remove the entry from the toctree",
+    "[image.not_readable]": "put the image at the path the page gives (relative to the page), or fix the path",
+    "undecodable source characters": "save the page as UTF-8 (the line is named above)",
     "Duplicate explicit target name": "give one of the two labels another name",
     "Unknown directive type": "check the directive's name (resume-role, resume-project, …)",
     "Unknown option key": "remove or rename the key; the message lists the allowed keys",
-    "resume-role:": "fix the role's data: dates are YYYY or YYYY-MM, end may be 'present'",
+    "resume-role:": "fix the role's data: dates are YYYY or YYYY-MM, not after today; end may be 'present'",
     "resume-project:": "fix the project's data: name, url (https) and relation are required",
+    "[resume.data]": "give the page its one data directive, or point the project at role pages",
     "[resume.catalog]": "run `nox -s catalogs`, then translate, unfuzzy or delete the entry",
     "[resume.figures]": "make the translation state the same figures as its source",
-    "[resume]": "fix the page's résumé data as the message says",
+    "[resume.privacy]": "remove the private value from the page or catalog named; publish it only through RESUME_PHONE",
+    "[resume.unsafe]": "write the page in Markdown: no raw HTML, links to https:// addresses or pages only",
 }
 #: Said when no hint above matches: every failure ends with what to do.
 GENERAL_HINT = "fix each problem above at the file and line it names, then build again"
+
+
+def hints(output: str) -> list[str]:
+    """What to do about the problems in a build's ``output``: the hint of every kind it shows,
+    in ``HINTS``' order, or ``GENERAL_HINT`` when none is known."""
+    return [hint for mark, hint in HINTS.items() if mark in output] or [GENERAL_HINT]
 
 
 class PublishError(Exception):
@@ -768,7 +782,7 @@ def release_build(
             failed = _report(results)
             if failed:
                 output = "\n".join(r.stdout + r.stderr for r in results)
-                advice = [hint for mark, hint in HINTS.items() if mark in output] or [GENERAL_HINT]
+                advice = hints(output)
                 print("What to do:", *(f"  - {hint}" for hint in advice), sep="\n", file=sys.stderr)
                 print(
                     f"Build failed ({', '.join(failed)}): fix the problems above. "

@@ -1,0 +1,145 @@
+"""Every kind of failure ends with what to do, and every hint is one some failure gets.
+
+Each row makes one kind of failure for real, in a small project built in this process, and
+checks that the release build's hint table (``tools.release.HINTS``) gives it the hint meant for
+it. A hint that no row reaches fails ``test_every_hint_is_reached``: it could never fire.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import build, write_project
+from tools.release import GENERAL_HINT, HINTS, hints
+
+ROLE = """\
+```{{resume-role}}
+:organisation: 某公司
+:title: 工程师
+:start: {start}
+:end: {end}
+```
+"""
+PO = (
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Language: en\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n{entries}'
+)
+INDEX = "# 首页\n\n```{toctree}\nENTRIES\n```\n"
+
+#: kind: (pages, extra conf.py lines, the HINTS key its hint is filed under)
+FAILURES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
+    "front matter": ({"index.md": "---\ntitle: [unclosed\n---\n# 首页\n"}, "", "[myst.topmatter]"),
+    "link to a missing label": (
+        {"index.md": "# 首页\n\n[x](#nowhere)\n"},
+        "",
+        "[myst.xref_missing]",
+    ),
+    "reference to a missing label": ({"index.md": "# 首页\n\n{ref}`nowhere`\n"}, "", "[ref.ref]"),
+    "page in no toctree": (
+        {"index.md": "# 首页\n", "other.md": "# 其他\n"},
+        "",
+        "[toc.not_included]",
+    ),
+    "toctree entry to a missing page": (
+        {"index.md": INDEX.replace("ENTRIES", "missing")},
+        "",
+        "[toc.not_readable]",
+    ),
+    "missing image": ({"index.md": "# 首页\n\n![图](missing.png)\n"}, "", "[image.not_readable]"),
+    "page not in UTF-8": (
+        {"index.md": "# 首页\n\n".encode() + b"\xff\xfe\n"},
+        "",
+        "undecodable source characters",
+    ),
+    "duplicate label": (
+        {"index.md": "(same)=\n# 首页\n\n(same)=\n## 二\n"},
+        "",
+        "Duplicate explicit target name",
+    ),
+    "unknown directive": (
+        {"index.md": "# 首页\n\n```{resume-rol}\n```\n"},
+        "",
+        "Unknown directive type",
+    ),
+    "unknown option": (
+        {"index.md": "# 首页\n\n```{resume-role}\n:colour: red\n```\n"},
+        "",
+        "Unknown option key",
+    ),
+    "role with a bad date": (
+        {"index.md": "# 首页\n\n" + ROLE.format(start="2019-13", end="2020")},
+        "",
+        "resume-role:",
+    ),
+    "project without a url": (
+        {"index.md": "# 首页\n\n```{resume-project}\n:name: X\n:relation: 用户\n```\n"},
+        "",
+        "resume-project:",
+    ),
+    "project page without its directive": (
+        {"index.md": INDEX.replace("ENTRIES", "projects/x"), "projects/x.md": "# X\n"},
+        "",
+        "[resume.data]",
+    ),
+    "full phone number on a page": (
+        {"index.md": "# 首页\n\n电话 136 1234 3209\n"},
+        "resume_contact = {'phone': {'value': '+86 136 **** 3209', 'visibility': 'masked'}}\n",
+        "[resume.privacy]",
+    ),
+    "raw HTML on a page": (
+        {"index.md": "# 首页\n\n<script>alert(1)</script>\n"},
+        "",
+        "[resume.unsafe]",
+    ),
+    "fuzzy translation": (
+        {
+            "index.md": "# 首页\n\n团队有 5 人。\n",
+            "locales/en/LC_MESSAGES/index.po": PO.format(
+                entries='#, fuzzy\nmsgid "首页"\nmsgstr "Home"\n\nmsgid "团队有 5 人。"\nmsgstr "A team of 5."\n'
+            ),
+        },
+        "locale_dirs = ['locales']\ngettext_compact = False\n",
+        "[resume.catalog]",
+    ),
+    "translation with another figure": (
+        {
+            "index.md": "# 首页\n\n团队有 5 人。\n",
+            "locales/en/LC_MESSAGES/index.po": PO.format(
+                entries='msgid "首页"\nmsgstr "Home"\n\nmsgid "团队有 5 人。"\nmsgstr "A team of 6."\n'
+            ),
+        },
+        "locale_dirs = ['locales']\ngettext_compact = False\n",
+        "[resume.figures]",
+    ),
+}
+#: The rows built as the English edition.
+ENGLISH = {"fuzzy translation", "translation with another figure"}
+
+
+def _write(src: Path, pages: dict[str, str | bytes], conf: str) -> None:
+    write_project(src, {}, conf)
+    for name, text in pages.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        (src / name).write_bytes(data)
+
+
+@pytest.mark.parametrize("kind", sorted(FAILURES))
+def test_each_failure_gets_its_hint(kind, tmp_path):
+    pages, conf, key = FAILURES[kind]
+    src = tmp_path / "src"
+    src.mkdir()
+    _write(src, pages, conf)
+    result = build(src, tmp_path / "out", language="en" if kind in ENGLISH else "zh_CN")
+    assert result.returncode != 0, f"{kind}: the build passed"
+    assert HINTS[key] in hints(result.stderr), f"{kind}: {result.stderr}"
+
+
+def test_every_hint_is_reached():
+    reached = {key for _, _, key in FAILURES.values()}
+    assert set(HINTS) - reached == set(), "hints that no failure reaches"
+
+
+def test_an_unknown_failure_still_says_what_to_do():
+    assert hints("something nobody foresaw") == [GENERAL_HINT]
