@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po, write_po
-from conftest import REPO
+from helpers import REPO
 from resume.catalogs import Problem, catalog_problems
 from resume.figures import differences, figures
 

@@ -1,13 +1,7 @@
 """Hosting on Read the Docs: its builds reproduced, and what search engines and link previews read.
 
-Read the Docs builds each edition (a project of its own) in each format with
-
-    python -m sphinx -T -W --keep-going -b <builder> -d _build/doctrees -D language=<language> \\
-        . $READTHEDOCS_OUTPUT/<builder>
-
-(``-W --keep-going`` from ``fail_on_warning``; no ``-n``: conf.py is nitpicky itself), html then
-epub into the same doctrees, with its environment variables set. The builds here do the same
-for the ``zh-cn`` parent and the ``en`` translation, plus one unlisted Chinese build
+Read the Docs' builds (``read_the_docs_builds``, ``helpers.read_the_docs``) are reproduced for
+the ``zh-cn`` parent and the ``en`` translation, plus one unlisted Chinese build
 (``RESUME_NOINDEX``). The local release build (``good_release``) is checked for what it shares:
 the ePub link, robots.txt and nothing loaded from elsewhere.
 """
@@ -15,14 +9,9 @@ the ePub link, robots.txt and nothing loaded from elsewhere.
 from __future__ import annotations
 
 import json
-import os
 import posixpath
-import subprocess
-import sys
 import zipfile
 import xml.etree.ElementTree as ET
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -30,104 +19,23 @@ import jsonschema
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import REPO, epubcheck
+from helpers import REPO, RTD_BASE, RTD_CODES, RTD_PROJECT, ReadTheDocs, epubcheck
 from resume.hosting import og_locale
-from resume.languages import BY_CODE, EDITIONS, SOURCE
+from resume.languages import EDITIONS, SOURCE
 from resume.outputs import BASENAME
 
-PROJECT = "xu-xin-resume"
-BASE = f"https://{PROJECT}.readthedocs.io/{{}}/latest/"
-CODES = ("zh-cn", "en")  # the parent and one translation
+PROJECT = RTD_PROJECT
+BASE = RTD_BASE
+CODES = RTD_CODES  # the parent and one translation
 SCHEMA = REPO / "tests" / "data" / "readthedocs-config-v2.schema.json"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 UNLISTED = {"search.html", "404.html"}
-# What Read the Docs injected into html_context until 2024, and furo still reads (-A name=value).
-INJECTED_CONTEXT = {"READTHEDOCS": "True", "slug": PROJECT, "display_github": "True",
-                    "github_user": "owner", "github_repo": "resume", "github_version": "main",
-                    "conf_py_path": "/"}  # fmt: skip
-
-
-@dataclass
-class ReadTheDocs:
-    """One project's build on Read the Docs: its html and epub outputs and what they printed."""
-
-    code: str
-    output: Path
-    logs: dict[str, str]
-    returncodes: dict[str, int]
-
-    @property
-    def html(self) -> Path:
-        return self.output / "html"
-
-    @property
-    def epub(self) -> Path:
-        return self.output / "epub" / f"{BASENAME}-{self.code}.epub"
-
-    @property
-    def base(self) -> str:
-        return BASE.format(self.code)
-
-    def page(self, name: str) -> BeautifulSoup:
-        return BeautifulSoup((self.html / name).read_text("utf-8"), "html.parser")
-
-    def pages(self) -> list[str]:
-        return sorted(p.relative_to(self.html).as_posix() for p in self.html.rglob("*.html"))
-
-
-def read_the_docs(
-    code: str, root: Path, builders=("html", "epub"), extra_env=None, options=()
-) -> ReadTheDocs:
-    """Read the Docs' commands and environment for one project, into ``root``."""
-    output = root / "_readthedocs"
-    env = {
-        **os.environ,
-        "READTHEDOCS": "True",
-        "READTHEDOCS_PROJECT": PROJECT if code == SOURCE.code else f"{PROJECT}-{code}",
-        "READTHEDOCS_LANGUAGE": code,
-        "READTHEDOCS_VERSION": "latest",
-        "READTHEDOCS_CANONICAL_URL": BASE.format(code),
-        "READTHEDOCS_OUTPUT": str(output),
-        "RESUME_NOINDEX": "",  # whatever the shell running the tests has set
-        **(extra_env or {}),
-    }
-    logs, codes = {}, {}
-    for builder in builders:
-        command = [
-            sys.executable, "-m", "sphinx",
-            "-T",               # full tracebacks
-            "-W", "--keep-going",  # sphinx.fail_on_warning: true
-            "-b", builder,
-            "-d", str(root / "doctrees"),  # shared by the html and epub builds, as there
-            "-D", f"language={BY_CODE[code].sphinx}",
-            *options,
-            str(REPO), str(output / builder),
-        ]  # fmt: skip
-        result = subprocess.run(command, capture_output=True, text=True, env=env)
-        logs[builder], codes[builder] = result.stdout + result.stderr, result.returncode
-    return ReadTheDocs(code, output, logs, codes)
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ReadTheDocs]:
-    """``zh-cn`` and ``en`` as Read the Docs builds them; ``unlisted``: the Chinese html with
-    ``RESUME_NOINDEX=1`` and the html_context that Read the Docs used to inject."""
-    root = tmp_path_factory.mktemp("readthedocs")
-    jobs = {
-        **{code: lambda code=code: read_the_docs(code, root / code) for code in CODES},
-        "unlisted": lambda: read_the_docs(
-            SOURCE.code, root / "unlisted", ("html",), {"RESUME_NOINDEX": "1"},
-            [f"-A{name}={value}" for name, value in INJECTED_CONTEXT.items()],
-        ),
-    }  # fmt: skip
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(job) for name, job in jobs.items()}
-        done = {name: future.result() for name, future in futures.items()}
-    for name, build in done.items():
-        for builder, code in build.returncodes.items():
-            assert code == 0, f"{name} {builder}:\n{build.logs[builder]}"
-    return done
+def builds(read_the_docs_builds) -> dict[str, ReadTheDocs]:
+    return read_the_docs_builds
 
 
 @pytest.fixture(params=CODES)

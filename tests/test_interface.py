@@ -16,11 +16,12 @@ import furo
 import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
-from conftest import REPO, sphinx_build
+from helpers import REPO, RTD_BASE
 from jinja2 import Environment
 from resume.catalogs import catalog_problems
 from resume.languages import BY_CODE, EDITIONS, SOURCE
-from resume.switcher import edition_links, edition_roots, translate_toggles
+from resume.switcher import edition_links, edition_roots
+from resume.theme import translate_toggles
 from tools.root_page import choose_edition, redirect_table, write_root_index
 
 CODES = [e.code for e in EDITIONS]
@@ -64,12 +65,9 @@ def html_root(build_site, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pot(tmp_path_factory) -> dict[str, str]:
+def pot(gettext: Path) -> dict[str, str]:
     """The theme messages that ``sphinx-build -b gettext`` extracts from ``_templates``."""
-    outdir = tmp_path_factory.mktemp("gettext") / "gettext"
-    build = sphinx_build(REPO, outdir, "gettext")
-    assert build.returncode == 0, build.stderr
-    with (outdir / "sphinx.pot").open("rb") as handle:
+    with (gettext / "sphinx.pot").open("rb") as handle:
         return {m.id: m.string for m in read_po(handle) if m.id}
 
 
@@ -251,16 +249,15 @@ def test_read_the_docs_links_replace_the_language_part_of_the_canonical_url():
         edition_roots(RTD_URL.format("zh-cn"), BY_CODE["en"])
 
 
-def test_read_the_docs_build_links_absolutely(tmp_path):
-    url = RTD_URL.format("en")
-    env = {"READTHEDOCS_CANONICAL_URL": url}
-    build = sphinx_build(REPO, tmp_path / "en", "html", "en", env=env)
-    assert (build.outdir / "experience/tencent.html").is_file(), build.stderr
-    assert "switcher" not in build.stderr
-    switcher = build.html("experience/tencent").select_one("nav.language-switcher")
+def test_read_the_docs_build_links_absolutely(read_the_docs_builds):
+    """The English edition as Read the Docs builds it (READTHEDOCS_CANONICAL_URL set)."""
+    build = read_the_docs_builds["en"]
+    assert (build.html / "experience/tencent.html").is_file(), build.logs["html"]
+    assert "switcher" not in build.logs["html"]
+    switcher = build.page("experience/tencent.html").select_one("nav.language-switcher")
     assert [a["href"] for a in switcher.find_all("a")] == [
-        "https://example.readthedocs.io/zh-cn/latest/experience/tencent.html",
-        "https://example.readthedocs.io/ja/latest/experience/tencent.html",
+        RTD_BASE.format("zh-cn") + "experience/tencent.html",
+        RTD_BASE.format("ja") + "experience/tencent.html",
     ]
 
 

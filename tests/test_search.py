@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -14,11 +12,8 @@ from typing import Any
 
 import pytest
 from browser import Watched
-
+from helpers import Build
 from resume.search import SCRIPT, USER_DICTIONARY, JapaneseSplitter
-
-REPO = Path(__file__).resolve().parents[1]
-Build = Any  # conftest's Build: returncode, stderr, outdir, html(docname)
 
 
 @dataclass(frozen=True)
@@ -185,23 +180,17 @@ def test_japanese_words_are_indexed_whole_without_punctuation() -> None:
     assert not [word for word in words if set(word) & set("、。（）")]
 
 
-def test_jieba_loads_only_our_dictionary_once_and_quietly(tmp_path: Path) -> None:
+def test_jieba_loads_only_our_dictionary_once(site: Build) -> None:
     """Sphinx's default would load jieba's whole dictionary again as a user dictionary."""
-    script = (
-        "import sys, jieba\n"
-        "loaded = []\n"
-        "load = jieba.load_userdict\n"
-        "jieba.load_userdict = lambda f: (loaded.append(str(f)), load(f))\n"
-        "from sphinx.cmd.build import build_main\n"
-        "status = build_main(sys.argv[1:])\n"
-        "print('LOADED', loaded)\n"
-        "sys.exit(status)\n"
-    )
-    command = [sys.executable, "-c", script, "-b", "html", "-q", "-E", str(REPO), str(tmp_path)]
-    result = subprocess.run(command, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert f"LOADED {[str(USER_DICTIONARY)]}" in result.stdout
-    assert "prefix dict" not in result.stderr.lower()
+    assert site.returncode == 0, site.stderr
+    assert site.jieba_dictionaries == [str(USER_DICTIONARY)]
+
+
+def test_jieba_is_quiet(good_release_log: tuple[Path, str]) -> None:
+    """No "Building prefix dict…" on stderr: the release build's own processes, jieba fresh."""
+    _, log = good_release_log
+    assert "[html/zh-cn]" in log
+    assert "prefix dict" not in log.lower(), log
 
 
 def search_index(outdir: Path) -> dict[str, Any]:

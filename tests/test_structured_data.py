@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import sphinx_build
+from helpers import build
 from resume.data import Date, DataError, parse_period, split_list
 
 ROLE = """\
@@ -45,9 +45,9 @@ def test_split_list_accepts_chinese_commas():
 
 def test_a_valid_project_builds(make_project, tmp_path):
     src = make_project({"index.md": INDEX, "role.md": role_page()})
-    build = sphinx_build(src, tmp_path / "out")
-    assert build.returncode == 0, build.stderr
-    assert "2019 – 2021" in build.html("role").select_one(".resume-role").get_text()
+    result = build(src, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "2019 – 2021" in result.html("role").select_one(".resume-role").get_text()
 
 
 @pytest.mark.parametrize(
@@ -65,10 +65,10 @@ def test_a_valid_project_builds(make_project, tmp_path):
 )  # fmt: skip
 def test_bad_role_data_fails_with_file_and_line(make_project, tmp_path, page, line, message):
     src = make_project({"index.md": INDEX, "role.md": page})
-    build = sphinx_build(src, tmp_path / "out")
-    assert build.returncode != 0
-    assert f"role.md:{line}:" in build.stderr, build.stderr
-    assert message in build.stderr
+    result = build(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert f"role.md:{line}:" in result.stderr, result.stderr
+    assert message in result.stderr
 
 
 def test_unknown_role_reference_fails(make_project, tmp_path):
@@ -77,27 +77,27 @@ def test_unknown_role_reference_fails(make_project, tmp_path):
         ":relation: Contributor\n:roles: experience/nowhere\n```\n"
     )
     src = make_project({"index.md": INDEX.replace("role", "project"), "project.md": project})
-    build = sphinx_build(src, tmp_path / "out")
-    assert build.returncode != 0
-    assert "project.md:3:" in build.stderr
-    assert "'experience/nowhere' is not a page with a resume-role directive" in build.stderr
+    result = build(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert "project.md:3:" in result.stderr
+    assert "'experience/nowhere' is not a page with a resume-role directive" in result.stderr
 
 
 def test_two_roles_on_one_page_fail(make_project, tmp_path):
     page = role_page() + "\n" + role_page().split("\n", 2)[2]
     src = make_project({"index.md": INDEX, "role.md": page})
-    build = sphinx_build(src, tmp_path / "out")
-    assert build.returncode != 0
-    assert "role.md:12:" in build.stderr
-    assert "one role or project only" in build.stderr
+    result = build(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert "role.md:12:" in result.stderr
+    assert "one role or project only" in result.stderr
 
 
 def test_project_url_must_be_https(make_project, tmp_path):
     project = "# P\n\n```{resume-project}\n:name: X\n:url: http://example.org/\n:relation: R\n```\n"
     src = make_project({"index.md": INDEX.replace("role", "p"), "p.md": project})
-    build = sphinx_build(src, tmp_path / "out")
-    assert build.returncode != 0
-    assert "p.md:5:" in build.stderr and "must be an https:// address" in build.stderr
+    result = build(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert "p.md:5:" in result.stderr and "must be an https:// address" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_project_url_must_be_https(make_project, tmp_path):
 )  # fmt: skip
 def test_bad_entry_data_fails_with_file_and_line(make_project, tmp_path, directive, line, message):
     src = make_project({"index.md": "# 首页\n\n" + directive})
-    build = sphinx_build(src, tmp_path / "out")
-    assert build.returncode != 0
-    assert f"index.md:{line}:" in build.stderr, build.stderr
-    assert message in build.stderr
+    result = build(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert f"index.md:{line}:" in result.stderr, result.stderr
+    assert message in result.stderr

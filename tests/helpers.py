@@ -1,0 +1,319 @@
+"""What the tests share besides fixtures: building, checking and copying the project.
+
+Imported as ``from helpers import …`` (``tests/`` is on ``sys.path`` under pytest); the fixtures
+that use these live in ``conftest.py``.
+
+Two ways to build:
+
+* ``build`` runs Sphinx in this process (``sphinx.testing``), for every test of the extension's
+  behaviour. It is strict as the release build is (``nitpicky``; ``-W``: any warning is a
+  failure) and fresh (``-E``): ``Build.returncode`` is 0 for a clean build, 1 when Sphinx warned,
+  2 when the build stopped on an exception; ``Build.stderr`` holds the warnings and the error.
+* The release build (``tools/release.py``) and Read the Docs' builds (``read_the_docs``) run
+  ``python -m sphinx`` in subprocesses, as they do for real.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import traceback
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass, field
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parents[1]
+for path in (REPO, REPO / "_ext"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from resume.languages import BY_CODE, BY_SPHINX, SOURCE  # noqa: E402
+from resume.outputs import BASENAME  # noqa: E402
+
+#: ``SOURCE_DATE_EPOCH`` of the release builds under test.
+EPOCH = "1700000000"
+#: The environment variables that change what a build publishes (resume/environment.py), and
+#: Read the Docs' own: the test session runs without them, whatever the shell has set.
+BUILD_VARIABLES = ("RESUME_PHONE", "RESUME_GITHUB", "RESUME_NOINDEX", "SOURCE_DATE_EPOCH")
+BUILD_VARIABLE_PREFIXES = ("READTHEDOCS",)
+#: What a copy of the project leaves out: outputs, caches, compiled catalogs (rebuilt from .po).
+COPY_IGNORE = (".git", "_build", ".nox", ".venv", "venv", ".pytest_cache", "__pycache__", "*.mo")
+#: The small test projects' conf.py: the résumé extension, strict. Chinese pages are indexed
+#: without jieba's dictionary: an empty ``dict`` stops Sphinx from loading jieba's whole default
+#: dictionary (about 350 000 words, a second or more) as a "user dictionary" on every build.
+SMALL_CONF = (
+    "import sys\n"
+    f"sys.path.insert(0, {str(REPO / '_ext')!r})\n"
+    "extensions = ['myst_parser', 'resume']\n"
+    "language = 'zh_CN'\n"
+    "nitpicky = True\n"
+    "html_search_options = {'dict': ''}\n"
+)
+
+
+@dataclass
+class Build:
+    """One Sphinx build: its status, what it reported, and where it wrote."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    outdir: Path
+    language: str = SOURCE.sphinx
+    #: The jieba user dictionaries that Sphinx loaded during the build (in-process builds only).
+    jieba_dictionaries: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
+
+    @property
+    def code(self) -> str:
+        """The edition's folder and URL code (``zh-cn``, ``en``, ``ja``)."""
+        return BY_SPHINX[self.language].code
+
+    def html(self, docname: str) -> BeautifulSoup:
+        return BeautifulSoup((self.outdir / f"{docname}.html").read_text("utf-8"), "html.parser")
+
+
+@contextmanager
+def environment(values: Mapping[str, str] | None) -> Iterator[None]:
+    """``os.environ`` with ``values`` set (an empty value unsets the variable), then restored."""
+    saved = dict(os.environ)
+    try:
+        for name, value in (values or {}).items():
+            if value:
+                os.environ[name] = value
+            else:
+                os.environ.pop(name, None)
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextmanager
+def jieba_recorder() -> Iterator[list[str]]:
+    """The dictionaries that Sphinx's Chinese search loads with ``jieba.load_userdict``."""
+    import sphinx.search.zh as zh
+
+    loaded: list[str] = []
+    load = zh.jieba_load_userdict
+
+    def record(path: str) -> None:
+        loaded.append(str(path))
+        load(path)
+
+    zh.jieba_load_userdict = record
+    try:
+        yield loaded
+    finally:
+        zh.jieba_load_userdict = load
+
+
+def build(
+    srcdir: Path,
+    builddir: Path,
+    builder: str = "html",
+    language: str = SOURCE.sphinx,
+    *,
+    confoverrides: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    parallel: int = 0,
+) -> Build:
+    """Build ``srcdir`` in this process, strictly and from clean, into ``builddir/<builder>``.
+
+    ``env`` is set while ``conf.py`` runs and the build lasts: the real project reads its
+    environment variables there (``resume/environment.py``).
+    """
+    from sphinx.testing.util import SphinxTestApp
+
+    shutil.rmtree(builddir, ignore_errors=True)
+    status, warning = StringIO(), StringIO()
+    overrides = {"language": language, **(confoverrides or {})}
+    returncode, app = 0, None
+    with environment(env), jieba_recorder() as loaded:
+        try:
+            app = SphinxTestApp(
+                builder,
+                srcdir=srcdir,
+                builddir=builddir,
+                freshenv=True,
+                confoverrides=overrides,
+                status=status,
+                warning=warning,
+                parallel=parallel,
+            )
+            app.build(force_all=True)
+        except Exception:  # what `python -m sphinx` reports, and exits 2 on
+            warning.write(traceback.format_exc())
+            returncode = 2
+        finally:
+            if app is not None:
+                app.cleanup()
+    stderr = warning.getvalue()
+    if returncode == 0 and stderr.strip():
+        returncode = 1  # -W: a warning fails the build
+    return Build(
+        returncode, status.getvalue(), stderr, builddir / builder, language, list(loaded)
+    )
+
+
+def write_project(src: Path, pages: Mapping[str, str], conf: str = "") -> Path:
+    """A small project that uses the résumé extension (``SMALL_CONF`` + ``conf``)."""
+    src.mkdir(parents=True, exist_ok=True)
+    (src / "conf.py").write_text(SMALL_CONF + conf, "utf-8")
+    for name, text in pages.items():
+        path = src / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return src
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the repository's sources, to break without touching the real ones."""
+    shutil.copytree(REPO, target, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+    return target
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file under ``root`` (following links), by path, with its SHA-256."""
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def release(build: Path, source: Path = REPO, codes: tuple[str, ...] = ()) -> tuple[bool, str, str]:
+    """``tools.release.release_build`` with ``SOURCE_DATE_EPOCH=EPOCH``: (success, stdout, stderr).
+
+    What it prints is captured here and also passed on, so that a failing test shows it.
+    """
+    from tools.release import release_build
+
+    out, err = StringIO(), StringIO()
+    with environment({"SOURCE_DATE_EPOCH": EPOCH}), redirect_stdout(out), redirect_stderr(err):
+        ok = release_build(build=build, source=source, codes=codes)
+    sys.stdout.write(out.getvalue())
+    sys.stderr.write(err.getvalue())
+    return ok, out.getvalue(), err.getvalue()
+
+
+#: A made-up phone number (tests never hold the owner's real one) and profile, for the opt-in.
+MADE_UP = "+86 139 1234 5678"
+GITHUB = "https://github.com/example"
+#: The opt-in builds' base URL, for each edition: ``OPT_IN_BASEURL.format(code)``.
+OPT_IN_BASEURL = "https://example.org/{}/"
+
+EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
+
+
+def epubcheck(book: Path) -> str:
+    """Validate an ePub with the reference validator: no fatal, error or warning allowed.
+
+    Without Java or epubcheck the test is skipped, saying why; in CI it fails instead.
+    """
+    java = shutil.which("java")
+    if not (java and EPUBCHECK.is_file()):
+        reason = "epubcheck needs Java and /usr/share/java/epubcheck.jar (apt-get install epubcheck)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        print(f"SKIPPED: {reason}")
+        pytest.skip(reason)
+    result = subprocess.run([java, "-jar", str(EPUBCHECK), str(book)], capture_output=True, text=True)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Messages: 0 fatals / 0 errors / 0 warnings" in output, output
+    return output
+
+
+# -- Read the Docs -------------------------------------------------------------------------
+
+RTD_PROJECT = "xu-xin-resume"
+#: Each edition's address on Read the Docs: ``RTD_BASE.format(code)``.
+RTD_BASE = f"https://{RTD_PROJECT}.readthedocs.io/{{}}/latest/"
+#: The parent project and one translation.
+RTD_CODES = ("zh-cn", "en")
+#: What Read the Docs injected into html_context until 2024, and furo still reads (-A name=value).
+INJECTED_CONTEXT = {"READTHEDOCS": "True", "slug": "xu-xin-resume", "display_github": "True",
+                    "github_user": "owner", "github_repo": "resume", "github_version": "main",
+                    "conf_py_path": "/"}  # fmt: skip
+
+
+@dataclass
+class ReadTheDocs:
+    """One project's build on Read the Docs: its html and epub outputs and what they printed."""
+
+    code: str
+    output: Path
+    logs: dict[str, str]
+    returncodes: dict[str, int]
+
+    @property
+    def html(self) -> Path:
+        return self.output / "html"
+
+    @property
+    def epub(self) -> Path:
+        return self.output / "epub" / f"{BASENAME}-{self.code}.epub"
+
+    @property
+    def base(self) -> str:
+        return RTD_BASE.format(self.code)
+
+    def page(self, name: str) -> BeautifulSoup:
+        return BeautifulSoup((self.html / name).read_text("utf-8"), "html.parser")
+
+    def pages(self) -> list[str]:
+        return sorted(p.relative_to(self.html).as_posix() for p in self.html.rglob("*.html"))
+
+
+def read_the_docs(
+    code: str, root: Path, builders=("html", "epub"), extra_env=None, options=()
+) -> ReadTheDocs:
+    """Read the Docs' commands and environment for one project, into ``root``.
+
+    Read the Docs builds each edition (a project of its own) in each format with
+
+        python -m sphinx -T -W --keep-going -b <builder> -d _build/doctrees \\
+            -D language=<language> . $READTHEDOCS_OUTPUT/<builder>
+
+    (``-W --keep-going`` from ``fail_on_warning``; no ``-n``: conf.py is nitpicky itself), html
+    then epub into the same doctrees, with its environment variables set.
+    """
+    output = root / "_readthedocs"
+    env = {
+        **os.environ,
+        "READTHEDOCS": "True",
+        "READTHEDOCS_PROJECT": RTD_PROJECT if code == SOURCE.code else f"{RTD_PROJECT}-{code}",
+        "READTHEDOCS_LANGUAGE": code,
+        "READTHEDOCS_VERSION": "latest",
+        "READTHEDOCS_CANONICAL_URL": RTD_BASE.format(code),
+        "READTHEDOCS_OUTPUT": str(output),
+        **(extra_env or {}),
+    }
+    logs, codes = {}, {}
+    for builder in builders:
+        command = [
+            sys.executable, "-m", "sphinx",
+            "-T",               # full tracebacks
+            "-W", "--keep-going",  # sphinx.fail_on_warning: true
+            "-b", builder,
+            "-d", str(root / "doctrees"),  # shared by the html and epub builds, as there
+            "-D", f"language={BY_CODE[code].sphinx}",
+            *options,
+            str(REPO), str(output / builder),
+        ]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True, env=env)
+        logs[builder], codes[builder] = result.stdout + result.stderr, result.returncode
+    return ReadTheDocs(code, output, logs, codes)
