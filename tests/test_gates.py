@@ -1,0 +1,117 @@
+"""The build refuses what it must not publish, naming the file and line: the owner's private
+details in any output (issue cases: a full number typed into a page, a masked value that hides
+nothing) and data that does not make sense (an option given twice, a page without its data, a
+date after the build's date)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from helpers import build, write_project
+
+MASKED = "resume_contact = {'phone': {'value': '+86 136 **** 3209', 'visibility': 'masked'}}\n"
+ROLE = """\
+# 某公司
+
+```{resume-role}
+:organisation: 某公司
+:title: 工程师
+:start: START
+:end: END
+```
+"""
+
+
+def outputs_hold(outdir: Path, digits: str) -> list[str]:
+    """The output files whose text, with separators taken out, holds ``digits``."""
+    found = []
+    for path in outdir.rglob("*"):
+        if path.is_file() and path.suffix not in {".doctree", ".pickle"}:
+            text = re.sub(r"[\s\-.()]", "", path.read_bytes().decode("utf-8", "replace"))
+            if digits in text:
+                found.append(str(path.relative_to(outdir)))
+    return found
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "+86 136 1234 3209",
+        "136-1234-3209",
+        "13612343209",
+        "１３６ １２３４ ３２０９",
+        "(+86) 136.1234.3209",
+    ],
+)
+def test_a_full_number_typed_into_a_page_fails_the_build(typed, tmp_path):
+    page = f"# 首页\n\n简介。\n\n联系：{typed}\n"
+    src = write_project(tmp_path / "src", {"index.md": page}, MASKED)
+    result = build(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert f"{src / 'index.md'}:5" in result.stderr, result.stderr
+    assert "What to do:" in result.stderr
+    assert outputs_hold(result.outdir, "13612343209") == [], "the outputs that hold it stay"
+
+
+def test_the_opt_in_publishes_the_number(tmp_path):
+    src = write_project(tmp_path / "src", {"index.md": "# 首页\n\n简介。\n"}, MASKED)
+    result = build(
+        src,
+        tmp_path / "out",
+        confoverrides={"resume_contact_values": {"phone": "+86 136 1234 3209"}},
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_private_detail_never_reaches_an_output(tmp_path):
+    conf = "resume_contact = {'email': {'value': 'owner@example.org', 'visibility': 'private'}}\n"
+    page = "# 首页\n\n写信给 Owner@Example.org。\n"
+    src = write_project(tmp_path / "src", {"index.md": page}, conf)
+    result = build(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert f"{src / 'index.md'}:3" in result.stderr
+    assert "[resume.privacy]" in result.stderr
+
+
+def test_a_masked_value_must_hold_its_mask(tmp_path):
+    conf = "resume_contact = {'phone': {'value': '+86 136 1234 3209', 'visibility': 'masked'}}\n"
+    src = write_project(tmp_path / "src", {"index.md": "# 首页\n"}, conf)
+    result = build(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert "hides nothing" in result.stderr and "*" in result.stderr
+
+
+def test_an_option_given_twice_fails_at_its_second_line(tmp_path):
+    page = ROLE.replace(":start: START", ":start: 2019\n:start: 2018").replace("END", "2020")
+    src = write_project(tmp_path / "src", {"index.md": page})
+    result = build(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert (
+        f"{src / 'index.md'}:7: ERROR: resume-role: the key 'start' is given twice" in result.stderr
+    )
+
+
+def test_a_role_page_without_its_directive_fails(tmp_path):
+    pages = {
+        "index.md": "# 首页\n\n```{toctree}\nexperience/x\n```\n",
+        "experience/x.md": "# 某公司\n\n没有数据。\n",
+    }
+    src = write_project(tmp_path / "src", pages)
+    result = build(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert (
+        f"{src / 'experience' / 'x.md'}:1: WARNING: this page has no resume-role" in result.stderr
+    )
+
+
+@pytest.mark.parametrize(("start", "end", "key", "line"), [("2030-06", "present", "start", 6),
+                                                          ("2019", "2031", "end", 7)])  # fmt: skip
+def test_a_date_after_the_build_date_fails(start, end, key, line, tmp_path):
+    page = ROLE.replace("START", start).replace("END", end)
+    src = write_project(tmp_path / "src", {"index.md": page})
+    result = build(src, tmp_path / "out", confoverrides={"resume_build_date": 1700000000})
+    assert result.returncode != 0
+    assert f"{src / 'index.md'}:{line}: ERROR: resume-role: {key}:" in result.stderr
+    assert "after the build's date, 2023-11" in result.stderr
