@@ -17,6 +17,8 @@ One module per feature, each with its own ``setup_*``:
 ``machine_readable`` JSON-LD on the home page and ``resume.json``
 ``theme``           furo in the page's language
 ``epub``            the ePub's content documents in the edition's language
+``pdf``             the résumé for paper: a two-page PDF (Typst) and a plain-text edition
+``paper``           what the PDF and the text edition say, gathered from the doctrees
 ==================  ===========================================================================
 
 Standard-library helpers, also used outside Sphinx: ``languages`` (the editions' names),
@@ -38,6 +40,7 @@ def setup(app: Any) -> dict[str, Any]:
     from .hosting import setup_hosting
     from .machine_readable import setup_machine_readable
     from .nodes import setup_nodes
+    from .pdf import setup_pdf
     from .privacy import setup_privacy
     from .safety import setup_safety
     from .search import setup_search
@@ -61,6 +64,7 @@ def setup(app: Any) -> dict[str, Any]:
         setup_privacy,
         setup_safety,
         setup_epub,
+        setup_pdf,
     ):
         setup_feature(app)
     return {

@@ -17,7 +17,7 @@ its translations) and gives each build its address, ``READTHEDOCS_CANONICAL_URL`
   or ``Disallow: /`` when ``resume_noindex`` is set;
 * the "not found" page, ``404.md``: Read the Docs serves it for a missing URL at any depth, so
   once it is written its relative links are made absolute, and it has no canonical address;
-* each page's link to the edition's ePub (``_templates/sidebar/resume-downloads.html``);
+* each page's links to the edition's ePub and PDF (``_templates/sidebar/resume-downloads.html``);
 * furo's links to the page's source: none, also when Read the Docs fills ``html_context``.
 
 The ePub builder is an HTML builder too: a book gets none of this. Nothing depends on the clock.
@@ -41,7 +41,7 @@ from sphinx.application import Sphinx
 
 from .data import document_order
 from .languages import EDITIONS, SOURCE, edition
-from .outputs import is_website, page_url
+from .outputs import BASENAME, is_website, page_url
 from .switcher import EditionLink, edition_links, edition_roots
 
 #: How many characters of a page's first paragraph make its meta description.
@@ -88,6 +88,17 @@ class Download:
     format: str
     href: str
     type: str
+
+
+def download_href(app: Sphinx, pagename: str, fmt: str, extension: str) -> str:
+    """The edition's download in ``fmt`` (``epub``, ``pdf``), from the page: Read the Docs'
+    download URL there, else relative."""
+    if prefix := app.config.resume_downloads_url:
+        return f"{prefix}{fmt}/"
+    # The release layout (tools/release.py): _build/html/<code>/<page>, _build/<fmt>/<code>/<file>.
+    current = edition(app.config.language)
+    up = "../" * (app.builder.get_target_uri(pagename).count("/") + 2)
+    return f"{up}{fmt}/{current.code}/{BASENAME}-{current.code}.{extension}"
 
 
 def epub_href(app: Sphinx, pagename: str) -> str:
@@ -176,7 +187,8 @@ def add_hosting(
         tag = f'<link rel="alternate" hreflang="{X_DEFAULT}" href="{html.escape(source.href)}" />\n'
         context["metatags"] = context.get("metatags", "") + tag
     context["resume_downloads"] = [
-        Download("ePub", epub_href(app, pagename), "application/epub+zip")
+        Download("ePub", epub_href(app, pagename), "application/epub+zip"),
+        Download("PDF", download_href(app, pagename, "pdf", "pdf"), "application/pdf"),
     ]
     context["metatags"] = context.get("metatags", "") + head_tags(app, pagename, context, doctree)
 

@@ -1,0 +1,366 @@
+"""The résumé on paper: what the two-page PDF and the plain-text edition say, and the text.
+
+``Paper`` gathers one edition's résumé from what the HTML and ePub builders read: the Domain's
+records (roles, projects, skills, languages, education, awards), already in the edition's
+language, and the home page's prose (summary, "at a glance") and section titles from
+``env.get_doctree``. Nothing here is typed a second time: a section's title on paper is the
+title of its section on the site, in the same edition.
+
+Texts are lists of runs (``Run``): plain, bold, linked, or marked as Chinese. A Chinese name in
+the English or Japanese edition is marked so that the PDF sets it in Simplified Chinese glyph
+forms: the owner's name (``project`` in ``conf.py``), and a run of Han characters followed by its
+romanisation in brackets, as the catalogs give Chinese names (``万汇互联（Wanhui Hulian）``).
+
+``plain_text`` renders a ``Paper`` for pasting into job portals: one line per paragraph or item,
+never wrapped. ``resume.pdf`` typesets it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import time
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.locale import _
+
+from .contact import LABELS, published_by
+from .data import (
+    Award,
+    Education,
+    Language,
+    SkillGroup,
+    document_order,
+    get_domain,
+)
+from .languages import SOURCE, edition
+from .machine_readable import owner, summary
+
+#: The home page's and the index pages' labels whose section titles head the paper's sections.
+SECTION_LABELS = {
+    "summary": "summary",
+    "highlights": "at-a-glance",
+    "experience": "experience",
+    "projects": "projects",
+    "skills": "skills",
+    "languages": "languages",
+    "education": "education",
+    "awards": "awards",
+}
+#: What separates a label from its value, and the items of a short list, in each edition.
+COLON = {"zh_CN": "：", "ja": "："}
+ITEM_SEPARATOR = " · "
+NBSP = "\u00a0"
+
+_HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+#: A Chinese name as the catalogs give it: Han characters, then the romanisation in brackets.
+_CHINESE_NAME = re.compile(rf"{_HAN}+(?=\s?[（(][A-Za-z])")
+#: A space between a figure and its unit, or between a sign and its figure: never a line break.
+_UNIT_AFTER = re.compile(
+    r"(?<=[\d%+])[ ](?=(?:[A-Za-z]{1,12}\b|[年月天日个款种人倍位名项家次万亿千百]))"
+)
+_SIGN_BEFORE = re.compile(r"(?<=^|(?<=\s))([<>~≥≤]|QPS|GPU)[ ](?=\d)")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text: ``bold``, a link to ``href``, or in the language ``lang`` (``zh``)."""
+
+    text: str
+    bold: bool = False
+    href: str = ""
+    lang: str = ""
+
+
+Text = list[Run]
+
+
+@dataclass
+class RoleEntry:
+    organisation: Text
+    title: str
+    period: str
+    href: str  # the role's page on the site, when the site's address is known
+    summary: Text
+    highlights: list[Text]
+    condensed: bool = False  # on paper: the summary only
+
+
+@dataclass
+class ProjectEntry:
+    name: str
+    href: str
+    relation: str
+    paragraphs: list[Text]
+    condensed: bool = False  # on paper: what the owner did only
+
+
+@dataclass
+class Paper:
+    """One edition's résumé, as paper shows it."""
+
+    language: str  # BCP 47
+    code: str  # the edition's folder code
+    name: Text
+    headline: str
+    url: str  # the edition's home page, when known
+    contact: list[tuple[str, Run]]  # (label, value)
+    titles: dict[str, str]  # section key → the site's title of that section
+    summary: Text
+    highlights: list[Text]
+    roles: list[RoleEntry]
+    projects: list[ProjectEntry]
+    skills: list[tuple[str, str]]  # (group, keywords)
+    languages: list[tuple[str, str]]  # (language, fluency)
+    education: list[tuple[str, Text, str]]  # (study, institution, period)
+    awards: list[tuple[str, str, str]]  # (title, summary, year)
+    colon: str = ": "
+    date: tuple[int, int, int] = (1970, 1, 1)
+
+    def condensed(self, roles: int, projects: bool) -> Paper:
+        """The same résumé with the ``roles`` oldest roles cut to their summary, and each
+        project to what the owner did when ``projects`` is set."""
+        keep = len(self.roles) - roles
+        return replace(
+            self,
+            roles=[replace(r, condensed=i >= keep) for i, r in enumerate(self.roles)],
+            projects=[replace(p, condensed=projects) for p in self.projects],
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        """Plain data (lists, dicts, strings) for the Typst template."""
+        return asdict(self)
+
+
+# -- Gathering -----------------------------------------------------------------------------
+
+
+def bind_figures(text: str) -> str:
+    """Non-breaking spaces between a figure and its unit (``100 GB/s``, ``7 款``, ``> 5d``)."""
+    text = _UNIT_AFTER.sub(NBSP, text)
+    return _SIGN_BEFORE.sub(lambda m: m.group(1) + NBSP, text)
+
+
+def runs(text: str, chinese: bool, bold: bool = False, href: str = "") -> Text:
+    """``text`` as runs, Chinese names marked when the edition is not Chinese (``chinese``)."""
+    text = bind_figures(" ".join(text.split()))
+    if chinese or not text:
+        return [Run(text, bold, href)] if text else []
+    result: Text = []
+    position = 0
+    for match in _CHINESE_NAME.finditer(text):
+        if match.start() > position:
+            result.append(Run(text[position : match.start()], bold, href))
+        result.append(Run(match.group(0), bold, href, "zh"))
+        position = match.end()
+    if position < len(text):
+        result.append(Run(text[position:], bold, href))
+    return result
+
+
+def inline_runs(paragraph: nodes.Element, chinese: bool) -> Text:
+    """A paragraph's inline markup as runs: bold stays bold, an external link stays a link."""
+    result: Text = []
+
+    def walk(node: nodes.Node, bold: bool, href: str) -> None:
+        if isinstance(node, nodes.Text):
+            # Whitespace inside a paragraph is one space; at a node's edge it is kept.
+            text = re.sub(r"\s+", " ", node.astext())
+            result.extend(_edge_runs(text, chinese, bold, href))
+            return
+        if isinstance(node, nodes.strong):
+            bold = True
+        if isinstance(node, nodes.reference) and node.get("refuri", "").startswith("https://"):
+            href = node["refuri"]
+        for child in node.children:
+            walk(child, bold, href)
+
+    for child in paragraph.children:
+        walk(child, False, "")
+    if result:
+        result[0] = replace(result[0], text=result[0].text.lstrip())
+        result[-1] = replace(result[-1], text=result[-1].text.rstrip())
+    return [run for run in result if run.text]
+
+
+def _edge_runs(text: str, chinese: bool, bold: bool, href: str) -> Text:
+    lead = " " if text[:1].isspace() else ""
+    tail = " " if text[-1:].isspace() and text.strip() else ""
+    inner = runs(text, chinese, bold, href)
+    if not inner:
+        return [Run(" ", bold, href)] if text else []
+    inner[0] = replace(inner[0], text=lead + inner[0].text)
+    inner[-1] = replace(inner[-1], text=inner[-1].text + tail)
+    return inner
+
+
+def _section(app: Sphinx, label: str) -> nodes.section | None:
+    """The section that ``(label)=`` names, from its page's doctree."""
+    labels = app.env.domains.standard_domain.labels
+    if label not in labels:
+        return None
+    docname, labelid, _title = labels[label]
+    for section in app.env.get_doctree(docname).findall(nodes.section):
+        if labelid in section["ids"]:
+            return section
+    return None
+
+
+def section_title(app: Sphinx, label: str) -> str:
+    """The title of the section ``(label)=`` names, or of the page it heads, as the site shows it."""
+    section = _section(app, label)
+    if section is None:
+        return ""
+    title = next(iter(section.findall(nodes.title)), None)
+    return " ".join(title.astext().split()) if title is not None else ""
+
+
+def highlights(app: Sphinx, chinese: bool) -> list[Text]:
+    """The home page's "at a glance": each item's paragraph, with its bold lead."""
+    section = _section(app, SECTION_LABELS["highlights"])
+    if section is None:
+        return []
+    return [
+        inline_runs(item[0], chinese)
+        for item in section.findall(nodes.list_item)
+        if item.children and isinstance(item[0], nodes.paragraph)
+    ]
+
+
+def site_url(app: Sphinx, docname: str) -> str:
+    """The page's address on the web site (as the HTML builder names it), when it is known."""
+    base = app.config.html_baseurl
+    if not base:
+        return ""
+    target = "" if docname == app.config.root_doc else f"{docname}.html"
+    return posixpath.join(base, target)
+
+
+def gather(app: Sphinx) -> Paper:
+    """The edition's résumé from the environment: records, prose and titles, translated."""
+    config = app.config
+    env = app.env
+    ed = edition(config.language)
+    chinese = ed == SOURCE
+    domain = get_domain(env)
+    name, headline = owner(app)
+
+    contact = []
+    for kind, detail in published_by(config).items():
+        href = detail.href if detail.href.startswith(("https://", "mailto:", "tel:")) else ""
+        contact.append((str(_(LABELS[kind])), Run(detail.text, href=href)))
+
+    roles = [
+        RoleEntry(
+            organisation=runs(role.organisation, chinese),
+            title=role.title,
+            period=bind_figures(role.period),
+            href=site_url(app, role.docname),
+            summary=runs(role.summary, chinese),
+            highlights=[runs(h, chinese) for h in role.highlights],
+        )
+        for role in domain.get_roles()
+    ]
+    projects = [
+        ProjectEntry(
+            name=project.name,
+            href=project.url,
+            relation=project.relation,
+            paragraphs=[runs(p, chinese) for p in project.paragraphs],
+        )
+        for project in domain.get_projects(document_order(env))
+    ]
+    awards = domain.get_entries(Award)
+    ordered_awards = [a for a in awards if not a.certificate] + [a for a in awards if a.certificate]
+    date = _date(config.resume_build_date)
+    # The owner's name as typed in Chinese (``project``) beside the edition's, when they differ.
+    own = str(config.project)
+    name_runs = [Run(name, lang="" if chinese or name != own else "zh")]
+    if not chinese and name != own:
+        name_runs += [Run(" "), Run(own, lang="zh")]
+    return Paper(
+        language=ed.tag,
+        code=ed.code,
+        name=name_runs,
+        headline=headline,
+        url=site_url(app, config.root_doc),
+        contact=contact,
+        titles={key: section_title(app, label) for key, label in SECTION_LABELS.items()},
+        summary=runs(summary(app), chinese),
+        highlights=highlights(app, chinese),
+        roles=roles,
+        projects=projects,
+        skills=[(e.name, ITEM_SEPARATOR.join(e.keywords)) for e in domain.get_entries(SkillGroup)],
+        languages=[(e.language, e.fluency) for e in domain.get_entries(Language)],
+        education=[
+            (e.study, runs(e.institution, chinese), bind_figures(e.period))
+            for e in domain.get_entries(Education)
+        ],
+        awards=[(a.title, a.summary, a.date) for a in ordered_awards],
+        colon=COLON.get(ed.sphinx, ": "),
+        date=date,
+    )
+
+
+def _date(epoch: int) -> tuple[int, int, int]:
+    stamp = time.gmtime(int(epoch))
+    return (stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
+
+
+# -- Plain text ----------------------------------------------------------------------------
+
+
+def flat(text: Text) -> str:
+    """Runs as plain text; no-break spaces become spaces (a portal may not keep them)."""
+    return "".join(run.text for run in text).replace(NBSP, " ")
+
+
+def plain_text(paper: Paper) -> str:
+    """The résumé as plain text: headings, then one line per paragraph or item, unwrapped."""
+    colon = paper.colon
+    lines = [flat(paper.name), paper.headline]
+    lines += [f"{label}{colon}{value.text}" for label, value in paper.contact]
+    if paper.url:
+        lines.append(paper.url)
+
+    def section(key: str, body: list[str]) -> None:
+        if body:
+            lines.extend(["", "", paper.titles.get(key, key), ""])
+            lines.extend(body)
+
+    section("summary", [flat(paper.summary)] if paper.summary else [])
+    section("highlights", [f"- {flat(item)}" for item in paper.highlights])
+    experience: list[str] = []
+    for role in paper.roles:
+        if experience:
+            experience.append("")
+        experience.append(flat(role.organisation))
+        experience.append(f"{role.title}{ITEM_SEPARATOR}{role.period.replace(NBSP, ' ')}")
+        if role.summary:
+            experience.append(flat(role.summary))
+        if not role.condensed:
+            experience.extend(f"- {flat(item)}" for item in role.highlights)
+    section("experience", experience)
+    projects: list[str] = []
+    for project in paper.projects:
+        if projects:
+            projects.append("")
+        projects.append(f"{project.name}{ITEM_SEPARATOR}{project.relation}{ITEM_SEPARATOR}{project.href}")
+        shown = project.paragraphs[-1:] if project.condensed else project.paragraphs
+        projects.extend(flat(p) for p in shown)
+    section("projects", projects)
+    section("skills", [f"{name}{colon}{words}" for name, words in paper.skills])
+    section("languages", [f"{lang}{colon}{fluency}" for lang, fluency in paper.languages])
+    section(
+        "education",
+        [f"{study}{ITEM_SEPARATOR}{flat(school)}{ITEM_SEPARATOR}{period.replace(NBSP, ' ')}"
+         for study, school, period in paper.education],
+    )  # fmt: skip
+    section(
+        "awards",
+        [f"{title}{ITEM_SEPARATOR}{text}{ITEM_SEPARATOR}{year}" for title, text, year in paper.awards],
+    )
+    return "\n".join(lines).rstrip() + "\n"

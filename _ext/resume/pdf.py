@@ -1,0 +1,405 @@
+"""The résumé for paper: a typeset two-page A4 PDF and a plain-text edition, ``-b resumepdf``.
+
+A Sphinx builder of ours, so that the PDF comes from what the HTML and ePub builders read: the
+same doctrees, the same Domain records, in the edition's language (``resume.paper`` gathers
+them). It resolves every page as they do, so a page, reference or catalog fault fails it as it
+fails them (``-n -W --keep-going``); then, once, it writes into its output folder:
+
+* ``<BASENAME>-<code>.pdf``: typeset by Typst (the ``typst`` package) with the template
+  ``typst/resume.typ``, in Noto Sans CJK (Debian's ``fonts-noto-cjk``): the Chinese edition in
+  its Simplified Chinese face, the Japanese in its Japanese face, the English in Libertinus
+  Serif (which Typst embeds) with the Chinese face for Chinese names;
+* ``<BASENAME>-<code>.txt``: the same résumé as plain text, one line per paragraph;
+* beside them, what Typst read (``<BASENAME>-<code>.typ`` and ``.json``, and the template), so
+  that the privacy gate scans the text that went into the compressed PDF, and anyone can run
+  ``typst compile`` on it. The release build publishes the PDF and the text only.
+
+The résumé must fill exactly ``resume_pdf_pages`` pages: the builder sets it in full, and if it
+runs over, cuts the projects to what the owner did, then the oldest roles to their overview,
+one by one, and writes the text edition with the same content. Nothing is written when a font
+is missing (the message names the Debian package), a character has no glyph in the fonts, the
+page count is not met, the privacy scan finds a secret, or the build has already warned with
+warnings as errors: the previous files stay as they were.
+
+The document's date is ``resume_build_date`` (``SOURCE_DATE_EPOCH``): Typst reads no clock, so
+two builds of one commit are byte-identical.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import re
+import shutil
+import struct
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.errors import SphinxError
+from sphinx.util import logging
+
+from . import privacy
+from .languages import edition
+from .outputs import BASENAME
+from .paper import Paper, gather, plain_text
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+TEMPLATE = HERE / "typst" / "resume.typ"
+#: Where Debian's fonts-noto-cjk puts the fonts (and Read the Docs' apt_packages too).
+FONT_FOLDER = "/usr/share/fonts/opentype/noto"
+FONT_PACKAGE = "fonts-noto-cjk"
+SC, JP = "Noto Sans CJK SC", "Noto Sans CJK JP"
+#: A Latin face Typst carries in itself: proportional quotes and dashes for the English edition.
+LATIN = "Libertinus Serif"
+
+
+@dataclass(frozen=True)
+class Typeface:
+    """An edition's fonts, in fallback order, and Typst's ``region`` for its language."""
+
+    fonts: tuple[str, ...]
+    region: str | None = None
+
+
+TYPEFACES = {
+    "zh_CN": Typeface((SC,), "cn"),
+    "en": Typeface((LATIN, SC)),
+    "ja": Typeface((JP,)),
+}
+#: Chinese names in any edition: Simplified Chinese forms.
+CHINESE = (SC,)
+#: Faces the PDF builder needs on the font path, each in these weights.
+WEIGHTS = (400, 700)
+
+
+class PaperError(SphinxError):
+    category = "PDF error"
+
+
+# -- Fonts ---------------------------------------------------------------------------------
+
+
+def _cmap_ranges(path: str, index: int) -> list[tuple[int, int]]:
+    """The code point ranges a face of an OpenType file or collection maps to glyphs."""
+    with open(path, "rb") as font:
+
+        def read(offset: int, size: int) -> bytes:
+            font.seek(offset)
+            return font.read(size)
+
+        start = 0
+        if read(0, 4) == b"ttcf":
+            (start,) = struct.unpack(">I", read(12 + 4 * index, 4))
+        (count,) = struct.unpack(">H", read(start + 4, 2))
+        tables = read(start + 12, 16 * count)
+        cmap = next(
+            struct.unpack(">I", tables[i + 8 : i + 12])[0]
+            for i in range(0, len(tables), 16)
+            if tables[i : i + 4] == b"cmap"
+        )
+        _version, subtables = struct.unpack(">HH", read(cmap, 4))
+        records = read(cmap + 4, 8 * subtables)
+        chosen: dict[tuple[int, int], int] = {}
+        for i in range(0, len(records), 8):
+            platform, encoding, offset = struct.unpack(">HHI", records[i : i + 8])
+            chosen[platform, encoding] = cmap + offset
+        ranges: list[tuple[int, int]] = []
+        if (offset := chosen.get((3, 10)) or chosen.get((0, 4))) is not None:
+            fmt, _, length, _, groups = struct.unpack(">HHIII", read(offset, 16))
+            if fmt == 12:
+                data = read(offset + 16, 12 * groups)
+                for g in range(groups):
+                    first, last, glyph = struct.unpack(">III", data[12 * g : 12 * g + 12])
+                    ranges.append((first, last) if glyph else (first + 1, last))
+                return ranges
+        offset = chosen.get((3, 1)) or chosen.get((0, 3))
+        if offset is None:
+            return ranges
+        fmt, length = struct.unpack(">HH", read(offset, 4))
+        data = read(offset, length)
+        segments = struct.unpack(">H", data[6:8])[0] // 2
+        ends = struct.unpack(f">{segments}H", data[14 : 14 + 2 * segments])
+        starts = struct.unpack(f">{segments}H", data[16 + 2 * segments : 16 + 4 * segments])
+        return [(s, e) for s, e in zip(starts, ends, strict=True) if s != 0xFFFF]
+
+
+@dataclass
+class Coverage:
+    """The characters a list of faces can set."""
+
+    ranges: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, faces: Iterable[tuple[str, int]]) -> Coverage:
+        merged: list[tuple[int, int]] = []
+        for first, last in sorted(r for path, index in faces for r in _cmap_ranges(path, index)):
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+            else:
+                merged.append((first, last))
+        return cls(merged)
+
+    def __contains__(self, char: str) -> bool:
+        point = ord(char)
+        at = bisect.bisect_right(self.ranges, (point, 0x10FFFF)) - 1
+        return at >= 0 and self.ranges[at][0] <= point <= self.ranges[at][1]
+
+
+def load_fonts(folders: list[str], needed: Iterable[str]) -> tuple[Any, Coverage]:
+    """Typst's fonts from ``folders`` and the ones it embeds (never the system's), and what
+    the ``needed`` families can set. Raises ``PaperError`` naming a missing face and the
+    Debian package that has it."""
+    import typst
+
+    missing_folders = [f for f in folders if not Path(f).is_dir()]
+    fonts = typst.Fonts(
+        include_system_fonts=False,
+        include_embedded_fonts=True,
+        font_paths=[f for f in folders if f not in missing_folders],
+    )
+    available = {(info.family, info.weight): info for info in fonts.fonts()}
+    faces = []
+    for family in needed:
+        for weight in WEIGHTS:
+            info = available.get((family, weight))
+            if info is None:
+                where = ", ".join(folders) or "(no folder)"
+                raise PaperError(
+                    f"the font {family!r} ({'bold' if weight == 700 else 'regular'}) is not in "
+                    f"{where} (resume_pdf_font_paths), so the PDF cannot be typeset.\n"
+                    f"What to do: install Debian's {FONT_PACKAGE} (sudo apt-get install "
+                    f"{FONT_PACKAGE}), which puts NotoSansCJK-Regular.ttc and NotoSansCJK-Bold.ttc "
+                    f"in {FONT_FOLDER}, or set resume_pdf_font_paths in conf.py to the folder "
+                    "that holds them."
+                )
+            if info.path:
+                faces.append((info.path, info.index))
+    return fonts, Coverage.of(faces)
+
+
+# -- What goes into the PDF ----------------------------------------------------------------
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def unset_characters(data: dict[str, Any], coverage: Coverage) -> dict[str, str]:
+    """Each character of the résumé's texts that no face can set, with a text that holds it."""
+    found: dict[str, str] = {}
+    for text in _strings(data):
+        for char in text:
+            if char not in found and not char.isspace() and char not in coverage:
+                found[char] = text
+    return found
+
+
+MAIN = """// {name}: what the résumé builder (resume.pdf) typeset; compile with
+//   typst compile --font-path {folder} --ignore-system-fonts {name}
+#import "resume.typ": resume
+#resume(
+  json("{data}"),
+  fonts: {fonts},
+  chinese-fonts: {chinese},
+  region: {region},
+)
+"""
+
+
+def _typst_array(items: Iterable[str]) -> str:
+    return "(" + "".join(json.dumps(item) + ", " for item in items) + ")"
+
+
+def page_count(pdf: bytes) -> int:
+    """The number of pages of a PDF Typst wrote (its page tree's ``/Count``)."""
+    counts = [int(n) for n in re.findall(rb"/Count (\d+)", pdf)]
+    return max(counts, default=0)
+
+
+# -- The builder ---------------------------------------------------------------------------
+
+
+class ResumePDFBuilder(Builder):
+    """The edition's résumé as a two-page PDF and as plain text (see the module's docstring)."""
+
+    name = "resumepdf"
+    format = "pdf"
+    epilog = "The PDF and the plain-text résumé are in %(outdir)s."
+    allow_parallel = False
+    supported_image_types: list[str] = []
+
+    def init(self) -> None:
+        self.edition = edition(self.config.language)
+        self.typeface = TYPEFACES[self.edition.sphinx]
+        needed = dict.fromkeys(f for f in (*self.typeface.fonts, *CHINESE) if f != LATIN)
+        self.fonts, self.coverage = load_fonts(list(self.config.resume_pdf_font_paths), needed)
+
+    def get_outdated_docs(self) -> str:
+        return "all documents"  # one résumé from every page: always written whole
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        return ""
+
+    def prepare_writing(self, docnames: set[str]) -> None:
+        pass
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        # Resolving each page (Builder.write) reports what the other builders report.
+        pass
+
+    @property
+    def basename(self) -> str:
+        return f"{BASENAME}-{self.edition.code}"
+
+    def finish(self) -> None:
+        app = self.app
+        if getattr(app, "_warncount", 0) and getattr(app, "_fail_on_warnings", False):
+            logger.warning(
+                "%s.pdf and .txt were not written: the build reported the problems above "
+                "(the previous files, if any, are unchanged)",
+                self.basename,
+                type="resume",
+                subtype="pdf",
+            )
+            return
+        started = time.perf_counter()
+        paper = gather(app)
+        written = self.typeset(paper)
+        if written is not None:
+            logger.info(
+                "%s.pdf: %d pages, %d bytes, in %.2f s",
+                self.basename,
+                page_count(written),
+                len(written),
+                time.perf_counter() - started,
+            )
+
+    def typeset(self, paper: Paper) -> bytes | None:
+        """Typeset ``paper``, condensing it until it fits; write the PDF and the text."""
+        import typst
+
+        outdir = Path(self.outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        target = self.config.resume_pdf_pages
+        problem = self.check(paper)
+        if problem:
+            logger.error(problem, type="resume", subtype="pdf")
+            self.app.statuscode = 1
+            return None
+
+        shutil.copyfile(TEMPLATE, outdir / TEMPLATE.name)
+        data_name, main_name = f"{self.basename}.json", f"{self.basename}.typ"
+        main = MAIN.format(
+            name=main_name,
+            folder=" --font-path ".join(self.config.resume_pdf_font_paths),
+            data=data_name,
+            fonts=_typst_array(self.typeface.fonts),
+            chinese=_typst_array(CHINESE),
+            region=json.dumps(self.typeface.region) if self.typeface.region else "none",
+        )
+        (outdir / main_name).write_text(main, encoding="utf-8")
+        trials = [(0, False)] + [(n, True) for n in range(len(paper.roles))]
+        pdf, pages, chosen = b"", 0, paper
+        for roles, projects in trials:
+            chosen = paper.condensed(roles, projects)
+            data = json.dumps(chosen.as_data(), ensure_ascii=False, indent=1)
+            (outdir / data_name).write_text(data + "\n", encoding="utf-8")
+            try:
+                pdf = typst.compile(
+                    str(outdir / main_name),
+                    root=str(outdir),
+                    font_paths=self.fonts,
+                    ignore_system_fonts=True,
+                    timestamp=int(self.config.resume_build_date),
+                )
+            except RuntimeError as error:
+                logger.error(
+                    "Typst could not typeset %s: %s\nWhat to do: fix the template %s, or the "
+                    "text that the message names",
+                    outdir / main_name,
+                    error,
+                    TEMPLATE,
+                    type="resume",
+                    subtype="pdf",
+                )
+                self.app.statuscode = 1
+                return None
+            pages = page_count(pdf)
+            if not target or pages <= target:
+                break
+        if target and pages != target:
+            logger.error(
+                "the PDF résumé (%s) fills %d page(s), not %d, even with the projects and the "
+                "older roles condensed.\nWhat to do: %s",
+                self.edition.code,
+                pages,
+                target,
+                "shorten the pages' prose (the home page's summary and at-a-glance list, each "
+                "role's bullet points)"
+                if pages > target
+                else f"say more, or set resume_pdf_pages = {pages} in conf.py",
+                type="resume",
+                subtype="pdf",
+            )
+            self.app.statuscode = 1
+            return None
+        self.write_atomically(outdir / f"{self.basename}.pdf", pdf)
+        text = plain_text(chosen)
+        self.write_atomically(outdir / f"{self.basename}.txt", text.encode("utf-8"))
+        return pdf
+
+    def check(self, paper: Paper) -> str:
+        """What stops the PDF before it is typeset: a character without a glyph, or a secret."""
+        unset = unset_characters(paper.as_data(), self.coverage)
+        if unset:
+            shown = "; ".join(
+                f"{char!r} (U+{ord(char):04X}) in {text[:60]!r}" for char, text in unset.items()
+            )
+            return (
+                f"the fonts of the {self.edition.code} PDF have no glyph for {shown}.\nWhat to "
+                f"do: write the character another way on its page or in its catalog, or add a "
+                f"font that has it to resume_pdf_font_paths"
+            )
+        normal = privacy.normalise(plain_text(paper) + json.dumps(paper.as_data(), ensure_ascii=False))
+        for secret in privacy.secrets(self.config):
+            if secret.pattern.search(normal):
+                return (
+                    f"the PDF résumé would hold the full {secret.kind}, which the owner keeps "
+                    f"{'masked' if secret.kind in self.config.resume_contact else 'private'}; "
+                    f"nothing was written.\nWhat to do: remove the value from the page or "
+                    f"catalog that holds it (the masked value in conf.py is the only form the "
+                    f"sources may hold)"
+                )
+        return ""
+
+    @staticmethod
+    def write_atomically(path: Path, data: bytes) -> None:
+        """Replace ``path`` in one step: a reader sees the old file or the new one."""
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+
+
+def setup_pdf(app: Sphinx) -> None:
+    # Folders with Noto Sans CJK (fonts-noto-cjk); Typst reads no other font of the system.
+    app.add_config_value("resume_pdf_font_paths", [FONT_FOLDER], "env", types=[list])
+    # How many pages the PDF résumé must fill (0: any number).
+    app.add_config_value("resume_pdf_pages", 2, "env", types=[int])
+    app.add_builder(ResumePDFBuilder)
+
