@@ -7,17 +7,22 @@ The layout of ``build`` (``_build/``) it maintains::
     _build/
       .lock                  flock(2): held while the layout changes (start of build, publish)
       .releases/<id>/        one complete release: html/<code>/…, html/index.html,
-                             epub/<code>/xu-xin-resume-<code>.epub (later: other formats)
+                             epub/<code>/xu-xin-resume-<code>.epub,
+                             pdf/<code>/xu-xin-resume-<code>.pdf,
+                             text/<code>/xu-xin-resume-<code>.txt
       current -> .releases/<id>      the live release; swapped with ONE os.replace
       html -> current/html           fixed links: the paths in the README never change
       epub -> current/epub
+      pdf -> current/pdf
+      text -> current/text
       .staging-<pid>-<token>/        a running build's work; its own .lock is held while it runs
 
 ``<id>`` is a digest of the release's content, so two builds of the same commit make the same
 release (and the same tree). Publishing renames a complete release into ``.releases`` and then
-replaces the ``current`` link: whatever instant the process dies, ``_build/html`` and
-``_build/epub`` show the whole previous release or the whole new one. The next build removes
-what a killed build left behind (its staging folder, a release that never went live).
+replaces the ``current`` link: whatever instant the process dies, ``_build/html``,
+``_build/epub``, ``_build/pdf`` and ``_build/text`` show the whole previous release or the whole
+new one. The next build removes what a killed build left behind (its staging folder, a release
+that never went live).
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ __all__ = [
     "BASENAME",
     "BUILDERS",
     "Job",
+    "PUBLISHED",
     "PublishError",
     "live_release",
     "publish",
@@ -61,9 +67,16 @@ __all__ = [
 ]
 
 HERE = REPO
-BUILDERS = ("html", "epub")
+BUILDERS = ("html", "epub", "resumepdf")
+#: What each builder publishes: ``{builder: {format folder: file extension}}``; the HTML
+#: builder publishes its whole tree (no extension), the others one file each per edition.
+PUBLISHED = {
+    "html": {"html": ""},
+    "epub": {"epub": "epub"},
+    "resumepdf": {"pdf": "pdf", "text": "txt"},  # resume.pdf: the PDF and the text edition
+}
 #: The fixed links in ``build``, each to the same folder of the live release.
-LINKS = ("html", "epub")
+LINKS = ("html", "epub", "pdf", "text")
 RELEASES = ".releases"
 CURRENT = "current"
 LOCK = ".lock"
@@ -135,7 +148,7 @@ class Interrupted(BaseException):
 
 @dataclass(frozen=True)
 class Job:
-    """One ``sphinx-build`` run: an edition with a builder (``html`` or ``epub``)."""
+    """One ``sphinx-build`` run: an edition with a builder (``html``, ``epub``, ``resumepdf``)."""
 
     edition: Edition
     builder: str
@@ -563,28 +576,34 @@ def repack_epub(path: Path, epoch: str | None) -> None:
 
 def assemble(jobs: Iterable[Job], outputs: Path, release: Path, epoch: str | None) -> Path:
     """Gather the jobs' outputs, ``outputs/<builder>/<code>/``, into ``release``: the HTML
-    tree as it is, and of the ePub builder only the book, repacked.
+    tree as it is, and of every other builder only its files (``PUBLISHED``), the ePub
+    repacked; never a builder's scratch files (the PDF builder's Typst source, say).
 
-    Returns ``release``, shaped ``html/<code>/…`` and ``epub/<code>/<BASENAME>-<code>.epub``.
-    Raises ``PublishError`` when a builder wrote no ePub.
+    Returns ``release``, shaped ``html/<code>/…``, ``epub/<code>/<BASENAME>-<code>.epub``,
+    ``pdf/<code>/<BASENAME>-<code>.pdf`` and ``text/<code>/<BASENAME>-<code>.txt``.
+    Raises ``PublishError`` when a builder wrote no file it publishes.
     """
     for job in jobs:
         code = job.edition.code
         source = outputs / job.builder / code
-        target = release / job.builder / code
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if job.builder == "epub":
-            book = source / f"{BASENAME}-{code}.epub"
-            if not book.is_file():
+        for fmt, extension in PUBLISHED[job.builder].items():
+            target = release / fmt / code
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not extension:
+                source.rename(target)
+                continue
+            output = source / f"{BASENAME}-{code}.{extension}"
+            if not output.is_file():
                 raise PublishError(
-                    f"[{job.name}] the ePub builder wrote no {book.name}",
-                    "check epub_basename in conf.py (it must be <BASENAME>-<code>), then build again",
+                    f"[{job.name}] the {job.builder} builder wrote no {output.name}",
+                    "check epub_basename in conf.py (it must be <BASENAME>-<code>), then build again"
+                    if job.builder == "epub"
+                    else "build again; if it happens again, report it with the build's output",
                 )
-            repack_epub(book, epoch)
+            if job.builder == "epub":
+                repack_epub(output, epoch)
             target.mkdir()
-            book.rename(target / book.name)
-        else:
-            source.rename(target)
+            output.rename(target / output.name)
     return release
 
 
@@ -631,8 +650,9 @@ def carry_over(live: Path, release: Path, codes: Iterable[str]) -> list[str]:
 
 
 def publish(build: Path, release: Path, codes: Sequence[str]) -> Path:
-    """Make ``release`` (a complete staged tree, ``html/<code>/``, ``epub/<code>/``, on the
-    same file system as ``build``) the live output, in one atomic step.
+    """Make ``release`` (a complete staged tree, ``html/<code>/``, ``epub/<code>/``,
+    ``pdf/<code>/``, ``text/<code>/``, on the same file system as ``build``) the live output,
+    in one atomic step.
 
     Under ``build/.lock``: migrate the old layout, check that everything can be written, carry
     the editions not in ``codes`` over from the live release, write the root page, rename the
@@ -714,8 +734,8 @@ def release_build(
     source: Path = HERE,
     workers: int = 2,
 ) -> bool:
-    """Build the editions named by ``codes`` (all when empty), HTML and ePub, from clean, and
-    publish them all at once; return whether the new output is live.
+    """Build the editions named by ``codes`` (all when empty), HTML, ePub, PDF and text, from
+    clean, and publish them all at once; return whether the new output is live.
 
     ``python`` runs ``-m sphinx`` (any executable that takes its command line will do). On
     failure the reason and a ``What to do:`` line go to stderr, and the previous output stays
