@@ -17,12 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import EPOCH, MADE_UP, REPO, Build, build, copy_project
-from resume_facts import ALLOWED_CJK, PROJECTS, ROLES
 
 from resume.figures import figures
 from resume.languages import BY_CODE, EDITIONS, SOURCE
 from resume.outputs import BASENAME
+
+from helpers import EPOCH, MADE_UP, REPO, Build, build, copy_project
+from resume_facts import ALLOWED_CJK, PROJECTS, ROLES
 
 CODES = [e.code for e in EDITIONS]
 POPPLER = ("pdfinfo", "pdffonts", "pdftotext", "pdftoppm")
@@ -60,16 +61,27 @@ def catalog(code: str, docname: str) -> dict[str, str]:
 
     path = REPO / "locales" / BY_CODE[code].sphinx / "LC_MESSAGES" / f"{docname}.po"
     with path.open("rb") as file:
-        return {m.id: m.string for m in read_po(file) if m.id and isinstance(m.id, str)}
+        return {
+            m.id: m.string
+            for m in read_po(file)
+            if isinstance(m.id, str) and m.id and isinstance(m.string, str)
+        }
 
 
 def translate(code: str, docname: str, message: str) -> str:
     return catalog(code, docname).get(message, message) if code != SOURCE.code else message
 
 
+def first(pattern: str, text: str, flags: int = 0) -> str:
+    """The first group of ``pattern``'s first match in ``text``, which must match."""
+    match = re.search(pattern, text, flags)
+    assert match, f"{pattern!r} not in {text!r}"
+    return match[1]
+
+
 def organisation(docname: str) -> str:
     source = (REPO / f"{docname}.md").read_text("utf-8")
-    return re.search(r"^:organisation: (.+)$", source, re.MULTILINE)[1].strip()
+    return first(r"^:organisation: (.+)$", source, re.MULTILINE).strip()
 
 
 def roles(code: str) -> list[tuple[str, str]]:
@@ -88,7 +100,7 @@ def glance(code: str) -> list[str]:
 
 def headline_figures(code: str) -> list[str]:
     """The bold lead of each at-a-glance item: the edition's headline figures."""
-    return [re.search(r"\*\*(.+?)\*\*", item)[1] for item in glance(code)]
+    return [first(r"\*\*(.+?)\*\*", item) for item in glance(code)]
 
 
 # -- Builds --------------------------------------------------------------------------------
@@ -266,13 +278,15 @@ def test_no_notdef_glyph(paper, code):
     assert 0 not in glyphs  # glyph 0 is .notdef: a character the font could not set
 
 
-def test_the_notdef_check_sees_a_missing_glyph():
+def test_the_notdef_check_sees_a_missing_glyph(tmp_path):
     import typst
 
     from resume.pdf import FONT_FOLDER
 
+    source = tmp_path / "tofu.typ"
+    source.write_text('#set text(font: "Noto Sans CJK SC")\nA \U00013000 B', "utf-8")
     pdf = typst.compile(
-        '#set text(font: "Noto Sans CJK SC")\nA \U00013000 B'.encode(),
+        str(source),
         font_paths=[FONT_FOLDER],
         ignore_system_fonts=True,
     )
@@ -283,10 +297,11 @@ def test_page_one_is_not_blank(paper, tmp_path):
     pdf = output(paper("ja").outdir, "ja", "pdf")
     poppler("pdftoppm", "-f", "1", "-l", "1", "-r", "24", "-gray", str(pdf), str(tmp_path / "p"))
     image = next(tmp_path.glob("p*.pgm")).read_bytes()
-    _magic, width, height, _max, pixels = re.match(rb"(P5)\s+(\d+)\s+(\d+)\s+(\d+)\s(.*)", image,
-                                                   re.DOTALL).groups()  # fmt: skip
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+\d+\s", image)
+    assert header, image[:20]
+    width, height, pixels = int(header[1]), int(header[2]), image[header.end() :]
     dark = sum(1 for value in pixels if value < 128)
-    assert dark > 0.01 * int(width) * int(height)
+    assert dark > 0.01 * width * height
 
 
 @pytest.mark.parametrize("code", ["zh-cn", "ja"])
@@ -316,7 +331,7 @@ def test_text_edition_holds_every_role_and_project(paper, code):
     for name, _url, _roles in PROJECTS.values():
         assert name in text
     for item in glance(code):
-        lead = re.search(r"\*\*(.+?)\*\*", item)[1]
+        lead = first(r"\*\*(.+?)\*\*", item)
         line = next(line for line in text.splitlines() if lead in line)
         # One line per item, unwrapped, stating the same figures as the catalog's item.
         stated = re.sub(r"\*\*|\[([^]]*)\]\([^)]*\)", lambda m: m[1] or "", item)
@@ -459,4 +474,3 @@ def test_print_keeps_cards_whole():
     css = (REPO / "_static" / "resume.css").read_text("utf-8")
     block = css[css.index("@media print") :]
     assert "break-inside: avoid" in block and ".resume-card" in block
-

@@ -348,7 +348,9 @@ def plain_text(paper: Paper) -> str:
     for project in paper.projects:
         if projects:
             projects.append("")
-        projects.append(f"{project.name}{ITEM_SEPARATOR}{project.relation}{ITEM_SEPARATOR}{project.href}")
+        projects.append(
+            f"{project.name}{ITEM_SEPARATOR}{project.relation}{ITEM_SEPARATOR}{project.href}"
+        )
         shown = project.paragraphs[-1:] if project.condensed else project.paragraphs
         projects.extend(flat(p) for p in shown)
     section("projects", projects)
@@ -361,6 +363,9 @@ def plain_text(paper: Paper) -> str:
     )  # fmt: skip
     section(
         "awards",
-        [f"{title}{ITEM_SEPARATOR}{text}{ITEM_SEPARATOR}{year}" for title, text, year in paper.awards],
+        [
+            f"{title}{ITEM_SEPARATOR}{text}{ITEM_SEPARATOR}{year}"
+            for title, text, year in paper.awards
+        ],
     )
     return "\n".join(lines).rstrip() + "\n"

@@ -35,6 +35,7 @@ import shutil
 import struct
 import time
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -242,7 +243,6 @@ class ResumePDFBuilder(Builder):
     format = "pdf"
     epilog = "The PDF and the plain-text résumé are in %(outdir)s."
     allow_parallel = False
-    supported_image_types: list[str] = []
 
     def init(self) -> None:
         self.edition = edition(self.config.language)
@@ -256,7 +256,7 @@ class ResumePDFBuilder(Builder):
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         return ""
 
-    def prepare_writing(self, docnames: set[str]) -> None:
+    def prepare_writing(self, docnames: AbstractSet[str]) -> None:
         pass
 
     def write_doc(self, docname: str, doctree: nodes.document) -> None:
@@ -376,7 +376,9 @@ class ResumePDFBuilder(Builder):
                 f"do: write the character another way on its page or in its catalog, or add a "
                 f"font that has it to resume_pdf_font_paths"
             )
-        normal = privacy.normalise(plain_text(paper) + json.dumps(paper.as_data(), ensure_ascii=False))
+        normal = privacy.normalise(
+            plain_text(paper) + json.dumps(paper.as_data(), ensure_ascii=False)
+        )
         for secret in privacy.secrets(self.config):
             if secret.pattern.search(normal):
                 return (
@@ -402,4 +404,3 @@ def setup_pdf(app: Sphinx) -> None:
     # How many pages the PDF résumé must fill (0: any number).
     app.add_config_value("resume_pdf_pages", 2, "env", types=[int])
     app.add_builder(ResumePDFBuilder)
-
