@@ -68,9 +68,7 @@ myst_enable_extensions = ["colon_fence", "attrs_block", "attrs_inline"]
 # build, into the build's own folder, and points locale_dirs there. Sphinx itself would compile
 # them next to the sources, and trust a .mo by its time stamp: so it is given none here.
 resume_locale_dirs = ["locales/"]
-# sphinx-intl (nox -s catalogs) reads this file too, and takes locale_dirs[0] as the catalogs'
-# folder: it alone is told where they are.
-locale_dirs: list[str] = resume_locale_dirs if "sphinx_intl" in sys.modules else []
+locale_dirs: list[str] = []  # nox -s catalogs names the folder to sphinx-intl itself
 gettext_compact = False  # one catalog per page
 gettext_additional_targets = ["index"]
 gettext_location = False  # catalogs do not change when a line moves

@@ -17,6 +17,8 @@ from tools.release import BASENAME, release_build, resolve_editions  # noqa: E40
 REQUIREMENTS = "requirements.txt"
 TEST_REQUIREMENTS = "tests/requirements.txt"
 LINT_REQUIREMENTS = "requirements-lint.txt"
+#: The catalogs' folder (conf.py: resume_locale_dirs).
+LOCALES = "locales"
 AUTOBUILD = "sphinx-autobuild==2025.8.25"
 
 nox.options.sessions = ["build", "tests"]
@@ -67,13 +69,18 @@ def catalogs(session: nox.Session) -> None:
         "-q",
         str(HERE), str(pot),
     )  # fmt: skip
+    # sphinx-intl takes the catalogs' folder from a conf.py's locale_dirs; ours gives Sphinx none
+    # (resume.translation compiles the catalogs itself), so sphinx-intl gets a one-line one.
+    intl_conf = BUILD / "sphinx-intl-conf.py"
+    intl_conf.write_text(f"locale_dirs = [{str(HERE / LOCALES)!r}]\n", "utf-8")
+    intl = ("sphinx-intl", "--config", str(intl_conf), "update", "-w", "0")
     languages = [arg for code in ("en", "ja") for arg in ("-l", code)]
-    session.run("sphinx-intl", "update", "-p", str(pot), "-w", "0", *languages)
+    session.run(*intl, "-p", str(pot), *languages)
     # Chinese is the source: it has only the theme's catalog, updated from sphinx.pot alone.
     theme = BUILD / "gettext-theme"
     theme.mkdir(parents=True, exist_ok=True)
     shutil.copy2(pot / "sphinx.pot", theme / "sphinx.pot")
-    session.run("sphinx-intl", "update", "-p", str(theme), "-w", "0", "-l", "zh_CN")
+    session.run(*intl, "-p", str(theme), "-l", "zh_CN")
     session.notify("catalogs-check")
 
 

@@ -112,9 +112,24 @@ FAILURES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
         "locale_dirs = ['locales']\ngettext_compact = False\n",
         "[resume.figures]",
     ),
+    "translation with unbalanced emphasis": (
+        {
+            "index.md": "# 首页\n\n**团队**有 5 人。\n",
+            "locales/en/LC_MESSAGES/index.po": PO.format(
+                entries='msgid "首页"\nmsgstr "Home"\n\n'
+                'msgid "**团队**有 5 人。"\nmsgstr "**A team of 5."\n'
+            ),
+        },
+        "locale_dirs = ['locales']\ngettext_compact = False\n",
+        "[resume.markup]",
+    ),
 }
 #: The rows built as the English edition.
-ENGLISH = {"fuzzy translation", "translation with another figure"}
+ENGLISH = {
+    "fuzzy translation",
+    "translation with another figure",
+    "translation with unbalanced emphasis",
+}
 
 
 def _write(src: Path, pages: dict[str, str | bytes], conf: str) -> None:

@@ -105,6 +105,7 @@ HINTS = {
     "[resume.data]": "give the page its one data directive, or point the project at role pages",
     "[resume.catalog]": "run `nox -s catalogs`, then translate, unfuzzy or delete the entry",
     "[resume.figures]": "make the translation state the same figures as its source",
+    "[resume.markup]": "keep the source's Markdown in the translation: the same links and roles, ** and ` in pairs, the same paragraphs, no raw HTML",
     "[resume.privacy]": "remove the private value from the page or catalog named; publish it only through RESUME_PHONE",
     "[resume.unsafe]": "write the page in Markdown: no raw HTML, links to https:// addresses or pages only",
 }
