@@ -115,3 +115,24 @@ def test_a_date_after_the_build_date_fails(start, end, key, line, tmp_path):
     assert result.returncode != 0
     assert f"{src / 'index.md'}:{line}: ERROR: resume-role: {key}:" in result.stderr
     assert "after the build's date, 2023-11" in result.stderr
+
+
+def test_a_misspelt_placeholder_in_a_theme_translation_fails_at_its_line(tmp_path):
+    header = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: en\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+    )
+    pages = {
+        "index.md": "# 首页\n",
+        "locales/en/LC_MESSAGES/index.po": header + 'msgid "首页"\nmsgstr "Home"\n',
+        "locales/en/LC_MESSAGES/sphinx.po": header
+        + '#, python-format\nmsgid "Toggle navigation of %(title)s"\n'
+        'msgstr "Toggle navigation of %(titel)s"\n',
+    }
+    conf = "resume_locale_dirs = ['locales']\ngettext_compact = False\n"
+    src = write_project(tmp_path / "src", pages, conf)
+    result = build(src, tmp_path / "out", language="en")
+    assert result.returncode != 0
+    po = src / "locales" / "en" / "LC_MESSAGES" / "sphinx.po"
+    assert f"{po}:8: WARNING: placeholders:" in result.stderr, result.stderr
+    assert "What to do: copy each %(name)s" in result.stderr

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from .figures import differences
 
-KINDS = ("syntax", "untranslated", "fuzzy", "obsolete", "figures", "markup")
+KINDS = ("syntax", "untranslated", "fuzzy", "obsolete", "figures", "markup", "placeholders")
 
 #: What to do about each kind of problem; a problem may carry a more precise hint of its own.
 HINTS = {
-    "syntax": "write the line as gettext does (msgid \"…\", msgstr \"…\", each string in double "
+    "syntax": 'write the line as gettext does (msgid "…", msgstr "…", each string in double '
     "quotes, one entry per msgid), or run `nox -s catalogs` to rewrite the file",
     "untranslated": "translate the entry (after `nox -s catalogs` if the page changed)",
     "fuzzy": "check the translation against its msgid, then delete the `#, fuzzy` line",
@@ -32,7 +32,11 @@ HINTS = {
     "figures": "make the translation state the same figures as its source",
     "markup": "keep the source's Markdown in the translation: the same links and references, the "
     "same roles, ** and ` in pairs, one paragraph (no blank line inside), no raw HTML",
+    "placeholders": "copy each %(name)s of the msgid into the translation exactly as it is "
+    "written there (the theme fills them in; a misspelt one stops the page from rendering)",
 }
+#: A Python format placeholder, as the theme's messages use them: ``%(title)s``.
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sdr]")
 
 #: A Plural-Forms header gettext can load, per language family.
 PLURAL_FORMS = {"en": "nplurals=2; plural=(n != 1);", "ja": "nplurals=1; plural=0;",
@@ -56,7 +60,9 @@ class Problem:
         return self.hint or HINTS[self.kind]
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.kind}: {self.message}\n  What to do: {self.what_to_do}"
+        return (
+            f"{self.path}:{self.line}: {self.kind}: {self.message}\n  What to do: {self.what_to_do}"
+        )
 
 
 def _excerpt(text: str, width: int = 60) -> str:
@@ -69,14 +75,28 @@ def _text(path: Path) -> tuple[str | None, list[Problem]]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        return None, [Problem(path, 1, "syntax", f"cannot be read: {error.strerror}",
-                              "make the file readable, or restore it with `git checkout -- <file>`")]
+        return None, [
+            Problem(
+                path,
+                1,
+                "syntax",
+                f"cannot be read: {error.strerror}",
+                "make the file readable, or restore it with `git checkout -- <file>`",
+            )
+        ]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return None, [Problem(path, line, "syntax", f"not UTF-8 text (byte 0x{data[error.start]:02x})",
-                              "save the file as UTF-8; the header must say charset=UTF-8")]
+        return None, [
+            Problem(
+                path,
+                line,
+                "syntax",
+                f"not UTF-8 text (byte 0x{data[error.start]:02x})",
+                "save the file as UTF-8; the header must say charset=UTF-8",
+            )
+        ]
 
 
 _HEADER = re.compile(r'^"(?P<key>[A-Za-z-]+):\s*(?P<value>.*?)(?:\\n)?"\s*$')
@@ -217,10 +237,33 @@ def catalog_problems(path: Path, md: object = None, markup: bool | None = None) 
             problems.append(Problem(path, message.lineno, "untranslated", _excerpt(msgid)))
         else:
             problems.extend(_figure_problems(path, message.lineno, message.id, strings))
+            problems.extend(_placeholder_problems(path, message.lineno, msgid, strings))
             if markup and isinstance(message.id, str):
                 problems.extend(_markup_problems(path, message.lineno, message.id, strings[0], md))
     for message in catalog.obsolete.values():
         problems.append(Problem(path, message.lineno or 1, "obsolete", _excerpt(str(message.id))))
+    return problems
+
+
+def _placeholder_problems(
+    path: Path, line: int, msgid: str, strings: tuple[str, ...]
+) -> list[Problem]:
+    """A translation holds the same ``%(name)s`` placeholders as its source, no more, no fewer."""
+    wanted = sorted(_PLACEHOLDER.findall(msgid))
+    problems = []
+    for translation in strings:
+        found = sorted(_PLACEHOLDER.findall(translation))
+        if found != wanted:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    "placeholders",
+                    f"{_excerpt(msgid)}: the translation has "
+                    f"{', '.join(f'%({n})s' for n in found) or 'no placeholder'}; "
+                    f"the source has {', '.join(f'%({n})s' for n in wanted) or 'none'}",
+                )
+            )
     return problems
 
 
@@ -281,9 +324,15 @@ def compile_catalog(path: Path, target: Path, language: str) -> list[Problem]:
         try:
             gettext.GNUTranslations(io.BytesIO(data))
         except Exception as error:  # noqa: BLE001 - whatever gettext refuses, Sphinx would swallow
-            problems.append(Problem(path, _header_line(path), "syntax",
-                                    f"gettext cannot load the compiled catalog: {error}",
-                                    "correct the header (the msgid \"\" entry at the top of the file)"))
+            problems.append(
+                Problem(
+                    path,
+                    _header_line(path),
+                    "syntax",
+                    f"gettext cannot load the compiled catalog: {error}",
+                    'correct the header (the msgid "" entry at the top of the file)',
+                )
+            )
     if problems:
         target.unlink(missing_ok=True)
         return problems
