@@ -35,9 +35,11 @@ def build(session: nox.Session) -> None:
     python = str(Path(session.bin) / "python")
     if not release_build(python, session.posargs):
         session.error("the build failed; the previous output is untouched")
-    for code in resolve_editions(session.posargs):
-        session.log(f"{code.code}: {BUILD / 'html' / code.code}/index.html")
-        session.log(f"{code.code}: {BUILD / 'epub' / code.code / f'{BASENAME}-{code.code}.epub'}")
+    for edition in resolve_editions(session.posargs):
+        code = edition.code
+        session.log(f"{code}: {BUILD / 'html' / code}/index.html")
+        for folder, extension in (("epub", "epub"), ("pdf", "pdf"), ("text", "txt")):
+            session.log(f"{code}: {BUILD / folder / code / f'{BASENAME}-{code}.{extension}'}")
 
 
 @nox.session
