@@ -96,9 +96,12 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
     pot = build(project, project / "_build" / "pot", "gettext")
     assert pot.returncode == 0, pot.stderr
+    # As nox -s catalogs runs it: sphinx-intl takes the catalogs' folder from a conf.py of its own.
+    intl_conf = project / "_build" / "sphinx-intl-conf.py"
+    intl_conf.write_text(f"locale_dirs = [{str(project / 'locales')!r}]\n", "utf-8")
     subprocess.run(
-        [sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot.outdir), "-w", "0",
-         "-d", str(project / "locales"), "-l", "en", "-l", "ja"],
+        [sys.executable, "-m", "sphinx_intl", "--config", str(intl_conf), "update",
+         "-p", str(pot.outdir), "-w", "0", "-l", "en", "-l", "ja"],
         cwd=project, check=True, capture_output=True,
     )  # fmt: skip
     problems = language_problems("en", project / "locales")

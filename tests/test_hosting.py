@@ -175,12 +175,14 @@ def test_json_ld_url(build):
     assert resume["basics"]["url"] == build.base + "index.html"
 
 
-def test_every_page_links_the_read_the_docs_epub(build):
-    url = f"https://{PROJECT}.readthedocs.io/_/downloads/{build.code}/latest/epub/"
+def test_every_page_links_the_read_the_docs_downloads(build):
+    """The ePub and the PDF, as Read the Docs serves each edition's downloads."""
+    url = f"https://{PROJECT}.readthedocs.io/_/downloads/{build.code}/latest/{{}}/"
+    expected = [(url.format("epub"), "application/epub+zip"), (url.format("pdf"), "application/pdf")]
     for name in build.pages():
         links = build.page(name).select(".sidebar-drawer .resume-downloads a")
-        assert [(a["href"], a["type"]) for a in links] == [(url, "application/epub+zip")], name
-        assert "ePub" in links[0].get_text()
+        assert [(a["href"], a["type"]) for a in links] == expected, name
+        assert "ePub" in links[0].get_text() and "PDF" in links[1].get_text()
 
 
 def test_no_source_links_even_with_read_the_docs_html_context(builds):
@@ -261,7 +263,8 @@ def test_every_page_links_its_local_epub(good_release, edition):
     assert len(pages) > 10
     for path in pages:
         page = BeautifulSoup(path.read_text("utf-8"), "html.parser")
-        [link] = page.select(".sidebar-drawer .resume-downloads a")
+        links = page.select(".sidebar-drawer .resume-downloads a")
+        [link] = [a for a in links if a["type"] == "application/epub+zip"]
         target = Path(posixpath.normpath(posixpath.join(path.parent.as_posix(), link["href"])))
         assert target == book, f"{path.relative_to(root)}: {link['href']}"
     assert (root / "robots.txt").read_text("utf-8") == "User-agent: *\nAllow: /\n"

@@ -7,6 +7,7 @@ followed exactly as a browser follows them.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import shutil
@@ -32,7 +33,9 @@ RTD_URL = "https://example.readthedocs.io/{}/latest/"
 LABELS = ("aria-label", "title", "placeholder", "alt")
 
 
+@functools.cache
 def soup(path: Path) -> BeautifulSoup:
+    """The page, parsed once: the tests read it, none changes it (``interface`` reads a copy)."""
     return BeautifulSoup(path.read_text("utf-8"), "html.parser")
 
 

@@ -115,7 +115,7 @@ def search(watched: Watched, base: str, text: str) -> tuple[list[tuple[str, str]
     last keystroke to the last result with its snippet.
     """
     page = watched.page
-    page.goto(base + "index.html")
+    page.goto(base + "index.html", wait_until="domcontentloaded")  # the box is a plain form
     box = page.locator("input.sidebar-search")
     box.press_sequentially(text)
     began = time.perf_counter()
