@@ -23,7 +23,8 @@ import pytest
 from helpers import MADE_UP, Build
 from resume.languages import EDITIONS
 from resume.outputs import BASENAME
-from tools.release import BUILDERS
+
+OPT_IN_BUILDERS = ("html", "epub")
 
 NATIONAL = "13912345678"  # its digits without the country code: any spelling contains them
 SEPARATORS = re.compile(r"[\s\-‐‑‒–—−.·()\[\]{}（）［］+＋]")
@@ -103,21 +104,31 @@ def inventory(scanned: dict[str, list[Scanned]]) -> str:
 
 @pytest.fixture(scope="module")
 def outputs(good_release: Path, opt_in) -> dict[str, Build]:
-    """Every edition and builder by default (the release build, as published), and the opt-in
-    builds (``RESUME_PHONE`` set; ``RESUME_GITHUB`` and a base URL too)."""
+    """Every edition in every published format by default (the release build, as published:
+    html, epub, and whatever else it publishes), and the opt-in builds (``RESUME_PHONE`` set;
+    ``RESUME_GITHUB`` and a base URL too) of the site and the ePub."""
     builds = {
-        f"default/{builder}/{e.code}": Build(0, "", "", good_release / builder / e.code, e.sphinx)
+        f"default/{fmt}/{e.code}": Build(0, "", "", good_release / fmt / e.code, e.sphinx)
         for e in EDITIONS
-        for builder in BUILDERS
+        for fmt in published_formats(good_release)
     }
     for e in EDITIONS:
         if e.sphinx in OPT_IN:
-            for builder in BUILDERS:
+            for builder in OPT_IN_BUILDERS:
                 builds[f"opt-in/{builder}/{e.code}"] = opt_in(e.sphinx, builder)
     for name, build in builds.items():
         assert build.returncode == 0 and not build.warnings, f"{name}:\n{build.stderr}"
         assert build.outdir.is_dir(), name
     return builds
+
+
+def published_formats(release: Path) -> list[str]:
+    """The formats a release publishes, one folder each: html and epub at least."""
+    formats = sorted(
+        p.name for p in release.iterdir() if not p.name.startswith(".") and p.name != "current"
+    )
+    assert {"html", "epub"} <= set(formats), formats
+    return formats
 
 
 @pytest.fixture(scope="module")
@@ -153,13 +164,15 @@ def test_the_scan_covers_every_kind_of_output(scanned):
         builder, code = name.split("/")[1:]
         if builder == "html":
             assert {"index.html", "resume.json", "objects.inv", "searchindex.js"} <= names, name
-        else:
+        elif builder == "epub":
             assert f"{BASENAME}-{code}.epub!index.xhtml" in names, name
+        else:  # the other formats the release publishes (pdf, text …): named after the edition
+            assert [n for n in names if n.startswith(f"{BASENAME}-{code}.")], name
 
 
-def test_full_number_in_no_output_by_default(scanned):
+def test_full_number_in_no_output_by_default(scanned, good_release):
     found = {name: hits(files) for name, files in scanned.items() if name.startswith("default/")}
-    assert len(found) == len(EDITIONS) * len(BUILDERS)
+    assert len(found) == len(EDITIONS) * len(published_formats(good_release))
     assert {name: h for name, h in found.items() if h} == {}, inventory(scanned)
 
 
