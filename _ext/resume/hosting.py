@@ -4,11 +4,13 @@ Read the Docs builds each edition as a project of its own (``zh-cn`` the parent,
 its translations) and gives each build its address, ``READTHEDOCS_CANONICAL_URL``, which
 ``conf.py`` makes ``html_baseurl``: Sphinx then writes ``<link rel="canonical">``. Here:
 
-* each page's meta description: its first paragraph of prose, shortened;
+* each page's meta description: its first paragraph of prose, shortened; a page with no prose
+  of its own (the search page, the index) has the edition's description (``epub_description``);
 * each page's head: OpenGraph tags (title, the page's meta description, type, locale and the
   other editions' locales, site name, and ``og:url`` when the address is known); the
-  ``x-default`` alternate beside the switcher's (``_templates/page.html``) when those are
-  absolute; ``<meta name="robots" content="noindex">`` on the search and "not found" pages, and
+  ``hreflang`` alternates only when they are absolute, as search engines require (without a
+  base URL the switcher links relatively, and the head has none), with ``x-default`` beside
+  them; ``<meta name="robots" content="noindex">`` on the search and "not found" pages, and
   on every page when ``resume_noindex`` is set;
 * ``sitemap.xml``: every listed page, absolute, with its editions as ``xhtml:link`` alternates;
   written only when the address is known (a sitemap holds absolute URLs) and the site is listed;
@@ -61,6 +63,8 @@ NO_SOURCE_LINKS = {"display_github": False, "github_user": "None", "github_repo"
                    "conf_py_path": ""}  # fmt: skip
 #: The attributes that hold a URL in Sphinx's and furo's pages.
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src|action|data-content_root)=")([^"]*)(")')
+#: An alternate link in a page's head, as ``resume.switcher`` writes it.
+_ALTERNATE = re.compile(r'<link rel="alternate" hreflang="[^"]*" href="([^"]*)" />\n?')
 
 
 # -- Addresses -----------------------------------------------------------------------------
@@ -149,7 +153,9 @@ def head_tags(app: Sphinx, pagename: str, context: dict[str, Any], doctree: Any)
     """The description, the robots directive and the OpenGraph tags of one page."""
     config = app.config
     tags = []
-    description = meta_description(doctree)
+    description = meta_description(doctree) or (
+        config.epub_description if doctree is None or pagename in UNLISTED else ""
+    )
     if description:
         tags.append(_meta("name", "description", description))
     # furo's search page says noindex itself.
@@ -181,6 +187,11 @@ def add_hosting(
     context.update(NO_SOURCE_LINKS)
     if pagename == NOT_FOUND:
         context["pageurl"] = None  # a "not found" answer has no canonical address
+    # An hreflang alternate must be absolute: without a base URL, none (the switcher still links).
+    context["metatags"] = _ALTERNATE.sub(
+        lambda match: match.group(0) if is_absolute(html.unescape(match.group(1))) else "",
+        context.get("metatags", ""),
+    )
     links: list[EditionLink] = context.get("resume_editions") or []
     source = next((link for link in links if link.code == SOURCE.code), None)
     if source and is_absolute(source.href):  # hreflang links count only when absolute

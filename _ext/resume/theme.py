@@ -6,23 +6,61 @@
 * furo labels the navigation's expand toggles "Toggle navigation of …" in Python, in English;
   the label is replaced with the catalog's.
 * The sidebar's link to the technology index is labelled with Sphinx's own "Index".
+* A page of the web site loads only what it uses: no ``pygments.css`` when no page has code, no
+  ``furo-extensions.css`` (its rules style extensions and Read the Docs widgets that the site
+  does not have), and no source maps are published (nor named in the files that had them).
+  furo's stylesheet keeps only the rules that can match: a rule whose selector names a class or
+  an id that no page and no script of the site has is dropped (about 40% of the file), once
+  every page is written, from furo's own file each time.
+* The favicon, ``_static/favicon.svg`` (the owner's surname, 徐, in the brand colour), on every
+  page of the web site; the ePub, which shows no icon, leaves it out.
+* A toctree's caption (``role="heading"``, from Sphinx) gets the level its place implies, 2:
+  ARIA requires one.
 """
 
 from __future__ import annotations
 
 import html
+import importlib.util
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
 from sphinx.locale import _
+
+from .outputs import is_website
 
 #: The furo release the template copies in ``_templates/`` were taken from (a test compares).
 FURO_VERSION = "2025.12.19"
 #: furo's English label of a navigation toggle (furo/navigation.py), and the catalog's message.
 FURO_TOGGLE = re.compile(r'aria-label="Toggle navigation of ([^"]*)"')
 TOGGLE_MESSAGE = "Toggle navigation of %(title)s"
+#: The favicon, in ``html_static_path``.
+FAVICON = "favicon.svg"
+#: Stylesheets the web site never needs: furo-extensions.css styles sphinx-design, sphinx-tabs,
+#: sphinx-copybutton, Read the Docs' ads and old version menu, none of which the site has.
+UNUSED_CSS = ("styles/furo-extensions.css",)
+#: Sphinx's code colours: loaded only when some page has highlighted code.
+PYGMENTS_CSS = "pygments.css"
+#: A source map named at the end of a stylesheet or a script.
+_SOURCE_MAP = re.compile(r"\n?/[*/]# sourceMappingURL=\S+?\.map(?: ?\*/)?[ \t]*(?=\n|$)")
+#: furo's stylesheet as furo ships it, which the web site's copy is trimmed from.
+FURO_CSS = (
+    Path(str(getattr(importlib.util.find_spec("furo"), "origin", ""))).parent
+    / "theme" / "furo" / "static" / "styles" / "furo.css"
+)  # fmt: skip
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_NAME = re.compile(r"[.#](-?[A-Za-z_][\w-]*)")
+_WORD = re.compile(r"[\w-]+")
+_ATTRIBUTE = re.compile(r"\[[^\]]*\]")
+_FUNCTIONAL = re.compile(r":[\w-]+\([^()]*(?:\([^()]*\)[^()]*)*\)")
+#: Sphinx's toctree caption: a heading to ARIA, with no level.
+_CAPTION = '<p class="caption" role="heading">'
 
 
 def translate_toggles(tree: str, gettext: Callable[[str], str]) -> str:
@@ -61,7 +99,143 @@ def index_label(
     context["resume_index_title"] = str(_("Index"))
 
 
+# -- What a page loads ---------------------------------------------------------------------
+
+
+def note_code(app: Sphinx, doctree: nodes.document) -> None:
+    """Remember the pages that have a code block (Pygments colours it)."""
+    if any(True for _ in doctree.findall(nodes.literal_block)):
+        pages: set[str] = getattr(app.env, "resume_code_pages", set())
+        pages.add(app.env.docname)
+        app.env.resume_code_pages = pages  # type: ignore[attr-defined]
+
+
+def purge_code(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    getattr(env, "resume_code_pages", set()).discard(docname)
+
+
+def merge_code(
+    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
+    pages: set[str] = getattr(env, "resume_code_pages", set())
+    env.resume_code_pages = pages | getattr(other, "resume_code_pages", set())  # type: ignore[attr-defined]
+
+
+def has_code(app: Sphinx) -> bool:
+    return bool(getattr(app.env, "resume_code_pages", set()) & app.env.found_docs)
+
+
+def unused_stylesheets(app: Sphinx) -> set[str]:
+    """The stylesheets no page of the web site uses."""
+    return {*UNUSED_CSS, *(() if has_code(app) else (PYGMENTS_CSS,))}
+
+
+def lean_page(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """A page of the web site: only the stylesheets it uses, the favicon, ARIA's heading level."""
+    if not is_website(app.builder):
+        return
+    unused = {f"_static/{name}" for name in unused_stylesheets(app)}
+    if "css_files" in context:
+        context["css_files"] = [
+            css
+            for css in context["css_files"]
+            if str(getattr(css, "filename", css)).partition("?")[0] not in unused
+        ]
+    context["favicon_url"] = context["pathto"](f"_static/{FAVICON}", resource=True)
+    if body := context.get("body"):
+        context["body"] = body.replace(_CAPTION, _CAPTION[:-1] + ' aria-level="2">')
+
+
+def css_blocks(css: str) -> list[tuple[str, str | None]]:
+    """The top-level statements of a stylesheet without comments: (prelude, block), with
+    ``None`` for a block-less statement (``@charset …;``)."""
+    found: list[tuple[str, str | None]] = []
+    position = 0
+    while (start := css.find("{", position)) >= 0:
+        prelude = css[position:start]
+        while ";" in prelude:  # statements without a block before this rule
+            head, _, prelude = prelude.partition(";")
+            found.append((head.strip() + ";", None))
+        depth, end = 1, start + 1
+        while depth:
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            end += 1
+        found.append((prelude.strip(), css[start + 1 : end - 1]))
+        position = end
+    return found
+
+
+def selector_can_match(selector: str, words: set[str]) -> bool:
+    """Whether every class and id the selector requires is among ``words``; what is inside
+    ``:not(…)``, ``:is(…)`` and the like requires nothing here, nor do attributes."""
+    required = _FUNCTIONAL.sub("", _ATTRIBUTE.sub("", selector))
+    return all(name in words for name in _NAME.findall(required))
+
+
+def purge_css(css: str, words: set[str]) -> str:
+    """The rules of ``css`` that can match a document made of ``words``."""
+    kept = []
+    for prelude, block in css_blocks(css):
+        if block is None:
+            kept.append(prelude)
+        elif prelude.startswith(("@media", "@supports", "@layer", "@container")):
+            if inner := purge_css(block, words):
+                kept.append(f"{prelude}{{{inner}}}")
+        elif prelude.startswith("@"):  # @font-face, @keyframes, @page …: kept whole
+            kept.append(f"{prelude}{{{block}}}")
+        elif selectors := [s for s in prelude.split(",") if selector_can_match(s, words)]:
+            kept.append(f"{','.join(selectors)}{{{block}}}")
+    return "".join(kept)
+
+
+def trim_furo_stylesheet(outdir: Path) -> None:
+    """``_static/styles/furo.css`` with only the rules that can match the site's pages (and
+    the snippets' sources) or a class or id its scripts set: from furo's own file."""
+    words: set[str] = set()
+    for pattern in ("**/*.html", "**/*.snippet.txt", "_static/**/*.js"):
+        for path in outdir.glob(pattern):
+            words.update(_WORD.findall(path.read_text("utf-8")))
+    css = FURO_CSS.read_text("utf-8")
+    licences = "".join(f"{c}\n" for c in _COMMENT.findall(css) if c.startswith("/*!"))
+    target = outdir / "_static" / "styles" / "furo.css"
+    target.write_text(licences + purge_css(_COMMENT.sub("", css), words) + "\n", "utf-8")
+
+
+def strip_source_maps(static: Path) -> None:
+    """Delete the source maps under ``static``, and their names from the files that had them."""
+    for source_map in static.rglob("*.map"):
+        source_map.unlink()
+    for path in [*static.rglob("*.css"), *static.rglob("*.js")]:
+        text = path.read_text("utf-8")
+        if "sourceMappingURL" in text:
+            path.write_text(_SOURCE_MAP.sub("", text), "utf-8")
+
+
+def publish_lean(app: Sphinx, exception: Exception | None) -> None:
+    """The web site's ``_static`` without what no page loads: source maps, unused stylesheets."""
+    if exception is not None or not is_website(app.builder):
+        return
+    static = Path(app.outdir) / "_static"
+    trim_furo_stylesheet(Path(app.outdir))
+    strip_source_maps(static)
+    for name in unused_stylesheets(app):
+        (static / name).unlink(missing_ok=True)
+
+
+def keep_favicon_out_of_epub(app: Sphinx, config: Config) -> None:
+    config.epub_exclude_files = [*config.epub_exclude_files, f"_static/{FAVICON}"]
+
+
 def setup_theme(app: Sphinx) -> None:
+    app.connect("config-inited", keep_favicon_out_of_epub)
+    app.connect("doctree-read", note_code)
+    app.connect("env-purge-doc", purge_code)
+    app.connect("env-merge-info", merge_code)
+    app.connect("html-page-context", lean_page)
+    # After furo's own (which writes its pygments.css when the build has finished).
+    app.connect("build-finished", publish_lean, priority=900)
     app.connect("html-page-context", keep_theme_page)
     app.connect("html-page-context", index_label)
     # After furo's own handler (priority 500), which makes the navigation tree.
