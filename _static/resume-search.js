@@ -10,9 +10,12 @@
  * - A page is found only if it holds every word of the query.
  * - Index entries (the technologies) are found with inflections: gateways → gateway.
  * - One result per page, at the page's best match.
- * - Each result has a snippet around the first query word on the page.
+ * - Each result has a snippet around the first query word on the page, cut from the page's
+ *   article alone, <page>.snippet.txt (resume/search.py), not from the whole page.
  * - The summary sentence is in the page's language (Sphinx 8.2's Japanese one is blank and
- *   its Chinese one is missing).
+ *   its Chinese one is missing), and is shown as soon as the results are known, before them:
+ *   Sphinx writes it after the last result, and it would push every result down. (Each result
+ *   keeps room for its snippet, in resume.css, so that snippets arriving push nothing either.)
  * - Result titles are shown as text: searchtools.js sets them with innerHTML, and a heading
  *   whose text is markup (<img onerror=…>) would run in the reader's browser. The snippets are
  *   text already (textContent).
@@ -31,6 +34,12 @@
   const WORDS = /[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu;
 
   const SUMMARY = "Search finished, found one page matching the search query.";
+  const SUMMARY_MANY = "Search finished, found ${resultCount} pages matching the search query.";
+  const NOTHING =
+    "Your search did not match any documents. Please make sure that all words are spelled " +
+    "correctly and that you've selected enough categories.";
+  // What a result's snippet is cut from: the article beside the page (resume/search.py).
+  const SNIPPET_SUFFIX = ".snippet.txt";
   const SUMMARIES = {
     "zh-CN": "搜索完成，匹配到 ${resultCount} 页。",
     ja: "検索が完了しました。${resultCount} ページが見つかりました。",
@@ -214,7 +223,7 @@
       .map((word) => lower.indexOf(word.toLowerCase()))
       .filter((position) => position > -1);
     const position = found.length ? Math.min(...found) : 0;
-    const start = Math.max(position - 60, 0);
+    const start = Math.max(position - 30, 0); // the word within the three lines shown
     const summary = document.createElement("p");
     summary.classList.add("context");
     const more = start + 240 < text.length;
@@ -269,10 +278,22 @@
     if (SPHINX_HIGHLIGHT_ENABLED) localStorage.setItem("sphinx_highlight_terms", safe.join(" "));
     return parsed;
   };
+  /** The summary sentence, as Sphinx writes it once the last result is shown. */
+  const showSummary = (count) => {
+    if (!Search.status) return;
+    Search.status.innerText = count
+      ? Documentation.ngettext(SUMMARY, SUMMARY_MANY, count).replace("${resultCount}", count)
+      : Documentation.gettext(NOTHING);
+  };
+
   const performSearch = Search._performSearch;
   Search._performSearch = (query, searchTerms, ...rest) => {
     const results = allWords(performSearch(query, searchTerms, ...rest), searchTerms);
-    return titlesAsText(onePerPage([...searchEntryWords(searchTerms), ...results]));
+    const shown = titlesAsText(onePerPage([...searchEntryWords(searchTerms), ...results]));
+    showSummary(shown.length);
+    return shown;
   };
+  // searchtools.js fetches <content root><page><FILE_SUFFIX> for a snippet: the article alone.
+  if (DOCUMENTATION_OPTIONS.BUILDER === "html") DOCUMENTATION_OPTIONS.FILE_SUFFIX = SNIPPET_SUFFIX;
   Search.makeSearchSummary = makeSummary;
 })();

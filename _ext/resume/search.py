@@ -10,6 +10,9 @@
 * In the browser, ``resume-search.js`` splits a query into the words the index holds, gives
   each result a snippet and the summary sentence in the page's language. It is added to the
   web site's search page only, never to the ePub.
+* Snippets are cut from each page's article alone: beside every page of the web site,
+  ``<page>.snippet.txt`` holds its article's HTML (a few KiB, where the whole page is about
+  20 KiB), and the search page fetches that instead of the page (``FILE_SUFFIX``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from .outputs import is_website
 USER_DICTIONARY = Path(__file__).with_name("jieba_userdict.txt")
 #: The browser side, in ``html_static_path``.
 SCRIPT = "resume-search.js"
+#: What the search page fetches for a result's snippet: ``<docname>`` + this, the article alone.
+SNIPPET_SUFFIX = ".snippet.txt"
 
 # Chinese and Japanese characters (not the middle dot ・, which separates words), and what
 # else makes a word: Latin letters, digits, the underscore.
@@ -95,6 +100,19 @@ def add_to_page(
         app.add_js_file(SCRIPT, defer="defer")
 
 
+def write_snippet_source(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Beside each page the search can find, its article's HTML, for the results' snippets."""
+    if doctree is None or not is_website(app.builder) or "body" not in context:
+        return
+    if app.env.metadata.get(pagename, {}).get("nosearch"):
+        return
+    path = Path(app.outdir, pagename + SNIPPET_SUFFIX)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'<div role="main">{context["body"]}</div>\n', "utf-8")
+
+
 def drop_orphan_terms(app: Sphinx) -> list[Any]:
     """Drop the words that no page holds any more from the search index (``html-collect-pages``,
     which runs before the index is written).
@@ -118,4 +136,5 @@ def setup_search(app: Sphinx) -> None:
     app.connect("config-inited", quiet_jieba)
     app.connect("config-inited", keep_out_of_epub)
     app.connect("html-page-context", add_to_page)
+    app.connect("html-page-context", write_snippet_source)
     app.connect("html-collect-pages", drop_orphan_terms)
