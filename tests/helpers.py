@@ -164,7 +164,12 @@ def build(
             returncode = 2
         finally:
             if app is not None:
+                # SphinxTestApp.cleanup() deletes srcdir/docutils.conf: keep the project's own.
+                docutils_conf = Path(srcdir, "docutils.conf")
+                kept = docutils_conf.read_bytes() if docutils_conf.is_file() else None
                 app.cleanup()
+                if kept is not None:
+                    docutils_conf.write_bytes(kept)
     stderr = warning.getvalue()
     if returncode == 0 and stderr.strip():
         returncode = 1  # -W: a warning fails the build
