@@ -33,6 +33,9 @@ USER_DICTIONARY = Path(__file__).with_name("jieba_userdict.txt")
 SCRIPT = "resume-search.js"
 #: What the search page fetches for a result's snippet: ``<docname>`` + this, the article alone.
 SNIPPET_SUFFIX = ".snippet.txt"
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_START_TAG = re.compile(r"<([a-zA-Z][\w-]*)(\s[^>]*?)?\s*(/?)>")
+_ID = re.compile(r'\sid="[^"]*"')
 
 # Chinese and Japanese characters (not the middle dot ・, which separates words), and what
 # else makes a word: Latin letters, digits, the underscore.
@@ -110,7 +113,18 @@ def write_snippet_source(
         return
     path = Path(app.outdir, pagename + SNIPPET_SUFFIX)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'<div role="main">{context["body"]}</div>\n', "utf-8")
+    path.write_text(f'<div role="main">{lean_article(context["body"])}</div>\n', "utf-8")
+
+
+def lean_article(body: str) -> str:
+    """An article's HTML as a snippet needs it: the text, the elements and their ids (a result
+    may point at a section), no other attribute and no permalink."""
+
+    def tag(match: re.Match[str]) -> str:
+        found = _ID.search(match.group(2) or "")
+        return f"<{match.group(1)}{found.group(0) if found else ''}>"
+
+    return _START_TAG.sub(tag, _HEADERLINK.sub("", body))
 
 
 def drop_orphan_terms(app: Sphinx) -> list[Any]:
