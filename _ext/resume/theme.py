@@ -58,6 +58,13 @@ _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _NAME = re.compile(r"[.#](-?[A-Za-z_][\w-]*)")
 _WORD = re.compile(r"[\w-]+")
 _ATTRIBUTE = re.compile(r"\[[^\]]*\]")
+_PSEUDO = re.compile(r"::?[\w-]+")
+_TYPE = re.compile(r"(?<![\w-])([a-z][a-z0-9]*)(?![\w-])")
+#: An element in a page (``<li``) or made by a script (``createElement("li")``).
+_ELEMENT = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)|createElement\(\s*[\"'`]([a-zA-Z0-9]+)")
+_PROPERTY = re.compile(r"(?<![\w-])(--[\w-]+)\s*:")
+_VAR = re.compile(r"var\(\s*(--[\w-]+)")
+_DECLARATION = re.compile(r"""(?<=[{;])\s*(--[\w-]+)\s*:(?:[^;{}'"]|'[^']*'|"[^"]*")*;?""")
 _FUNCTIONAL = re.compile(r":[\w-]+\([^()]*(?:\([^()]*\)[^()]*)*\)")
 #: Sphinx's toctree caption: a heading to ARIA, with no level.
 _CAPTION = '<p class="caption" role="heading">'
@@ -167,40 +174,67 @@ def css_blocks(css: str) -> list[tuple[str, str | None]]:
     return found
 
 
-def selector_can_match(selector: str, words: set[str]) -> bool:
-    """Whether every class and id the selector requires is among ``words``; what is inside
-    ``:not(…)``, ``:is(…)`` and the like requires nothing here, nor do attributes."""
+def selector_can_match(selector: str, words: set[str], tags: set[str]) -> bool:
+    """Whether every class and id the selector requires is among ``words``, and every element
+    among ``tags``; what is inside ``:not(…)``, ``:is(…)`` and the like requires nothing here,
+    nor do attributes."""
     required = _FUNCTIONAL.sub("", _ATTRIBUTE.sub("", selector))
-    return all(name in words for name in _NAME.findall(required))
+    if not all(name in words for name in _NAME.findall(required)):
+        return False
+    return all(tag in tags for tag in _TYPE.findall(_PSEUDO.sub("", _NAME.sub("", required))))
 
 
-def purge_css(css: str, words: set[str]) -> str:
-    """The rules of ``css`` that can match a document made of ``words``."""
+def purge_css(css: str, words: set[str], tags: set[str]) -> str:
+    """The rules of ``css`` that can match a document made of ``words`` and ``tags``."""
     kept = []
     for prelude, block in css_blocks(css):
         if block is None:
             kept.append(prelude)
         elif prelude.startswith(("@media", "@supports", "@layer", "@container")):
-            if inner := purge_css(block, words):
+            if inner := purge_css(block, words, tags):
                 kept.append(f"{prelude}{{{inner}}}")
         elif prelude.startswith("@"):  # @font-face, @keyframes, @page …: kept whole
             kept.append(f"{prelude}{{{block}}}")
-        elif selectors := [s for s in prelude.split(",") if selector_can_match(s, words)]:
+        elif selectors := [s for s in prelude.split(",") if selector_can_match(s, words, tags)]:
             kept.append(f"{','.join(selectors)}{{{block}}}")
     return "".join(kept)
+
+
+def drop_unused_properties(css: str, elsewhere: str) -> str:
+    """``css`` without the custom properties (``--name: …``) that nothing reads with ``var()``:
+    neither ``css`` itself nor ``elsewhere`` (the other stylesheets, the pages)."""
+    while True:
+        declared = set(_PROPERTY.findall(css))
+        read = set(_VAR.findall(css)) | set(_VAR.findall(elsewhere))
+        unused = declared - read
+        if not unused:
+            return css
+        css = _DECLARATION.sub(
+            lambda m, unused=unused: "" if m.group(1) in unused else m.group(0), css
+        )
+        css = re.sub(r";}", "}", css)
 
 
 def trim_furo_stylesheet(outdir: Path) -> None:
     """``_static/styles/furo.css`` with only the rules that can match the site's pages (and
     the snippets' sources) or a class or id its scripts set: from furo's own file."""
     words: set[str] = set()
+    tags = {"html", "body"}
+    pages = ""
     for pattern in ("**/*.html", "**/*.snippet.txt", "_static/**/*.js"):
         for path in outdir.glob(pattern):
-            words.update(_WORD.findall(path.read_text("utf-8")))
+            text = path.read_text("utf-8")
+            words.update(_WORD.findall(text))
+            tags.update((m.group(1) or m.group(2)).lower() for m in _ELEMENT.finditer(text))
+            pages += text if path.suffix == ".html" else ""
+    target = outdir / "_static" / "styles" / "furo.css"
+    others = "".join(
+        path.read_text("utf-8") for path in (outdir / "_static").rglob("*.css") if path != target
+    )
     css = FURO_CSS.read_text("utf-8")
     licences = "".join(f"{c}\n" for c in _COMMENT.findall(css) if c.startswith("/*!"))
-    target = outdir / "_static" / "styles" / "furo.css"
-    target.write_text(licences + purge_css(_COMMENT.sub("", css), words) + "\n", "utf-8")
+    trimmed = drop_unused_properties(purge_css(_COMMENT.sub("", css), words, tags), others + pages)
+    target.write_text(licences + trimmed + "\n", "utf-8")
 
 
 def strip_source_maps(static: Path) -> None:
