@@ -12,8 +12,12 @@ optionally prefixed by its bound:
 ``dur:5d``             a duration (s, min, h, d, w, mo, y);
                        ``dur:minutes`` for 分钟级别 / within minutes / 分単位
 ``rate:100GB/s``       an amount with a unit of throughput
-``order:1e5``          an order of magnitude in words: 数十万 / hundreds of thousands / 数十万;
-                       ``order:several`` for 数个 / several / 複数
+``order:1e6``          a scale: 百万级别 / millions / 100 万規模; 千万级别 / tens of millions /
+                       1,000 万規模; 亿级 / hundreds of millions / 億単位 (also "million-scale")
+``order:several-1e5``  "several N", a different value from the scale N: 数十万 / several hundred
+                       thousand / 数十万; 数百万 / several million / 数百万; 数十 / dozens of
+``order:several``      数个 / several / 複数, counting nothing else
+``origin:scratch``     从 0 到 1 / from scratch / ゼロから: an idiom, no count
 =====================  ==========================================================================
 
 Bounds: ``>`` at least / more than (以上, 超, 超过, 过千, +, over, above, more than, exceeds),
@@ -32,6 +36,10 @@ Deliberate choices, each one a rule below:
 * "over" before a duration means "during" (Over two years, …), so it bounds no duration.
 * Chinese 千万 / 百万 / 亿 count as magnitudes alone or with 级(别); bare 万 only with 级 or
   単位, so that the company name 万汇互联 states no figure.
+* A scale and "several" are different values, in all three languages: 百万级别 ("millions",
+  「100 万規模」) is not 数百万 ("several million", 「数百万」). English "X of Y" with Y a
+  magnitude (tens of millions, hundreds of thousands) is a scale; "several …", "dozens of",
+  and "tens / hundreds of" anything else are "several".
 * 二次开发 (customisation) and 第一次 (the first time) are words, not counts: 次 / 回 are no
   classifiers here, and an ordinal (第…) is never a figure.
 * Markdown link targets and placeholders are not text: ``](…)``, ``%(name)s``, ``${count}``.
@@ -39,6 +47,7 @@ Deliberate choices, each one a rule below:
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
@@ -84,12 +93,25 @@ _FIGURE = re.compile(
             # A range of years, open-ended or not.
             r"(?<![\d.,])(?P<from>(?:19|20)\d\d)\s*(?:[–—~]|-(?!>))\s*"
             r"(?P<to>(?:19|20)\d\d(?!\d)|至今|现在|現在|(?i:present|now|today))",
+            # "From 0 to 1": building something new, an idiom rather than two counts.
+            r"(?P<scratch>从\s*(?:0|零)\s*到\s*(?:1|一)|从零开始|从无到有"
+            r"|(?i:\bfrom\s+(?:0\s+to\s+1|scratch|the\s+ground\s+up)\b)"
+            r"|ゼロから|0\s*から\s*1\s*へ?|一から)",
+            # "Several N" in English: several million, several hundred thousand, several dozen.
+            r"(?i:\bseveral\s+(?:(?:(?P<sev_scale>ten|hundred)s?\s+(?:of\s+)?)?"
+            r"(?P<sev_order>thousand|million|billion)s?|(?P<sev_small>dozen|hundred)s?)\b)",
+            # A scale in English: million-scale, ten-million-scale.
+            r"(?i:\b(?:(?P<en_scale_word>ten|hundred)[\s-])?"
+            r"(?P<en_scale_order>thousand|million|billion)[\s-]scale\b)",
             # Orders of magnitude in words.
             r"(?i:\b(?:(?P<en_scale>tens|hundreds)\s+of\s+)?"
             r"(?P<en_order>thousands|millions|billions)\b)",
             r"(?i:\b(?P<en_order_small>dozens|hundreds|tens|scores)\s+of\b)",
             r"(?P<several>(?i:\bseveral\b)|複数|[数几幾]\s*[个個](?!月))",
             r"数\s*(?P<zh_some>[十百千]?[万亿億]|[十百千])",
+            # A scale in digits: 100 万規模, 1,000 万级别, 1 億単位.
+            r"(?<![A-Za-z\d.,_])(?P<scale_num>" + _NUM + r")\s*(?P<scale_unit>[万亿億])\s*"
+            r"(?:件|个|個|人)?\s*(?:级别|级|級|単位|規模|レベル)",
             _NOT_AFTER_A_NUMERAL + r"(?P<zh_order>[十百千]?[万亿億])\s*(?:级别|级|単位|規模|レベル)",
             _NOT_AFTER_A_NUMERAL + r"(?P<zh_order_bare>[十百千]万(?![不别要])|[十百千]?[亿億])",
             r"(?<![超通经])过\s*(?P<zh_over>[十百千万亿])(?![十百千万亿億级])",
@@ -97,7 +119,7 @@ _FIGURE = re.compile(
             r"(?P<zh_time>秒|分钟|小时|天)\s*级别?|(?P<ja_time>秒|分|時間|日)単位",
             r"(?i:\b(?:within|in)\s+(?P<en_time>seconds|minutes|hours|days)\b)",
             # Zero in words.
-            r"(?P<zero>零(?![件售食散星部钱碎头花])|(?i:\bzero\b)|ゼロ(?!トラスト))",
+            r"(?P<zero>零(?![件售食散星部钱碎头花])|(?i:\bzero\b)|ゼロ(?!トラスト|から))",
             # Small numbers in words, with what they count.
             r"(?i:\b(?P<en_word>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
             r"(?:[\s-]+(?P<en_word_unit>years?|days?|months?)\b)?)",
@@ -134,7 +156,7 @@ _ABOUT_BEFORE = re.compile(
 )
 _COUNTER = r"(?:件|名|人|个|個|つ|款|种|種類|项|位|家|社|次|回)?"
 _LOWER_AFTER = re.compile(
-    r"^\s*" + _COUNTER + r"\s*(?:以上|超|多(?=\s*[个人种款项位家年天])|\+(?!\d)|(?i:or\s+more\b|plus\b))"
+    r"^\s*" + _COUNTER + r"\s*(?:以上|を?超え|を?上回|超|多(?=\s*[个人种款项位家年天])|\+(?!\d)|(?i:or\s+more\b|plus\b))"
 )
 _UPPER_AFTER = re.compile(r"^\s*" + _COUNTER + r"\s*(?:以内|以下|未満|不到|(?i:or\s+(?:less|fewer)\b))")
 _ABOUT_AFTER = re.compile(r"^\s*" + _COUNTER + r"\s*(?:左右|程度|前後|上下|ほど|くらい|ぐらい)")
@@ -188,14 +210,32 @@ def _values(match: re.Match[str]) -> list[str]:
         end = group["to"]
         end = end if end[0].isdigit() else "now"
         return [f"period:{group['from']}-{end}"]
+    if group["scratch"]:
+        return ["origin:scratch"]
+    if group["sev_order"] or group["sev_small"]:
+        if group["sev_small"]:
+            power = 1 if group["sev_small"].lower() == "dozen" else 2
+        else:
+            scale = _EN_SCALES[group["sev_scale"].lower() + "s"] if group["sev_scale"] else 0
+            power = _EN_ORDERS[group["sev_order"].lower() + "s"] + scale
+        return [f"order:several-1e{power}"]
+    if group["en_scale_order"]:
+        scale = _EN_SCALES[group["en_scale_word"].lower() + "s"] if group["en_scale_word"] else 0
+        return [f"order:1e{_EN_ORDERS[group['en_scale_order'].lower() + 's'] + scale}"]
+    if group["scale_num"]:
+        amount = _number(group["scale_num"]) * 10 ** _MAGNITUDE[group["scale_unit"]]
+        power = math.log10(amount)
+        return [f"order:1e{round(power)}"] if power.is_integer() else [f"~count:{_fmt(amount)}"]
     if group["en_order"]:
         scale = _EN_SCALES[group["en_scale"].lower()] if group["en_scale"] else 0
         return [f"order:1e{_EN_ORDERS[group['en_order'].lower()] + scale}"]
     if group["en_order_small"]:
-        return [f"order:1e{_EN_SCALES[group['en_order_small'].lower()]}"]
+        return [f"order:several-1e{_EN_SCALES[group['en_order_small'].lower()]}"]
     if group["several"]:
         return ["order:several"]
-    for key in ("zh_some", "zh_order", "zh_order_bare"):
+    if group["zh_some"]:
+        return [f"order:several-1e{_magnitude(group['zh_some'])}"]
+    for key in ("zh_order", "zh_order_bare"):
         if group[key]:
             return [f"order:1e{_magnitude(group[key])}"]
     if group["zh_over"]:
