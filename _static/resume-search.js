@@ -2,6 +2,9 @@
  * The résumé's search, on top of Sphinx 8.2's searchtools.js (loaded on search.html only,
  * deferred: it runs after searchtools.js and language_data.js, before the search starts).
  *
+ * - A query is normalised as the index is (NFKC, search.py): full-width Latin letters and
+ *   digits and half-width katakana (ＡＰＩＳＩＸ, １００ＧＢ, ｹﾞｰﾄｳｪｲ) are searched as their usual
+ *   forms. Aliases, camel case and words written joined or apart are indexed (search.py).
  * - A query is split into the words the index holds. Chinese and Japanese have no spaces,
  *   so each run of their characters is cut by longest match against the index's own terms
  *   (cut by jieba or TinySegmenter at build time): 网关鉴权 → 网关 鉴权. A character left
@@ -101,6 +104,28 @@
     // Japanese particles (の, を, として …) only narrow a query made of other words.
     const content = parts.filter((part) => !HIRAGANA_ONLY.test(part));
     return content.length ? content : parts;
+  };
+
+  /** A query as the index reads text: NFKC, as search.py normalises it at build time. */
+  const normalise = (query) => query.normalize("NFKC");
+
+  /**
+   * A query word the index holds as typed is searched as typed. The index's stems are
+   * Python's, the query's are language_data.js's, and they differ on short Latin words: Sphinx's
+   * Chinese index keeps k8s whole (its stem, k8, is too short), while the query side stems it.
+   */
+  const Stemmer_ = window.Stemmer;
+  window.Stemmer = function Stemmer() {
+    const stemmer = new Stemmer_();
+    const stemWord = stemmer.stemWord.bind(stemmer);
+    stemmer.stemWord = (word) => {
+      const stem = stemWord(word);
+      const index = Search._index;
+      if (!index || stem === word) return stem;
+      const holds = (term) => Object.hasOwn(index.terms, term) || Object.hasOwn(index.titleterms, term);
+      return !holds(stem) && holds(word) ? word : stem;
+    };
+    return stemmer;
   };
 
   /** Split a query into words: at spaces and punctuation, then between scripts and words. */
@@ -263,10 +288,12 @@
 
   // searchtools.js looks these up at the time of each search: replacing them is enough.
   window.splitQuery = (query) =>
-    Search._index ? splitIntoIndexWords(query) : query.split(WORDS).filter(Boolean);
+    Search._index
+      ? splitIntoIndexWords(normalise(query))
+      : normalise(query).split(WORDS).filter(Boolean);
   const parseQuery = Search._parseQuery;
   Search._parseQuery = (query) => {
-    const parsed = parseQuery(query);
+    const parsed = parseQuery(normalise(query));
     const highlightTerms = parsed[3]; // the words as typed, lower case, not stemmed
     for (const word of highlightTerms) if (word.length < 2) highlightTerms.delete(word);
     queryWords = [...highlightTerms];

@@ -45,6 +45,10 @@ QUERIES: dict[str, list[Query]] = {
         Query("oauth2", "projects/hydra", "projects/apisix"),
         Query("comfyUI", "experience/bytedance", "experience/tencent"),
         Query("100GB/s", "experience/bytedance", "experience/tencent"),
+        Query("ＡＰＩＳＩＸ", "projects/apisix", "projects/hydra"),
+        Query("CustomMethod", "projects/go-restful", "projects/apisix"),
+        Query("BatchRequest", "projects/apisix", "projects/hydra"),
+        Query("软考", "index", "projects/apisix"),
     ],
     "en": [
         Query("gateways", "projects/apisix", "experience/abeam"),
@@ -62,6 +66,10 @@ QUERIES: dict[str, list[Query]] = {
         Query("oauth2", "projects/hydra", "projects/apisix"),
         Query("redis", "experience/tencent", "experience/wanhui"),
         Query("100GB/s", "experience/bytedance", "experience/tencent"),
+        Query("１００ＧＢ", "experience/bytedance", "experience/tencent"),
+        Query("Custom Method", "projects/go-restful", "projects/apisix"),
+        Query("batch-requests", "projects/apisix", "projects/hydra"),
+        Query("Ruankao", "index", "projects/apisix"),
     ],
     "ja": [
         Query("ゲートウェイ", "projects/apisix", "experience/abeam"),
@@ -79,8 +87,39 @@ QUERIES: dict[str, list[Query]] = {
         Query("APISIX", "projects/apisix", "projects/hydra"),
         Query("oauth2", "projects/hydra", "projects/apisix"),
         Query("100GB/s", "experience/bytedance", "experience/tencent"),
+        Query("ｹﾞｰﾄｳｪｲ", "projects/apisix", "experience/abeam"),
+        Query("CustomMethod", "projects/go-restful", "projects/apisix"),
+        Query("軟考", "index", "projects/apisix"),
     ],
 }
+
+# Forms a reader may type for one thing, which find the same pages: full-width and half-width
+# forms (NFKC), words joined, apart or in camel case, and the aliases of search_aliases.txt.
+# (edition, one form, another form, a page both find)
+SAME_PAGES = [
+    ("zh_CN", "ＡＰＩＳＩＸ", "APISIX", "projects/apisix"),
+    ("zh_CN", "１００ＧＢ", "100GB", "experience/bytedance"),
+    ("zh_CN", "CustomMethod", "Custom Method", "projects/go-restful"),
+    ("zh_CN", "BatchRequest", "batch-requests", "projects/apisix"),
+    ("zh_CN", "k8s", "Kubernetes", "projects/go-restful"),
+    ("zh_CN", "ES", "Elasticsearch", "index"),
+    ("zh_CN", "软考", "计算机技术与软件专业技术资格考试", "index"),
+    ("en", "ＡＰＩＳＩＸ", "APISIX", "projects/apisix"),
+    ("en", "１００ＧＢ", "100GB", "experience/bytedance"),
+    ("en", "CustomMethod", "custom method", "projects/go-restful"),
+    ("en", "BatchRequest", "batch requests", "projects/apisix"),
+    ("en", "k8s", "Kubernetes", "projects/go-restful"),
+    ("en", "ES", "Elasticsearch", "index"),
+    ("en", "Ruankao", "软考", "index"),
+    ("ja", "ＡＰＩＳＩＸ", "APISIX", "projects/apisix"),
+    ("ja", "ｹﾞｰﾄｳｪｲ", "ゲートウェイ", "projects/apisix"),
+    ("ja", "１００ＧＢ", "100GB", "experience/bytedance"),
+    ("ja", "CustomMethod", "Custom Method", "projects/go-restful"),
+    ("ja", "BatchRequest", "batch-requests", "projects/apisix"),
+    ("ja", "k8s", "Kubernetes", "projects/go-restful"),
+    ("ja", "ES", "Elasticsearch", "index"),
+    ("ja", "軟考", "软考", "index"),
+]
 #: The start of the summary sentence, in each edition's language.
 SUMMARIES = {"zh_CN": "搜索完成", "en": "Search finished", "ja": "検索が完了"}
 
@@ -155,6 +194,39 @@ def test_query_finds_the_page(
         assert len(snippet.strip()) > 20, f"{page}: no useful snippet: {snippet!r}"
     assert watched.errors == []
     assert watched.outside == []
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "other", "page"), SAME_PAGES, ids=[f"{l}:{a}={b}" for l, a, b, _ in SAME_PAGES]
+)
+def test_forms_of_one_word_find_the_same_pages(
+    site_url: Callable[[str], str], watched: Watched, language: str, one: str, other: str, page: str
+) -> None:
+    base = site_url(language)
+    found = [{page for page, _ in search(watched, base, text)[0]} for text in (one, other)]
+    said = f"{one!r} → {sorted(found[0])}; {other!r} → {sorted(found[1])}"
+    assert page in found[0] and page in found[1], said
+    if len(one) > 2:
+        assert found[0] == found[1], said
+    else:
+        # Sphinx also matches a short word inside an index entry's name (ES in "Mesh"): the
+        # longer form's pages are among the short one's.
+        assert found[1] <= found[0], said
+    assert watched.errors == []
+
+
+def test_the_index_is_normalised_and_holds_each_alias(build_site: Callable[..., Build]) -> None:
+    """Every edition indexes NFKC text, camel-case parts, joined forms and each alias."""
+    from resume.search import extra_terms, normalise, read_aliases
+
+    assert normalise("ＡＰＩＳＩＸ ｹﾞｰﾄｳｪｲ １００ＧＢ") == "APISIX ゲートウェイ 100GB"
+    words = extra_terms("Custom Method、CustomMethod、batch-requests、k8s", str.split)
+    assert {"CustomMethod", "Custom", "Method", "batchrequests", "Kubernetes"} <= set(words)
+    assert ("Kubernetes", "k8s") in [group[:2] for group in read_aliases()]
+    for language in QUERIES:
+        terms = search_index(build_site(language, "html").outdir)["terms"]
+        assert {"custommethod", "batchrequest"} <= set(terms), language
+        assert "ｹﾞｰﾄｳｪｲ" not in terms and "ＡＰＩＳＩＸ".lower() not in terms, language
 
 
 def test_unindexed_characters_are_never_searched_alone(

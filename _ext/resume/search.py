@@ -7,6 +7,15 @@
 * Japanese: ``JapaneseSplitter`` (``html_search_options["type"]``) runs TinySegmenter on the
   Japanese text only, so that punctuation never sticks to a word and Latin words and figures
   (``OAuth2``, ``100GB``, ``k8s``) are indexed whole, as the other editions index them.
+* Every edition's splitter first normalises the text with NFKC, as ``resume-search.js`` normalises
+  a query: full-width Latin letters and digits and half-width katakana (ＡＰＩＳＩＸ, １００ＧＢ,
+  ｹﾞｰﾄｳｪｲ) are indexed as their usual forms. It then adds, as extra words of the same text:
+  the parts of a camel-case word (CustomMethod → Custom, Method), the joined form of words
+  written apart or hyphenated (Custom Method, batch-requests → CustomMethod, batchrequests),
+  and the other forms of each alias the text holds (k8s → Kubernetes; ``search_aliases.txt``,
+  beside the jieba dictionary). So a word written joined, apart or in camel case, or by any of
+  its aliases, finds the same pages. Chinese and English get these through subclasses of
+  Sphinx's own languages (``app.add_search_language``), Japanese through ``JapaneseSplitter``.
 * In the browser, ``resume-search.js`` splits a query into the words the index holds, gives
   each result a snippet and the summary sentence in the page's language. It is added to the
   web site's search page only, never to the ePub.
@@ -19,6 +28,8 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +40,8 @@ from .outputs import is_website
 
 #: The résumé's own terms, one a line, in jieba's user dictionary format.
 USER_DICTIONARY = Path(__file__).with_name("jieba_userdict.txt")
+#: Aliases of the résumé's technologies, one group a line, forms separated by " = ".
+ALIASES = Path(__file__).with_name("search_aliases.txt")
 #: The browser side, in ``html_static_path``.
 SCRIPT = "resume-search.js"
 #: What the search page fetches for a result's snippet: ``<docname>`` + this, the article alone.
@@ -49,6 +62,80 @@ _KANJI = re.compile(r"[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc-\u30ff]{2,}")
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# Two capitalised words written apart: Custom Method, Model Multiplexing (overlapping pairs).
+_APART = re.compile(
+    r"(?<![A-Za-z0-9])(?=([A-Z][A-Za-z0-9]*)[ \t]+([A-Z][A-Za-z0-9]*)(?![A-Za-z0-9]))"
+)
+
+
+def normalise(text: str) -> str:
+    """The text as the index and the query script read it: NFKC (ＡＰＩＳＩＸ → APISIX,
+    ｹﾞｰﾄｳｪｲ → ゲートウェイ)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def read_aliases(path: Path = ALIASES) -> list[tuple[str, ...]]:
+    """The alias groups of ``path``: each a tuple of forms."""
+    groups = []
+    for line in path.read_text("utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            groups.append(tuple(normalise(form.strip()) for form in line.split(" = ")))
+    return groups
+
+
+def _form_pattern(form: str) -> re.Pattern[str]:
+    """A form matches as a whole word; one or two Latin letters only as written (ES)."""
+    if re.fullmatch(r"[\x00-\x7f]+", form):
+        words = r"\W+".join(re.escape(word) for word in re.findall(r"[A-Za-z0-9.]+", form))
+        flags = 0 if len(form) <= 2 else re.IGNORECASE
+        return re.compile(rf"(?<![A-Za-z0-9]){words}(?![A-Za-z0-9])", flags)
+    return re.compile(re.escape(form))
+
+
+_GROUPS = [(group, [_form_pattern(form) for form in group]) for group in read_aliases()]
+
+
+def _word_forms(text: str) -> list[str]:
+    """Camel-case parts and joined forms of the Latin words of ``text``."""
+    extra: list[str] = []
+    for word in _LATIN_WORD.findall(text):
+        parts = [part for part in re.split(r"[-.]", word) if part]
+        if len(parts) > 1:
+            extra.append("".join(parts))  # batch-requests → batchrequests
+        for part in parts:
+            camel = [piece for piece in _CAMEL.split(part) if len(piece) > 1]
+            if len(camel) > 1:
+                extra.extend(camel)  # CustomMethod → Custom, Method
+    extra.extend(first + second for first, second in _APART.findall(text))  # Custom Method
+    return extra
+
+
+def extra_terms(text: str, split: Callable[[str], list[str]]) -> list[str]:
+    """The words to index besides ``split(text)``: camel-case parts, joined forms, aliases."""
+    extra = _word_forms(text)
+    for group, patterns in _GROUPS:
+        found = [form for form, pattern in zip(group, patterns) if pattern.search(text)]
+        if found:
+            for form in group:
+                if form not in found:
+                    extra.extend(split(form))
+                    extra.extend(_word_forms(form))
+    return extra
+
+
+def normalising(split: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """``split``, on the normalised text, with the extra terms of ``extra_terms``."""
+
+    def split_normalised(text: str) -> list[str]:
+        text = normalise(text)
+        return split(text) + extra_terms(text, split)
+
+    return split_normalised
+
+
 class JapaneseSplitter:
     """TinySegmenter's words, plus each run of kanji whole and in pairs, and each run of katakana.
 
@@ -61,8 +148,12 @@ class JapaneseSplitter:
         from sphinx.search.ja import DefaultSplitter
 
         self.tiny = DefaultSplitter(options)
+        self.split = normalising(self._split)  # type: ignore[method-assign]
 
     def split(self, input: str) -> list[str]:  # noqa: A002 (Sphinx's SearchLanguage.split)
+        return self._split(input)  # replaced per instance by the normalising split
+
+    def _split(self, input: str) -> list[str]:  # noqa: A002
         words: list[str] = []
         for run in _RUNS.findall(input):
             if not _IS_CJK.match(run):
@@ -75,6 +166,22 @@ class JapaneseSplitter:
                     words.extend(kanji[i : i + 2] for i in range(len(kanji) - 1))
             words.extend(_KATAKANA.findall(run))
         return words
+
+
+def _normalising_languages() -> list[type]:
+    """Sphinx's Chinese and English search languages, splitting as ``normalising`` does."""
+    from sphinx.search.en import SearchEnglish
+    from sphinx.search.zh import SearchChinese
+
+    languages = []
+    for base in (SearchChinese, SearchEnglish):
+
+        def init(self: Any, options: dict[str, str], _base: type = base) -> None:
+            _base.init(self, options)
+            self.split = normalising(super(type(self), self).split)
+
+        languages.append(type(f"Resume{base.__name__}", (base,), {"init": init}))
+    return languages
 
 
 def quiet_jieba(app: Sphinx, config: Config) -> None:
@@ -147,6 +254,8 @@ def drop_orphan_terms(app: Sphinx) -> list[Any]:
 
 
 def setup_search(app: Sphinx) -> None:
+    for language in _normalising_languages():
+        app.add_search_language(language)
     app.connect("config-inited", quiet_jieba)
     app.connect("config-inited", keep_out_of_epub)
     app.connect("html-page-context", add_to_page)
