@@ -42,6 +42,10 @@ DESCRIPTIONS = {
     "en": "Xu Xin's résumé: AI infrastructure, cloud native and open source (Apache APISIX PMC member).",
     "ja": "徐鑫の職務経歴書：AI インフラ、クラウドネイティブ、オープンソース（Apache APISIX PMC メンバー）。",
 }
+# The owner's name in each edition's ePub metadata (creator, contributor, publisher): as the
+# edition writes it, with the original script after a romanisation. Sphinx's content.opf has no
+# alternate-script field, so the English edition gives it in brackets.
+EPUB_AUTHORS = {"zh_CN": "徐鑫", "en": "Xu Xin (徐鑫)", "ja": "徐鑫"}
 # -- General configuration -----------------------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#general-configuration
 
@@ -167,6 +171,8 @@ def set_language_options(app, config) -> None:
     config.html_short_title = name
     config.epub_title = f"{name} · {headline}"
     config.epub_description = DESCRIPTIONS[ed.sphinx]
+    # No "unknown" contributor (Sphinx's default): the owner is the only one.
+    config.epub_author = config.epub_publisher = config.epub_contributor = EPUB_AUTHORS[ed.sphinx]
     config.epub_language = ed.tag
     config.epub_basename = f"{BASENAME}-{ed.code}"
     # The ePub's unique identifier must be a valid XML name, and equal to epub_uid.

@@ -1,0 +1,257 @@
+"""Each edition says what the résumé says: the open-source relations, the projects' roles, the
+figures' orders of magnitude, the employers' names, the register, and the ePub's metadata."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Callable
+
+import pytest
+from helpers import REPO, Build
+from resume.figures import figures
+from resume_facts import (
+    CONTRIBUTED,
+    CONTRIBUTION_LINKS,
+    DEVELOPED_ON,
+    EMPLOYER_NAMES,
+    GITHUB_POINTER,
+    PROJECTS,
+    ROLES,
+    SCALES,
+)
+
+EDITIONS = ["zh_CN", "en", "ja"]
+OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+
+
+@pytest.fixture(scope="module")
+def editions(build_site: Callable[..., Build]) -> dict[str, Build]:
+    built = {language: build_site(language, "html") for language in EDITIONS}
+    for build in built.values():
+        assert build.returncode == 0, build.stderr
+    return built
+
+
+def article(build: Build, docname: str) -> str:
+    return " ".join(build.html(docname).select_one("article").get_text(" ").split())
+
+
+def card_field(build: Build, docname: str, index: int) -> str:
+    card = build.html(docname).select_one("article .resume-project")
+    return " ".join(card.select("dd")[index].get_text(" ").split())
+
+
+# -- Open source: contributed to four, developed on two ---------------------------------------
+
+# What would make all six read as upstream contributions.
+ALL_CONTRIBUTED = {
+    "zh_CN": ["使用并贡献过下面这些", "参与和贡献过的六个"],
+    "en": ["used and contributed to", "taken part in and contributed to", "contributed to the"],
+    "ja": ["利用し、貢献してきた", "参加・貢献してきた六つ"],
+}
+# How each edition says "developed on it" in a project's relation.
+DEVELOPED_ON_WORDS = {"zh_CN": "在其上开发|以其构建", "en": "built .* on it", "ja": "開発|構築"}
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_no_page_calls_all_six_projects_contributions(editions, language):
+    for docname in ("index", "projects/index"):
+        text = article(editions[language], docname)
+        for phrase in ALL_CONTRIBUTED[language]:
+            assert phrase not in text, f"{language} {docname}: {phrase!r}"
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_each_relation_says_what_the_resume_says(editions, language):
+    build = editions[language]
+    for docname in DEVELOPED_ON:
+        relation = card_field(build, docname, 2)
+        assert relation.startswith(("Developer", "開発者")), relation
+        assert re.search(DEVELOPED_ON_WORDS[language], relation), relation
+    for docname in CONTRIBUTED:
+        relation = card_field(build, docname, 2)
+        assert not re.search(DEVELOPED_ON_WORDS[language], relation), relation
+    overview = article(build, "projects/index")
+    for name in ("go-restful", "go-chassis", "Ory Hydra", "Kubernetes", "Prometheus"):
+        assert name in overview, name
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_a_project_names_a_role_only_where_the_resume_ties_it(editions, language):
+    build = editions[language]
+    for docname, (_name, _url, roles) in PROJECTS.items():
+        where = build.html(docname).select_one("article .resume-project").select("dd")[-1]
+        linked = {a["href"].removeprefix("../").removesuffix(".html") for a in where.select("a")}
+        assert linked == set(roles), docname
+        if not roles:
+            assert where.get_text(strip=True) == "—", docname
+    for role in ROLES:
+        links = {a["href"] for a in build.html(role).select("article .resume-role a.internal")}
+        tied = {f"../{project}.html" for project, data in PROJECTS.items() if role in data[2]}
+        assert links == tied, role
+
+
+def test_project_pages_add_nothing_the_resume_does_not_say(editions):
+    """The résumé describes Kubernetes as the internal platform's scheduling layer only."""
+    for language in EDITIONS:
+        text = article(editions[language], "projects/kubernetes")
+        for addition in ("容器编排", "container orchestration", "コンテナオーケストレーション",
+                         "CNCF"):  # fmt: skip
+            assert addition not in text, (language, addition)
+
+
+def test_chinese_sentences_keep_their_object():
+    """Split from its heading, 我用于… lost what it uses: each page names it again."""
+    for page in ("projects/prometheus.md", "projects/go-chassis.md", "projects/hydra.md"):
+        text = (REPO / page).read_text("utf-8")
+        assert "我用于" not in text and "我用其" not in text, page
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_named_contributions_link_to_their_public_pages(editions, language):
+    for docname, urls in CONTRIBUTION_LINKS.items():
+        work = editions[language].html(docname).select_one(f"section#{docname.split('/')[1]}-contribution")
+        hrefs = {a["href"] for a in work.select("a[href]")}
+        assert set(urls) <= hrefs, (docname, hrefs)
+    apisix = article(editions[language], "projects/apisix")
+    assert "batch-requests" in apisix and "cors" in apisix
+
+
+# -- GitHub: a link when configured, no pointer otherwise ----------------------------------------
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_no_dangling_pointer_to_the_github_profile(editions, language):
+    text = article(editions[language], "index")
+    for pointer in (GITHUB_POINTER, "GitHub profile", "GitHub のプロフィール", "GitHub"):
+        assert pointer not in text, pointer
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_the_github_profile_shows_when_configured(opt_in, language):
+    build = opt_in(language)
+    assert build.returncode == 0, build.stderr
+    contact = build.html("index").select_one("article .resume-contact")
+    assert contact.find("a", href=re.compile(r"^https://github\.com/")), contact
+
+
+# -- Orders of magnitude ---------------------------------------------------------------------
+
+# What each edition writes for each scale; and the inflations it must not write.
+SCALE_WORDS = {
+    "en": {"百万级别": "millions", "千万级别": "tens of millions", "亿级别": "hundreds of millions",
+           "数十万": "several hundred thousand"},
+    "ja": {"百万级别": "100 万規模", "千万级别": "1,000 万規模", "亿级别": "億単位", "数十万": "数十万"},
+}  # fmt: skip
+INFLATED = {"en": ["several million", "several tens of millions"], "ja": ["数百万", "数千万"]}
+CURRENCIES = ["元", "円", "RMB", "CNY", "yuan", "¥", "$", "人民币", "ドル"]
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_scales_are_not_inflated(editions, language):
+    text = " ".join(article(editions[language], page) for page in ["index", *ROLES, *PROJECTS])
+    for chinese, words in SCALE_WORDS[language].items():
+        assert words in text, (chinese, words)
+        assert SCALES[chinese] in " ".join(figures(words)), (chinese, words)
+    for inflated in INFLATED[language]:
+        assert inflated not in text, inflated
+    for currency in CURRENCIES:
+        assert currency not in article(editions[language], "experience/bytedance"), currency
+
+
+# -- Names -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("docname", sorted(EMPLOYER_NAMES))
+def test_smaller_employers_by_their_meaning(editions, docname):
+    chinese, english, japanese = EMPLOYER_NAMES[docname]
+    en, ja = editions["en"], editions["ja"]
+    assert en.html(docname).h1.get_text(strip=True).startswith(english)
+    assert ja.html(docname).h1.get_text(strip=True).rstrip("¶#") == japanese
+    assert chinese not in ja.html(docname).get_text()
+    for text in (en.html(docname).get_text(), ja.html(docname).get_text()):
+        assert not re.search(r"Yiliao|Shebei|Youxian|Gongsi|Hulian", text)
+    timeline = {lang: editions[lang].html("experience/index").select_one("ul.resume-timeline")
+                for lang in ("en", "ja")}  # fmt: skip
+    assert english in timeline["en"].get_text() and japanese in timeline["ja"].get_text()
+    for lang, name in (("en", english), ("ja", japanese)):
+        data = json.loads((editions[lang].outdir / "resume.json").read_text("utf-8"))
+        assert any(name in work.get("name", "") for work in data["work"]), lang
+
+
+def test_japanese_names_each_company_one_way(editions):
+    ja = editions["ja"]
+    for docname in ["index", *ROLES, *PROJECTS]:
+        text = article(ja, docname)
+        assert "ByteDance の" not in text and "Tencent の" not in text, docname
+        assert not re.search(r"字节|腾讯|汇|联|医疗|设备", text), docname
+    assert "バイトダンス（ByteDance）" in article(ja, "index")
+    assert "テンセント（Tencent）" in article(ja, "index")
+
+
+@pytest.mark.parametrize(
+    ("docname", "title"),
+    [("experience/bytedance", "AI インフラ テックリーダー（AI Infra Tech Leader）"),
+     ("experience/tencent", "シニアソフトウェアエンジニア（Senior Software Engineer）"),
+     ("experience/abeam", "アシスタントソフトウェア開発エンジニア（Assistant Software Developer）")],
+)  # fmt: skip
+def test_japanese_role_titles_with_the_original(editions, docname, title):
+    card = editions["ja"].html(docname).select_one("article .resume-role")
+    assert title in card.get_text()
+
+
+def test_japanese_register(editions):
+    """職務経歴書: no calques, Arabic numerals, the labels a recruiter reads."""
+    ja = editions["ja"]
+    text = " ".join(article(ja, page) for page in ["index", "experience/index", *ROLES, *PROJECTS])
+    for calque in ("0 から 1", "自動エンジニアリング化", "五つ", "六つ", "二年間", "一年間", "立場"):
+        assert calque not in text, calque
+    labels = ja.html("projects/apisix").select_one("article .resume-project").get_text()
+    assert "役割" in labels and "公式サイト" in labels
+    certificate = article(ja, "index")
+    assert "系統架構設計師" in certificate and "軟考" in certificate
+    assert "システムアーキテクト" not in certificate  # Japan's own IPA exam
+
+
+def test_english_voice_and_names(editions):
+    en = editions["en"]
+    text = " ".join(article(en, page) for page in ["index", *ROLES, *PROJECTS])
+    for calque in ("from 0 to 1", "Incubated", "ORY Hydra", "CapCut (consumer"):
+        assert calque not in text, calque
+    for name in ("Douyin", "Jianying / CapCut", "Volcano Engine", "Ory Hydra", "System Architecture Designer"):
+        assert name in text, name
+    # Role sections: an implied subject, and past roles in the past tense.
+    for role in ROLES:
+        for item in en.html(role).select(f"section#{role.split('/')[1]}-highlights li"):
+            sentence = item.get_text(" ", strip=True)
+            assert not sentence.startswith(("I ", "We ")), sentence
+    for role in ("experience/tencent", "experience/juding", "experience/abeam", "experience/wanhui"):
+        overview = en.html(role).select_one(f"section#{role.split('/')[1]}-summary p").get_text()
+        assert not re.match(r"(Responsible|Lead |Leads |Own )", overview), overview
+    # Long bullets read as several sentences: none over 60 words.
+    for item in en.html("experience/bytedance").select("section#bytedance-highlights li"):
+        for sentence in re.split(r"(?<=[.;:])\s", item.get_text(" ", strip=True)):
+            assert len(sentence.split()) <= 60, sentence
+
+
+# -- The ePub's metadata -----------------------------------------------------------------------
+
+AUTHORS = {"zh_CN": "徐鑫", "en": "Xu Xin (徐鑫)", "ja": "徐鑫"}
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_epub_metadata_in_the_edition_language(build_site, language):
+    build = build_site(language, "epub")
+    assert build.returncode == 0, build.stderr
+    (book,) = build.outdir.glob("*.epub")
+    with zipfile.ZipFile(book) as archive:
+        opf = ET.fromstring(archive.read("content.opf"))
+    meta = opf.find("opf:metadata", OPF)
+    values = {name: (meta.findtext(f"dc:{name}", namespaces=OPF) or "").strip()
+              for name in ("creator", "contributor", "publisher", "rights")}  # fmt: skip
+    assert values["creator"] == AUTHORS[language]
+    assert "unknown" not in values.values()
+    assert values["contributor"] == values["publisher"] == AUTHORS[language]
