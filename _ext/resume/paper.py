@@ -9,7 +9,8 @@ title of its section on the site, in the same edition.
 Texts are lists of runs (``Run``): plain, bold, linked, or marked as Chinese. A Chinese name in
 the English or Japanese edition is marked so that the PDF sets it in Simplified Chinese glyph
 forms: the owner's name (``project`` in ``conf.py``), and a run of Han characters followed by its
-romanisation in brackets, as the catalogs give Chinese names (``万汇互联（Wanhui Hulian）``).
+romanisation in brackets in the Japanese edition, and every run of Han characters in the English
+one (``Wanhui Interconnect (万汇互联)``) (``chinese_names``).
 
 ``plain_text`` renders a ``Paper`` for pasting into job portals: one line per paragraph or item,
 never wrapped. ``resume.pdf`` typesets it.
@@ -56,8 +57,12 @@ ITEM_SEPARATOR = " · "
 NBSP = "\u00a0"
 
 _HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-#: A Chinese name as the catalogs give it: Han characters, then the romanisation in brackets.
+#: A Chinese name as the Japanese catalogs may give it: Han characters, then the romanisation in
+#: brackets (elsewhere in that edition Han characters are Japanese kanji).
 _CHINESE_NAME = re.compile(rf"{_HAN}+(?=\s?[（(][A-Za-z])")
+#: In the English edition every run of Han characters is Chinese (``Wanhui Interconnect
+#: (万汇互联)``): without a language, Typst would set them in Japanese glyph forms.
+_HAN_RUN = re.compile(rf"{_HAN}+")
 #: A space between a figure and its unit, or between a sign and its figure: never a line break.
 _UNIT_AFTER = re.compile(
     r"(?<=[\d%+])[ ](?=(?:[A-Za-z]{1,12}\b|[年月天日个款种人倍位名项家次万亿千百]))"
@@ -144,14 +149,22 @@ def bind_figures(text: str) -> str:
     return _SIGN_BEFORE.sub(lambda m: m.group(1) + NBSP, text)
 
 
-def runs(text: str, chinese: bool, bold: bool = False, href: str = "") -> Text:
-    """``text`` as runs, Chinese names marked when the edition is not Chinese (``chinese``)."""
+def chinese_names(tag: str) -> re.Pattern[str] | None:
+    """What a Chinese name looks like in the edition of BCP 47 ``tag``: none to mark in the
+    Chinese edition, any Han run in the English one, a name with its romanisation in Japanese."""
+    if tag.startswith("zh"):
+        return None
+    return _HAN_RUN if tag.startswith("en") else _CHINESE_NAME
+
+
+def runs(text: str, names: re.Pattern[str] | None, bold: bool = False, href: str = "") -> Text:
+    """``text`` as runs, the Chinese names that ``names`` finds (``chinese_names``) marked."""
     text = bind_figures(" ".join(text.split()))
-    if chinese or not text:
+    if names is None or not text:
         return [Run(text, bold, href)] if text else []
     result: Text = []
     position = 0
-    for match in _CHINESE_NAME.finditer(text):
+    for match in names.finditer(text):
         if match.start() > position:
             result.append(Run(text[position : match.start()], bold, href))
         result.append(Run(match.group(0), bold, href, "zh"))
@@ -161,7 +174,7 @@ def runs(text: str, chinese: bool, bold: bool = False, href: str = "") -> Text:
     return result
 
 
-def inline_runs(paragraph: nodes.Element, chinese: bool) -> Text:
+def inline_runs(paragraph: nodes.Element, chinese: re.Pattern[str] | None) -> Text:
     """A paragraph's inline markup as runs: bold stays bold, an external link stays a link."""
     result: Text = []
 
@@ -186,7 +199,7 @@ def inline_runs(paragraph: nodes.Element, chinese: bool) -> Text:
     return [run for run in result if run.text]
 
 
-def _edge_runs(text: str, chinese: bool, bold: bool, href: str) -> Text:
+def _edge_runs(text: str, chinese: re.Pattern[str] | None, bold: bool, href: str) -> Text:
     lead = " " if text[:1].isspace() else ""
     tail = " " if text[-1:].isspace() and text.strip() else ""
     inner = runs(text, chinese, bold, href)
@@ -218,7 +231,7 @@ def section_title(app: Sphinx, label: str) -> str:
     return " ".join(title.astext().split()) if title is not None else ""
 
 
-def highlights(app: Sphinx, chinese: bool) -> list[Text]:
+def highlights(app: Sphinx, chinese: re.Pattern[str] | None) -> list[Text]:
     """The home page's "at a glance": each item's paragraph, with its bold lead."""
     section = _section(app, SECTION_LABELS["highlights"])
     if section is None:
@@ -245,6 +258,7 @@ def gather(app: Sphinx) -> Paper:
     env = app.env
     ed = edition(config.language)
     chinese = ed == SOURCE
+    names = chinese_names(ed.tag)
     domain = get_domain(env)
     name, headline = owner(app)
 
@@ -255,12 +269,12 @@ def gather(app: Sphinx) -> Paper:
 
     roles = [
         RoleEntry(
-            organisation=runs(role.organisation, chinese),
+            organisation=runs(role.organisation, names),
             title=role.title,
             period=bind_figures(role.period),
             href=site_url(app, role.docname),
-            summary=runs(role.summary, chinese),
-            highlights=[runs(h, chinese) for h in role.highlights],
+            summary=runs(role.summary, names),
+            highlights=[runs(h, names) for h in role.highlights],
         )
         for role in domain.get_roles()
     ]
@@ -269,7 +283,7 @@ def gather(app: Sphinx) -> Paper:
             name=project.name,
             href=project.url,
             relation=project.relation,
-            paragraphs=[runs(p, chinese) for p in project.paragraphs],
+            paragraphs=[runs(p, names) for p in project.paragraphs],
         )
         for project in domain.get_projects(document_order(env))
     ]
@@ -289,14 +303,14 @@ def gather(app: Sphinx) -> Paper:
         url=site_url(app, config.root_doc),
         contact=contact,
         titles={key: section_title(app, label) for key, label in SECTION_LABELS.items()},
-        summary=runs(summary(app), chinese),
-        highlights=highlights(app, chinese),
+        summary=runs(summary(app), names),
+        highlights=highlights(app, names),
         roles=roles,
         projects=projects,
         skills=[(e.name, ITEM_SEPARATOR.join(e.keywords)) for e in domain.get_entries(SkillGroup)],
         languages=[(e.language, e.fluency) for e in domain.get_entries(Language)],
         education=[
-            (e.study, runs(e.institution, chinese), bind_figures(e.period))
+            (e.study, runs(e.institution, names), bind_figures(e.period))
             for e in domain.get_entries(Education)
         ],
         awards=[(a.title, a.summary, a.date) for a in ordered_awards],
