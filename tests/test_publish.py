@@ -2,9 +2,9 @@
 ``_build/epub`` show the whole previous output or the whole new one; an interrupted build stops
 its children, and the next build removes what it left.
 
-These tests run ``release_build`` with a fake Python that answers ``-m sphinx`` in a few
-milliseconds (``FAKE_SCRIPT``), or ``publish`` on a prepared tree; the real site is built by
-``tests/test_release.py``.
+These tests run ``release_build`` with a fake Python that answers ``-m tools.edition_build``
+in a few milliseconds (``FAKE_SCRIPT``), or ``publish`` on a prepared tree; the real site is
+built by ``tests/test_release.py``.
 """
 
 from __future__ import annotations
@@ -32,31 +32,52 @@ from tools.release import PublishError, live_release, publish, recover, release_
 REPO = Path(__file__).resolve().parents[1]
 CODES = [e.code for e in EDITIONS]
 
-# A stand-in for ``python -m sphinx``: writes a tiny HTML tree or ePub saying FAKE_VERSION.
-# FAKE_FAIL (codes) makes it fail, FAKE_SLEEP makes it slow, FAKE_PIDS collects its pid.
+# A stand-in for ``python -m tools.edition_build``: for each ``--edition``, and each of its
+# ``builder=outdir``, writes a tiny HTML tree, ePub, or PDF and text saying FAKE_VERSION, and the
+# builder's status in the edition's log folder. FAKE_FAIL (codes) makes those editions fail,
+# FAKE_SLEEP makes it slow, FAKE_PIDS collects its pid.
 FAKE_SCRIPT = """\
 #!{python}
-import os, sys, time, zipfile
+import json, os, sys, time, zipfile
 from pathlib import Path
 args = sys.argv[1:]
-assert args[:2] == ["-m", "sphinx"], args
-builder, outdir = args[args.index("-b") + 1], Path(args[-1])
-code, version = outdir.name, os.environ.get("FAKE_VERSION", "v")
+assert args[:2] == ["-m", "tools.edition_build"], args
+editions = []
+for arg in args[2:]:
+    if arg == "--edition":
+        editions.append([])
+    elif editions:
+        editions[-1].append(arg)
+version = os.environ.get("FAKE_VERSION", "v")
 if os.environ.get("FAKE_PIDS"):
     with open(os.environ["FAKE_PIDS"], "a") as pids:
         pids.write(f"{{os.getpid()}}\\n")
 time.sleep(float(os.environ.get("FAKE_SLEEP", "0")))
-if code in os.environ.get("FAKE_FAIL", "").split(","):
-    sys.exit(f"pages/{{code}}.md:3: ERROR: made-up failure")
-outdir.mkdir(parents=True)
-if builder == "html":
-    (outdir / "index.html").write_text(f"<title>{{code}}</title>{{version}}", "utf-8")
-    (outdir / "_static").mkdir()
-    (outdir / "_static" / "style.css").write_text(version, "utf-8")
-else:
-    with zipfile.ZipFile(outdir / f"{basename}-{{code}}.epub", "w") as book:
-        book.writestr("mimetype", "application/epub+zip")
-        book.writestr("content.txt", version)
+failed = []
+for language, doctrees, logs, *outputs in editions:
+    outputs = [output.split("=", 1) for output in outputs]
+    code = Path(outputs[0][1]).name
+    if code in os.environ.get("FAKE_FAIL", "").split(","):
+        failed.append(f"pages/{{code}}.md:3: ERROR: made-up failure")
+        continue
+    logs = Path(logs)
+    logs.mkdir(parents=True, exist_ok=True)
+    for builder, outdir in outputs:
+        outdir = Path(outdir)
+        outdir.mkdir(parents=True)
+        if builder == "html":
+            (outdir / "index.html").write_text(f"<title>{{code}}</title>{{version}}", "utf-8")
+            (outdir / "_static").mkdir()
+            (outdir / "_static" / "style.css").write_text(version, "utf-8")
+        elif builder == "epub":
+            with zipfile.ZipFile(outdir / f"{basename}-{{code}}.epub", "w") as book:
+                book.writestr("mimetype", "application/epub+zip")
+                book.writestr("content.txt", version)
+        else:
+            for extension in ("pdf", "txt"):
+                (outdir / f"{basename}-{{code}}.{{extension}}").write_text(version, "utf-8")
+        (logs / f"{{builder}}.json").write_text(json.dumps({{"returncode": 0, "seconds": 0.01}}))
+sys.exit("\\n".join(failed) or None)
 """
 
 # Runs ``publish`` in a child process that SIGKILLs itself just before its N-th change to the
@@ -148,7 +169,8 @@ def expected(old: str, new: str, built: list[str]) -> dict[str, str | None]:
 def leftovers(build: Path) -> list[str]:
     """Anything but the live release, its links and the lock."""
     live = live_release(build)
-    names = {p.name for p in build.iterdir()} - {"current", "html", "epub", ".lock", ".releases"}
+    links = {"current", "html", "epub", "pdf", "text", ".lock", ".releases"}
+    names = {p.name for p in build.iterdir()} - links
     held = {p.name for p in (build / ".releases").glob("*")} - {live.name if live else ""}
     return sorted(names | {f".releases/{name}" for name in held})
 
@@ -483,7 +505,7 @@ def test_interrupted_build_stops_its_children(sig, fake_python, fake_env, tmp_pa
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 30
-    while not (pids.exists() and len(pids.read_text().split()) == 2):  # two workers
+    while not (pids.exists() and len(pids.read_text().split()) == 1):  # one builds every edition
         assert time.monotonic() < deadline and parent.poll() is None, "the children never started"
         time.sleep(0.02)
     children = [int(pid) for pid in pids.read_text().split()]

@@ -30,6 +30,7 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import hashlib
+import json
 import os
 import secrets
 import shutil
@@ -55,15 +56,15 @@ from .root_page import write_root_index
 __all__ = [
     "BASENAME",
     "BUILDERS",
-    "Job",
     "PUBLISHED",
+    "Job",
     "PublishError",
+    "build_command",
     "live_release",
     "publish",
     "recover",
     "release_build",
     "resolve_editions",
-    "sphinx_command",
 ]
 
 HERE = REPO
@@ -149,7 +150,7 @@ class Interrupted(BaseException):
 
 @dataclass(frozen=True)
 class Job:
-    """One ``sphinx-build`` run: an edition with a builder (``html``, ``epub``, ``resumepdf``)."""
+    """One builder of one edition (``html``, ``epub``, ``resumepdf``), with its own result."""
 
     edition: Edition
     builder: str
@@ -171,23 +172,42 @@ class JobResult:
     seconds: float
 
 
-def sphinx_command(
-    python: str, job: Job, outdir: Path, doctrees: Path, source: Path = HERE
+@dataclass(frozen=True)
+class Run:
+    """One child process and the jobs it runs; each job's logs are ``logs/<code>/<builder>.*``
+    (``tools/edition_build.py``)."""
+
+    jobs: tuple[Job, ...]
+    command: tuple[str, ...]
+    logs: Path
+
+
+def build_command(
+    python: str,
+    editions: Sequence[Edition],
+    builders: Sequence[str],
+    staging: Path,
+    source: Path = HERE,
+    workers: int = 2,
 ) -> list[str]:
-    """The one sphinx-build command line, for any edition and builder."""
-    return [
-        python, "-m", "sphinx",
-        "-b", job.builder,
-        "-D", f"language={job.edition.sphinx}",
-        "-d", str(doctrees),
-        "-n",            # nitpicky: every reference must resolve
-        "-W",            # warnings are errors
-        "--keep-going",  # ... but report all of them before failing
-        "-E",            # a fresh environment: release builds never reuse old state
-        "-q",            # print warnings and errors only
-        str(source),
-        str(outdir),
+    """The one command line that builds ``editions`` with ``builders``:
+    ``python -m tools.edition_build``, which reads each edition once, into
+    ``staging/doctrees/<code>``, and runs each builder on it as ``python -m sphinx -b <builder>
+    -D language=… -n -W --keep-going -q`` would (the first with ``-E``: a fresh environment,
+    release builds never reuse old state), writing ``staging/out/<builder>/<code>`` and the
+    logs ``staging/logs/<code>/<builder>.*``; at most ``workers`` children at a time."""
+    command = [
+        python, "-m", "tools.edition_build", "--source", str(source), "--workers", str(workers),
     ]  # fmt: skip
+    for edition in editions:
+        code = edition.code
+        command += [
+            "--edition", edition.sphinx,
+            str(staging / "doctrees" / code),
+            str(staging / "logs" / code),
+            *(f"{builder}={staging / 'out' / builder / code}" for builder in builders),
+        ]  # fmt: skip
+    return command
 
 
 def source_date_epoch() -> str | None:
@@ -493,14 +513,58 @@ def _stop(processes: Iterable[subprocess.Popen[bytes]]) -> None:
             return
 
 
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8", "replace")
+    except FileNotFoundError:
+        return ""
+
+
+def _run_results(run: Run, returncode: int, out: str, err: str, seconds: float) -> list[JobResult]:
+    """Each builder's result, from what ``tools/edition_build.py`` wrote in ``run.logs``: its
+    output, then its ``.json`` (exit status and duration) once it finished.
+
+    A builder without its ``.json`` did not finish: it failed, with the process's exit status,
+    and the first such builder gets what the process itself printed (a traceback, say); a
+    process that failed although every builder succeeded fails its last builder. So no failure
+    of the process goes unreported, and every line keeps its ``[<builder>/<code>]`` prefix.
+    """
+    results: list[JobResult] = []
+    own_output_given = False
+    left = seconds
+    for job in run.jobs:
+        stem = run.logs / job.edition.code / job.builder
+        texts = [_read(stem.with_suffix(".out")), _read(stem.with_suffix(".err"))]
+        try:
+            status = json.loads(stem.with_suffix(".json").read_text("utf-8"))
+            code, took = int(status["returncode"]), float(status["seconds"])
+        except (OSError, ValueError, KeyError, TypeError):
+            code, took = (returncode or 1), max(0.0, left)
+            if own_output_given:
+                texts[1] += f"not finished: the build's process ended (exit {returncode})\n"
+            else:
+                texts = [texts[0] + out, texts[1] + err]
+                own_output_given = True
+        left -= took
+        results.append(JobResult(job, code, texts[0], texts[1], took))
+    if not own_output_given and (out or err or returncode):
+        last = results[-1]
+        failing = last.returncode or (returncode if not any(r.returncode for r in results) else 0)
+        results[-1] = JobResult(
+            last.job, failing, last.stdout + out, last.stderr + err, last.seconds
+        )
+    return results
+
+
 def run_jobs(
-    commands: Sequence[tuple[Job, list[str]]],
+    runs: Sequence[Run],
     logs: Path,
     cwd: Path,
     env: dict[str, str],
     workers: int,
 ) -> list[JobResult]:
-    """Run the commands, at most ``workers`` at a time; return their results in their order.
+    """Run each process, at most ``workers`` at a time; return the results of their jobs (one
+    per edition and builder), in their order.
 
     Each child runs in a session of its own, so that a Ctrl-C at the terminal reaches this
     process alone and ``_stop`` can stop the child with anything it started; it dies with this
@@ -509,20 +573,21 @@ def run_jobs(
     stops every running child first. Raises ``OSError`` when a command cannot start.
     """
     logs.mkdir(parents=True, exist_ok=True)
-    pending = list(enumerate(commands))
+    pending = list(enumerate(runs))
     running: dict[int, tuple[subprocess.Popen[bytes], float, IO[bytes], IO[bytes]]] = {}
-    results: dict[int, JobResult] = {}
+    results: dict[int, list[JobResult]] = {}
     preexec = _die_with_parent()
     try:
         while pending or running:
             while pending and len(running) < max(1, workers):
-                index, (job, command) = pending.pop(0)
-                stem = f"{job.builder}-{job.edition.code}"
+                index, run = pending.pop(0)
+                run.logs.mkdir(parents=True, exist_ok=True)
+                stem = f"run-{index}"
                 out = open(logs / f"{stem}.out", "w+b")  # noqa: SIM115 (closed below)
                 err = open(logs / f"{stem}.err", "w+b")  # noqa: SIM115
                 try:
                     process = subprocess.Popen(
-                        command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                        run.command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
                         stderr=err, start_new_session=True, preexec_fn=preexec,
                     )  # fmt: skip
                 except BaseException:
@@ -539,9 +604,8 @@ def run_jobs(
                     stream.seek(0)
                     texts.append(stream.read().decode("utf-8", "replace"))
                     stream.close()
-                job = commands[index][0]
-                results[index] = JobResult(
-                    job, process.returncode, texts[0], texts[1], time.perf_counter() - began
+                results[index] = _run_results(
+                    runs[index], process.returncode, texts[0], texts[1], time.perf_counter() - began
                 )
             if running:
                 time.sleep(0.02)
@@ -551,7 +615,7 @@ def run_jobs(
             for _, _, out, err in running.values():
                 out.close()
                 err.close()
-    return [results[index] for index in range(len(commands))]
+    return [result for index in range(len(runs)) for result in results[index]]
 
 
 # -- Building a release and publishing it --------------------------------------------------------
@@ -738,7 +802,10 @@ def release_build(
     """Build the editions named by ``codes`` (all when empty), HTML, ePub, PDF and text, from
     clean, and publish them all at once; return whether the new output is live.
 
-    ``python`` runs ``-m sphinx`` (any executable that takes its command line will do). On
+    One child process builds every edition (``build_command``: each edition's doctrees read
+    once, then written by every builder; ``workers`` editions at a time). ``python`` runs
+    ``-m tools.edition_build`` (any executable that takes its command line will do), in the
+    repository of this file. On
     failure the reason and a ``What to do:`` line go to stderr, and the previous output stays
     live, unchanged. SIGINT, SIGTERM and SIGHUP stop the children and remove the staging
     folder; then ``KeyboardInterrupt`` propagates, or ``SystemExit(128 + signal)``.
@@ -783,15 +850,11 @@ def release_build(
             if epoch:
                 env["SOURCE_DATE_EPOCH"] = epoch
             outputs = staging / "out"
-            commands = [
-                (job, sphinx_command(
-                    python, job, outputs / job.builder / job.edition.code,
-                    staging / "doctrees" / job.builder / job.edition.code, source,
-                ))
-                for job in jobs
-            ]  # fmt: skip
+            # One process builds every edition: see tools/edition_build.py.
+            command = build_command(python, editions, BUILDERS, staging, source, workers)
+            runs = [Run(tuple(jobs), tuple(command), staging / "logs")]
             try:
-                results = run_jobs(commands, staging / "logs", source, env, workers)
+                results = run_jobs(runs, staging / "logs", HERE, env, 1)
             except OSError as error:
                 print(
                     f"cannot run {python}: {error}\n"

@@ -1,0 +1,153 @@
+"""The shape of the release build's work (``tools/edition_build.py``), never its speed (that is
+``nox -s bench``): each edition's pages are read once, by its first builder, and written by every
+builder; each builder's warnings keep their file and line and fail it; the children it forks stop
+with the release build.
+
+A small Sphinx project stands in for the résumé, so that these run in seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Records each page read, with the builder that read it, in $SHAPE_READS.
+CONF = """\
+import os
+
+project = "shape"
+extensions = []
+nitpicky = True
+
+def record(app, docname, source):
+    with open(os.environ["SHAPE_READS"], "a", encoding="utf-8") as reads:
+        reads.write(f"{app.builder.name} {docname}\\n")
+
+def setup(app):
+    app.connect("source-read", record)
+"""
+PAGES = {
+    "index.rst": "Home\n====\n\n.. toctree::\n\n   one\n   two\n",
+    "one.rst": "One\n===\n\nSee :ref:`two-label`.\n",
+    "two.rst": ".. _two-label:\n\nTwo\n===\n\nText.\n",
+}
+
+
+def project(root: Path, pages: dict[str, str]) -> Path:
+    source = root / "src"
+    source.mkdir(parents=True)
+    (source / "conf.py").write_text(CONF, "utf-8")
+    for name, text in pages.items():
+        (source / name).write_text(text, "utf-8")
+    return source
+
+
+def edition_build(root: Path, source: Path, builders: tuple[str, ...]) -> tuple[int, Path, Path]:
+    """``python -m tools.edition_build`` on one edition; its exit status, logs and reads."""
+    logs, reads = root / "logs", root / "reads"
+    command = [
+        sys.executable, "-m", "tools.edition_build", "--source", str(source), "--workers", "2",
+        "--edition", "en", str(root / "doctrees"), str(logs),
+        *(f"{builder}={root / 'out' / builder}" for builder in builders),
+    ]  # fmt: skip
+    env = {**os.environ, "SHAPE_READS": str(reads)}
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    assert not result.stdout, result.stdout
+    return result.returncode, logs, reads
+
+
+def status(logs: Path, builder: str) -> dict[str, float]:
+    return json.loads((logs / f"{builder}.json").read_text("utf-8"))
+
+
+def test_each_page_is_read_once_and_written_by_every_builder(tmp_path):
+    source = project(tmp_path, PAGES)
+    returncode, logs, reads = edition_build(tmp_path, source, ("html", "text", "singlehtml"))
+    assert returncode == 0, (logs / "html.err").read_text("utf-8")
+    assert sorted(reads.read_text("utf-8").split("\n")[:-1]) == [
+        "html index",
+        "html one",
+        "html two",
+    ]
+    for builder in ("html", "text", "singlehtml"):
+        assert status(logs, builder)["returncode"] == 0
+        assert (logs / f"{builder}.err").read_text("utf-8") == ""
+    assert (tmp_path / "out" / "html" / "one.html").is_file()
+    assert "Two" in (tmp_path / "out" / "text" / "one.txt").read_text("utf-8")
+    assert (tmp_path / "out" / "singlehtml" / "index.html").is_file()
+
+
+def test_a_broken_reference_fails_every_builder_with_its_file_and_line(tmp_path):
+    source = project(tmp_path, {**PAGES, "one.rst": "One\n===\n\nSee :ref:`no-such-label`.\n"})
+    builders = ("html", "text", "singlehtml")
+    returncode, logs, _ = edition_build(tmp_path, source, builders)
+    assert returncode == 1
+    for builder in builders:  # resolved by each builder, so reported by each
+        assert status(logs, builder)["returncode"] == 1
+        warnings = (logs / f"{builder}.err").read_text("utf-8")
+        assert f"{source / 'one.rst'}:4: WARNING: undefined label: 'no-such-label'" in warnings
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+# Runs the real release build on a project whose conf.py records its pid, then sleeps.
+BUILD_SCRIPT = """\
+import sys
+sys.path.insert(0, {repo!r})
+from pathlib import Path
+from tools.release import release_build
+sys.exit(0 if release_build(sys.executable, build=Path(sys.argv[1]), source=Path(sys.argv[2])) else 1)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; PR_SET_PDEATHSIG")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
+def test_the_forked_builders_stop_with_the_release_build(sig, tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    pids = tmp_path / "pids"
+    (source / "conf.py").write_text(
+        textwrap.dedent(f"""\
+            import os, time
+            with open({str(pids)!r}, "a") as pids:
+                pids.write(f"{{os.getpid()}} {{os.getppid()}}\\n")
+            time.sleep(60)
+        """),
+        "utf-8",
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", BUILD_SCRIPT.format(repo=str(REPO)), str(tmp_path / "_build"),
+         str(source)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not (pids.exists() and len(pids.read_text().splitlines()) == 2):  # two workers
+        assert time.monotonic() < deadline and parent.poll() is None, "the builders never started"
+        time.sleep(0.05)
+    lines = [line.split() for line in pids.read_text().splitlines()]
+    builders = [int(pid) for pid, _ in lines]
+    server = {int(ppid) for _, ppid in lines}
+    assert len(server) == 1, "the builders are not forked from one process"
+    children = [*builders, *server]
+    parent.send_signal(sig)
+    parent.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in children), f"builders left running after {sig.name}"
