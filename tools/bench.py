@@ -1,14 +1,28 @@
-"""The benchmark: how long a release build takes and how big its outputs are, against targets.
+"""The benchmark: how long a release build and an edit take, how big the outputs are, against
+targets.
 
 ``nox -s bench`` runs it (``python -m tools.bench``). Speed and size targets live here and
 nowhere else: the tests assert behaviour, never timings. Time is measured as a ratio to a
 reference taken in the same run, one plain ``sphinx-build -b html`` of the Chinese edition into
 empty folders, because these machines are shared and their speed drifts; each figure is the
-median of ``RUNS`` runs.
+median of ``RUNS`` runs. Measured:
+
+* the release build (``tools/release.py``: every edition and builder, from clean);
+* the edit loop: after one role page is saved, the incremental rebuild ``nox -s serve`` runs
+  (``sphinx-build -b html -n --keep-going`` into a kept output folder), on a copy of the sources;
+  then a clean build of the same sources, which must write the same files;
+* the sizes of the outputs of the last release build.
+
+The results are printed, and written as JSON to ``_build/bench/<UTC time>.json`` and
+``_build/bench/latest.json``.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -16,19 +30,33 @@ import tempfile
 import time
 from pathlib import Path
 
-from resume.languages import EDITIONS
+from resume.languages import EDITIONS, SOURCE
 from resume.outputs import BASENAME
 
-from . import REPO
+from . import BUILD, REPO
 from .release import release_build
 
 #: Runs of each timed command; the median is reported.
 RUNS = 5
 RELEASE = "release build / plain zh-cn HTML build (3 editions, HTML + ePub + PDF + text)"
-# Targets for a release build of all three editions on two cores, and for what it writes:
-# about 1.25 times what the build measured when they were set, so that a regression shows.
+EDIT = "edit loop / plain zh-cn HTML build (one role page saved, incremental HTML)"
+EDIT_DIFFERS = "edit loop: files that differ from a clean build"
+#: The edit loop's date (``SOURCE_DATE_EPOCH``) unless one is set.
+EPOCH = "1700000000"
+#: Where the results go, as JSON.
+RESULTS = BUILD / "bench"
+#: What a copy of the sources for the edit loop leaves out.
+NOT_SOURCES = shutil.ignore_patterns(
+    "_build", ".nox", ".git", "tests", "node_modules", "__pycache__", "*.mo", ".venv", "venv",
+    ".pytest_cache", ".mypy_cache", ".ruff_cache",
+)  # fmt: skip
+# Targets for a release build of all three editions on two cores (each edition read once, in
+# one process, by all its builders), for the preview's rebuild after an edit, and for what the
+# release writes.
 TARGETS = {
-    RELEASE: 4.5,
+    RELEASE: 2.0,
+    EDIT: 0.5,
+    EDIT_DIFFERS: 0.0,
     "PDF KiB (one edition)": 256.0,
     "HTML tree KiB (one edition)": 1280.0,
     "searchindex.js KiB (one edition)": 56.0,
@@ -62,16 +90,87 @@ def release_seconds(build: Path) -> float:
     return time.perf_counter() - began
 
 
-def measure(folder: Path) -> dict[str, list[tuple[str, float]]]:
-    """Time the release build against the reference, alternating, then measure the outputs of
-    the last release build; each measure with its value per edition."""
-    ratios = []
+def serve_build(src: Path, out: Path, *, clean: bool = False) -> float:
+    """Seconds of the rebuild ``nox -s serve`` runs on save: ``sphinx-build -b html -n
+    --keep-going`` of the Chinese edition, its doctrees kept in ``out/.doctrees``
+    (``clean``: into empty folders, with ``-E``)."""
+    command = [
+        sys.executable, "-m", "sphinx", "-b", "html", "-D", f"language={SOURCE.sphinx}",
+        "-n", "--keep-going", *(["-E"] if clean else []), str(src), str(out),
+    ]  # fmt: skip
+    # A fixed date: the timeline's present is the same in the preview and in its clean twin.
+    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", EPOCH)}
+    began = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - began
+    if result.returncode:
+        raise SystemExit(f"the preview's build failed:\n{result.stdout}\n{result.stderr}")
+    return seconds
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    """Every file a preview's output holds (its doctrees and build info are no output)."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.name != ".buildinfo" and ".doctrees" not in path.parts
+    }
+
+
+def role_page(src: Path) -> Path:
+    """The first role page (a page of ``experience/`` with a ``resume-role``)."""
+    for page in sorted((src / "experience").glob("*.md")):
+        if "{resume-role}" in page.read_text("utf-8"):
+            return page
+    raise SystemExit(f"no role page in {src / 'experience'}: nothing to edit")
+
+
+class EditLoop:
+    """A copy of the sources, and its preview built once (not timed); ``save`` edits one role
+    page (a paragraph appended, different each time) and times the rebuild."""
+
+    def __init__(self, folder: Path) -> None:
+        self.src = shutil.copytree(REPO, folder / "src", ignore=NOT_SOURCES)
+        self.out = folder / "serve"
+        self.page = role_page(self.src)
+        self.text = self.page.read_text("utf-8")
+        self.saves = 0
+        serve_build(self.src, self.out)
+
+    def save(self) -> float:
+        self.saves += 1
+        self.page.write_text(f"{self.text}\n第 {self.saves} 次保存的段落。\n", "utf-8")
+        return serve_build(self.src, self.out)
+
+    def differing(self, clean: Path) -> list[str]:
+        """The files the preview writes otherwise than a clean build of the same sources."""
+        serve_build(self.src, clean, clean=True)
+        left, right = _files(self.out), _files(clean)
+        names = left.keys() | right.keys()
+        return sorted(name for name in names if left.get(name) != right.get(name))
+
+
+def measure(folder: Path) -> tuple[dict[str, list[tuple[str, float]]], dict[str, object]]:
+    """Time the release build and the edit loop against the reference, alternating, then
+    measure the outputs of the last release build; each measure with its value per edition,
+    and the raw figures."""
+    loop = EditLoop(folder / "edit")
+    references, releases, edits = [], [], []
     for run in range(RUNS):
         with tempfile.TemporaryDirectory(dir=folder) as scratch:
-            reference = plain_html_build(Path(scratch))
+            references.append(plain_html_build(Path(scratch)))
         build = folder / f"release-{run}" / "_build"
-        ratios.append(release_seconds(build) / reference)
-    results: dict[str, list[tuple[str, float]]] = {RELEASE: [("all", statistics.median(ratios))]}
+        releases.append(release_seconds(build))
+        edits.append(loop.save())
+        if run < RUNS - 1:
+            shutil.rmtree(build.parent)  # the last one is measured below
+    differing = loop.differing(folder / "clean")
+    ratio = statistics.median
+    results: dict[str, list[tuple[str, float]]] = {
+        RELEASE: [("all", ratio(r / c for r, c in zip(releases, references, strict=True)))],
+        EDIT: [(SOURCE.code, ratio(e / c for e, c in zip(edits, references, strict=True)))],
+        EDIT_DIFFERS: [(SOURCE.code, float(len(differing)))],
+    }
     for edition in EDITIONS:
         html = build / "html" / edition.code
         book = build / "epub" / edition.code / f"{BASENAME}-{edition.code}.epub"
@@ -86,12 +185,60 @@ def measure(folder: Path) -> dict[str, list[tuple[str, float]]]:
             ("home page KiB (one edition)", _kib(html / "index.html")),
         ):
             results.setdefault(name, []).append((edition.code, value))
-    return results
+    raw: dict[str, object] = {
+        "reference_seconds": references,
+        "release_seconds": releases,
+        "edit_seconds": edits,
+        "edited_page": loop.page.relative_to(loop.src).as_posix(),
+        "edit_differs_from_clean": differing,
+    }
+    return results, raw
+
+
+def _commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def write_json(results: dict[str, list[tuple[str, float]]], raw: dict[str, object]) -> Path:
+    """Write the results to ``RESULTS/<UTC time>.json`` and ``RESULTS/latest.json``."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    document = {
+        "date": stamp,
+        "commit": _commit(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "runs": RUNS,
+        "measures": [
+            {
+                "measure": name,
+                "edition": edition,
+                "value": round(value, 3),
+                "target": TARGETS[name],
+                "met": value <= TARGETS[name],
+            }
+            for name, values in results.items()
+            for edition, value in values
+        ],
+        "raw": raw,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{stamp}.json"
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    path.write_text(text, "utf-8")
+    (RESULTS / "latest.json").write_text(text, "utf-8")
+    return path
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
-        results = measure(Path(folder))
+        results, raw = measure(Path(folder))
     missed = []
     width = max(len(name) for name in results)
     print(f"{'measure':{width}} {'edition':8} {'value':>9} {'target':>9}")
@@ -102,6 +249,10 @@ def main() -> int:
             if mark:
                 missed.append(f"{name} [{edition}]")
             print(f"{name:{width}} {edition:8} {value:9.2f} {target:9.2f}{mark}")
+    differing = raw["edit_differs_from_clean"]
+    if differing:
+        print(f"The preview differs from a clean build in: {differing}")
+    print(f"Results: {write_json(results, raw)}")
     if missed:
         print("Targets missed: " + "; ".join(missed), file=sys.stderr)
         return 1
