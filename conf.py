@@ -54,9 +54,9 @@ extensions = [
     "resume",  # ours, in _ext/resume: every feature of the résumé
 ]
 
-# Only these are pages: README.md, tests, .nox, venvs and _build are never read as documents.
+# Only these are pages: README.md, tests, .nox, venvs, node_modules and _build are never read.
 include_patterns = ["index.md", "experience/*.md", "projects/*.md", "404.md"]
-exclude_patterns = ["_build", ".nox", ".venv", "venv"]
+exclude_patterns = ["_build", ".nox", ".venv", "venv", "node_modules"]
 
 root_doc = "index"
 templates_path = ["_templates"]  # furo overrides, the switcher, the sidebar links

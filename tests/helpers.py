@@ -46,7 +46,10 @@ EPOCH = "1700000000"
 BUILD_VARIABLES = ("RESUME_PHONE", "RESUME_GITHUB", "RESUME_NOINDEX", "SOURCE_DATE_EPOCH")
 BUILD_VARIABLE_PREFIXES = ("READTHEDOCS",)
 #: What a copy of the project leaves out: outputs, caches, compiled catalogs (rebuilt from .po).
-COPY_IGNORE = (".git", "_build", ".nox", ".venv", "venv", ".pytest_cache", "__pycache__", "*.mo")
+COPY_IGNORE = (
+    ".git", "_build", ".nox", ".venv", "venv", ".pytest_cache", "__pycache__", "*.mo",
+    "node_modules",
+)  # fmt: skip
 #: The small test projects' conf.py: the résumé extension, strict. Chinese pages are indexed
 #: without jieba's dictionary: an empty ``dict`` stops Sphinx from loading jieba's whole default
 #: dictionary (about 350 000 words, a second or more) as a "user dictionary" on every build.

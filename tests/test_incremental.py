@@ -19,7 +19,8 @@ REPO = Path(__file__).resolve().parents[1]
 EPOCH = "1700000000"
 MADE_UP = "+86 139 0000 0000"  # not the owner's number
 IGNORED = shutil.ignore_patterns(
-    "_build", ".nox", ".git", "tests", "__pycache__", "*.mo", ".venv", "venv", ".pytest_cache"
+    "_build", ".nox", ".git", "tests", "__pycache__", "*.mo", ".venv", "venv", ".pytest_cache",
+    "node_modules",
 )
 
 

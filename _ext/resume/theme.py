@@ -252,7 +252,8 @@ def publish_lean(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not is_website(app.builder):
         return
     static = Path(app.outdir) / "_static"
-    trim_furo_stylesheet(Path(app.outdir))
+    if (static / "styles" / "furo.css").is_file():  # furo's site, not another theme's
+        trim_furo_stylesheet(Path(app.outdir))
     strip_source_maps(static)
     for name in unused_stylesheets(app):
         (static / name).unlink(missing_ok=True)
