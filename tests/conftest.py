@@ -14,6 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
+from resume.languages import BY_SPHINX, SOURCE
+from resume.outputs import BASENAME
+
 from helpers import (
     BUILD_VARIABLE_PREFIXES,
     BUILD_VARIABLES,
@@ -31,12 +35,11 @@ from helpers import (
     tree_digest,  # noqa: F401  (tests/test_publish.py imports it from here)
     write_project,
 )
-from resume.languages import BY_SPHINX, SOURCE
-from resume.outputs import BASENAME
 
 # Sphinx's test fixtures, and the browser fixtures of tests/browser.py, registered once for the
 # whole session (a session fixture imported into two modules would be two browsers).
 pytest_plugins = ["sphinx.testing.fixtures", "browser"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def hermetic_environment() -> Iterator[None]:
@@ -146,6 +149,7 @@ def releases(good_release: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
 
 
 # -- Read the Docs' builds (in subprocesses, as there) -------------------------------------
+
 
 @pytest.fixture(scope="session")
 def read_the_docs_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ReadTheDocs]:

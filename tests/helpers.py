@@ -176,9 +176,7 @@ def build(
     stderr = warning.getvalue()
     if returncode == 0 and stderr.strip():
         returncode = 1  # -W: a warning fails the build
-    return Build(
-        returncode, status.getvalue(), stderr, builddir / builder, language, list(loaded)
-    )
+    return Build(returncode, status.getvalue(), stderr, builddir / builder, language, list(loaded))
 
 
 def write_project(src: Path, pages: Mapping[str, str], conf: str = "") -> Path:
@@ -239,7 +237,9 @@ def epubcheck(book: Path) -> str:
     """
     java = shutil.which("java")
     if not (java and EPUBCHECK.is_file()):
-        reason = "epubcheck needs Java and /usr/share/java/epubcheck.jar (apt-get install epubcheck)"
+        reason = (
+            "epubcheck needs Java and /usr/share/java/epubcheck.jar (apt-get install epubcheck)"
+        )
         if os.environ.get("CI"):
             pytest.fail(reason)
         print(f"SKIPPED: {reason}")

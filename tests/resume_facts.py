@@ -95,7 +95,12 @@ CORRECTIONS = [
 GITHUB_POINTER = "GitHub 个人页"
 
 # Orders of magnitude as the résumé states them: a scale (级别) is not "several" of it (数…).
-SCALES = {"百万级别": "order:1e6", "千万级别": "order:1e7", "亿级别": "order:1e8", "数十万": "order:several-1e5"}
+SCALES = {
+    "百万级别": "order:1e6",
+    "千万级别": "order:1e7",
+    "亿级别": "order:1e8",
+    "数十万": "order:several-1e5",
+}
 
 # The two smaller employers, by their meaning in English and in Japanese kanji.
 EMPLOYER_NAMES = {

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from helpers import copy_project, release, tree_digest
 
 
@@ -47,7 +48,8 @@ def blank_translation(relative: str, msgid: str) -> Callable[[Path], None]:
     def apply(project: Path) -> None:
         path = project / relative
         text, count = re.subn(
-            rf'(msgid "{re.escape(msgid)}"\n)msgstr "[^\n]*"\n(?:"[^\n]*"\n)*', r'\1msgstr ""\n',
+            rf'(msgid "{re.escape(msgid)}"\n)msgstr "[^\n]*"\n(?:"[^\n]*"\n)*',
+            r'\1msgstr ""\n',
             path.read_text("utf-8"),
         )
         assert count == 1, f"{relative} holds no single {msgid!r}: update this test"
@@ -157,4 +159,6 @@ def test_bad_input_is_reported_with_file_and_line(failed, case):
     lines = failed.lines(edition)
     assert lines, f"no output from the {edition} builds:\n{failed.out}"
     found = [line for line in lines if all(part in line for part in expected)]
-    assert found, f"{expected} not reported on one line by the {edition} build:\n" + "\n".join(lines)
+    assert found, f"{expected} not reported on one line by the {edition} build:\n" + "\n".join(
+        lines
+    )

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from helpers import REPO, build, copy_project
+
 from resume.catalogs import KINDS, catalog_files, catalog_problems, language_problems
 from tools.check_catalogs import LOCALES, main, report
+
+from helpers import REPO, build, copy_project
 
 TRANSLATED = ("en", "ja")
 PO_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'

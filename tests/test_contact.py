@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from helpers import GITHUB, MADE_UP, build
+
 from resume.contact import ContactError, published
 from resume.environment import read
+
+from helpers import GITHUB, MADE_UP, build
 
 CONTACT = {
     "phone": {"value": "+86 136 **** 3209", "visibility": "masked"},
@@ -65,7 +67,9 @@ def test_full_number_reaches_the_page_only_with_the_opt_in(make_project, tmp_pat
     conf = f"resume_contact = {CONTACT!r}\n"
     src = make_project({"index.md": "# 首页\n\n```{resume-contact}\n```\n"}, conf)
     default = build(src, tmp_path / "default")
-    opt_in = build(src, tmp_path / "opt-in", confoverrides={"resume_contact_values": {"phone": MADE_UP}})
+    opt_in = build(
+        src, tmp_path / "opt-in", confoverrides={"resume_contact_values": {"phone": MADE_UP}}
+    )
     assert default.stderr == "" and opt_in.stderr == "", default.stderr + opt_in.stderr
     assert "+86 136 **** 3209" in default.html("index").get_text()
     assert "1234 5678" not in (default.outdir / "index.html").read_text("utf-8")

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 from bs4 import BeautifulSoup
-from helpers import build, copy_project
+
 from resume.languages import BY_CODE
+
+from helpers import build, copy_project
 from resume_facts import ALLOWED_CJK, PAGES
 
 TRANSLATED = ("en", "ja")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import zipfile
 import xml.etree.ElementTree as ET
+import zipfile
 
 import pytest
+
 from resume_facts import PAGES, PROJECTS, ROLES
 
 NS = {

@@ -10,8 +10,10 @@ import zipfile
 from collections.abc import Callable
 
 import pytest
-from helpers import REPO, Build
+
 from resume.figures import figures
+
+from helpers import REPO, Build
 from resume_facts import (
     CONTRIBUTED,
     CONTRIBUTION_LINKS,
@@ -113,7 +115,11 @@ def test_chinese_sentences_keep_their_object():
 @pytest.mark.parametrize("language", EDITIONS)
 def test_named_contributions_link_to_their_public_pages(editions, language):
     for docname, urls in CONTRIBUTION_LINKS.items():
-        work = editions[language].html(docname).select_one(f"section#{docname.split('/')[1]}-contribution")
+        work = (
+            editions[language]
+            .html(docname)
+            .select_one(f"section#{docname.split('/')[1]}-contribution")
+        )
         hrefs = {a["href"] for a in work.select("a[href]")}
         assert set(urls) <= hrefs, (docname, hrefs)
     apisix = article(editions[language], "projects/apisix")
@@ -207,7 +213,15 @@ def test_japanese_register(editions):
     """職務経歴書: no calques, Arabic numerals, the labels a recruiter reads."""
     ja = editions["ja"]
     text = " ".join(article(ja, page) for page in ["index", "experience/index", *ROLES, *PROJECTS])
-    for calque in ("0 から 1", "自動エンジニアリング化", "五つ", "六つ", "二年間", "一年間", "立場"):
+    for calque in (
+        "0 から 1",
+        "自動エンジニアリング化",
+        "五つ",
+        "六つ",
+        "二年間",
+        "一年間",
+        "立場",
+    ):
         assert calque not in text, calque
     labels = ja.html("projects/apisix").select_one("article .resume-project").get_text()
     assert "役割" in labels and "公式サイト" in labels
@@ -221,14 +235,25 @@ def test_english_voice_and_names(editions):
     text = " ".join(article(en, page) for page in ["index", *ROLES, *PROJECTS])
     for calque in ("from 0 to 1", "Incubated", "ORY Hydra", "CapCut (consumer"):
         assert calque not in text, calque
-    for name in ("Douyin", "Jianying / CapCut", "Volcano Engine", "Ory Hydra", "System Architecture Designer"):
+    for name in (
+        "Douyin",
+        "Jianying / CapCut",
+        "Volcano Engine",
+        "Ory Hydra",
+        "System Architecture Designer",
+    ):
         assert name in text, name
     # Role sections: an implied subject, and past roles in the past tense.
     for role in ROLES:
         for item in en.html(role).select(f"section#{role.split('/')[1]}-highlights li"):
             sentence = item.get_text(" ", strip=True)
             assert not sentence.startswith(("I ", "We ")), sentence
-    for role in ("experience/tencent", "experience/juding", "experience/abeam", "experience/wanhui"):
+    for role in (
+        "experience/tencent",
+        "experience/juding",
+        "experience/abeam",
+        "experience/wanhui",
+    ):
         overview = en.html(role).select_one(f"section#{role.split('/')[1]}-summary p").get_text()
         assert not re.match(r"(Responsible|Lead |Leads |Own )", overview), overview
     # Long bullets read as several sentences: none over 60 words.

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po, write_po
-from helpers import REPO
+
 from resume.catalogs import Problem, catalog_problems
 from resume.figures import differences, figures
+
+from helpers import REPO
 
 # -- The mapping -------------------------------------------------------------------------------
 
@@ -21,25 +23,58 @@ EQUIVALENTS = [
     ("截止 2024 年为止", "as of 2024", "2024 年までに", ["year:2024"]),
     ("2020 年底", "by the end of 2020", "2020 年末時点", ["year:2020"]),
     ("AI 能力过千", "over 1,000 AI capabilities", "AI 機能は 1,000 件超", [">count:1000"]),
-    ("部署 Pod 数十万", "several hundred thousand Pods", "Pod は数十万に上った", ["order:several-1e5"]),
-    ("数十种产品", "dozens of the company's products", "数十種類のプロダクト", ["order:several-1e1"]),
+    (
+        "部署 Pod 数十万",
+        "several hundred thousand Pods",
+        "Pod は数十万に上った",
+        ["order:several-1e5"],
+    ),
+    (
+        "数十种产品",
+        "dozens of the company's products",
+        "数十種類のプロダクト",
+        ["order:several-1e1"],
+    ),
     ("百万级别 Pod", "millions of Pods", "100 万規模の Pod", ["order:1e6"]),
     ("百万级别", "million-scale", "100 万規模", ["order:1e6"]),
     ("数百万", "several million", "数百万", ["order:several-1e6"]),
     ("日请求量千万级别", "tens of millions of requests a day", "1,000 万規模", ["order:1e7"]),
     ("数千万", "several tens of millions", "数千万", ["order:several-1e7"]),
-    ("每秒写入指标超过千万级别", "metric writes exceeded tens of millions", "毎秒 1,000 万件規模を超える",
-     [">order:1e7"]),  # fmt: skip
-    ("日访问量亿级", "hundreds of millions of daily visits", "日次アクセス数が億単位", ["order:1e8"]),
+    (
+        "每秒写入指标超过千万级别",
+        "metric writes exceeded tens of millions",
+        "毎秒 1,000 万件規模を超える",
+        [">order:1e7"],
+    ),
+    (
+        "日访问量亿级",
+        "hundreds of millions of daily visits",
+        "日次アクセス数が億単位",
+        ["order:1e8"],
+    ),
     ("亿级别的成本梳理", "on the order of hundreds of millions", "億単位のコスト", ["order:1e8"]),
     ("四个 9", "four nines (99.99%)", "フォーナイン（99.99%）", ["pct:99.99"]),
     ("四个9", "four nines", "99.99%", ["pct:99.99"]),
     ("一个 9", "one nine (90%)", "ワンナイン（90%）", ["pct:90"]),
     ("日峰值 QPS 10w+", "a daily peak of 100K+ QPS", "日次ピーク QPS 10 万+", [">count:100000"]),
-    ("分钟级别的异构容灾", "disaster recovery within minutes", "分単位のディザスタリカバリ", ["dur:minutes"]),
-    ("数个百万 DAU 的产品", "several products with millions of DAU", "DAU 100 万規模の複数のプロダクト",
-     ["order:several", "order:1e6"]),  # fmt: skip
-    ("峰值带宽 100GB/s 以上", "peak bandwidth above 100GB/s", "ピーク帯域幅 100GB/s 以上", [">rate:100GB/s"]),
+    (
+        "分钟级别的异构容灾",
+        "disaster recovery within minutes",
+        "分単位のディザスタリカバリ",
+        ["dur:minutes"],
+    ),
+    (
+        "数个百万 DAU 的产品",
+        "several products with millions of DAU",
+        "DAU 100 万規模の複数のプロダクト",
+        ["order:several", "order:1e6"],
+    ),
+    (
+        "峰值带宽 100GB/s 以上",
+        "peak bandwidth above 100GB/s",
+        "ピーク帯域幅 100GB/s 以上",
+        [">rate:100GB/s"],
+    ),
     ("在 80% 以上", "above 80%", "80% 以上を達成", [">pct:80"]),
     ("50% 以上的需求场景", "more than 50% of scenarios", "ニーズの 50% 以上", [">pct:50"]),
     ("3 人左右的小团队", "a small team of about 3 people", "3 名程度の小規模チーム", ["~count:3"]),
@@ -135,7 +170,9 @@ def test_names_and_articles_are_not_figures(text):
 
 def test_a_figure_said_twice_in_one_place_counts_once():
     assert figures("from one nine (90%) to four nines (99.99%)") == Counter(["pct:90", "pct:99.99"])
-    assert figures("ワンナイン（90%）からフォーナイン（99.99%）へ") == Counter(["pct:90", "pct:99.99"])
+    assert figures("ワンナイン（90%）からフォーナイン（99.99%）へ") == Counter(
+        ["pct:90", "pct:99.99"]
+    )
 
 
 def test_over_does_not_bound_a_duration():

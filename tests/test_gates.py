@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from helpers import build, write_project
 
 MASKED = "resume_contact = {'phone': {'value': '+86 136 **** 3209', 'visibility': 'masked'}}\n"

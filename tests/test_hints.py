@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import build, write_project
+
 from tools.release import GENERAL_HINT, HINTS, hints
+
+from helpers import build, write_project
 
 ROLE = """\
 ```{{resume-role}}

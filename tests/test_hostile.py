@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
 from browser import Watched
 from helpers import REPO, build, write_project
 

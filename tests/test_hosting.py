@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import posixpath
-import zipfile
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -19,10 +19,12 @@ import jsonschema
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from helpers import REPO, RTD_BASE, RTD_CODES, RTD_PROJECT, ReadTheDocs, epubcheck
+
 from resume.hosting import og_locale
 from resume.languages import EDITIONS, SOURCE
 from resume.outputs import BASENAME
+
+from helpers import REPO, RTD_BASE, RTD_CODES, RTD_PROJECT, ReadTheDocs, epubcheck
 
 PROJECT = RTD_PROJECT
 BASE = RTD_BASE
@@ -131,7 +133,7 @@ def test_sitemap(builds, build):
     assert len(locs) == len(set(locs))
     assert set(locs) == {build.base + name for name in build.pages() if name not in UNLISTED}
     assert locs[0] == build.base + "index.html"
-    for entry, loc in zip(entries, locs):
+    for entry, loc in zip(entries, locs, strict=True):
         assert entry.find(f"{{{SITEMAP_NS}}}lastmod") is None  # nothing from the clock
         name = loc.removeprefix(build.base)
         links = entry.findall(f"{{{XHTML_NS}}}link")
@@ -178,7 +180,10 @@ def test_json_ld_url(build):
 def test_every_page_links_the_read_the_docs_downloads(build):
     """The ePub and the PDF, as Read the Docs serves each edition's downloads."""
     url = f"https://{PROJECT}.readthedocs.io/_/downloads/{build.code}/latest/{{}}/"
-    expected = [(url.format("epub"), "application/epub+zip"), (url.format("pdf"), "application/pdf")]
+    expected = [
+        (url.format("epub"), "application/epub+zip"),
+        (url.format("pdf"), "application/pdf"),
+    ]
     for name in build.pages():
         links = build.page(name).select(".sidebar-drawer .resume-downloads a")
         assert [(a["href"], a["type"]) for a in links] == expected, name

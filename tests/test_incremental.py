@@ -19,7 +19,15 @@ REPO = Path(__file__).resolve().parents[1]
 EPOCH = "1700000000"
 MADE_UP = "+86 139 0000 0000"  # not the owner's number
 IGNORED = shutil.ignore_patterns(
-    "_build", ".nox", ".git", "tests", "__pycache__", "*.mo", ".venv", "venv", ".pytest_cache",
+    "_build",
+    ".nox",
+    ".git",
+    "tests",
+    "__pycache__",
+    "*.mo",
+    ".venv",
+    "venv",
+    ".pytest_cache",
     "node_modules",
 )
 
@@ -63,7 +71,9 @@ def test_a_changed_organisation_reaches_every_page_that_names_it(preview, tmp_pa
     page = src / "experience" / "tencent.md"
     text = page.read_text("utf-8")
     assert ":organisation: 腾讯（Tencent）" in text
-    page.write_text(text.replace(":organisation: 腾讯（Tencent）", ":organisation: 腾讯科技（Tencent）"))
+    page.write_text(
+        text.replace(":organisation: 腾讯（Tencent）", ":organisation: 腾讯科技（Tencent）")
+    )
     build(src, out, clean=False)
     build(src, tmp_path / "clean", clean=True)
     # Every page, the search index, resume.json and the index included.

@@ -17,13 +17,15 @@ import furo
 import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
-from helpers import REPO, RTD_BASE
 from jinja2 import Environment
+
 from resume.catalogs import catalog_problems
 from resume.languages import BY_CODE, EDITIONS, SOURCE
 from resume.switcher import edition_links, edition_roots
 from resume.theme import translate_toggles
 from tools.root_page import choose_edition, redirect_table, write_root_index
+
+from helpers import REPO, RTD_BASE
 
 CODES = [e.code for e in EDITIONS]
 CATALOG = "locales/{}/LC_MESSAGES/sphinx.po"
@@ -88,7 +90,9 @@ def furo_messages(template: Path) -> set[str]:
     env = Environment(extensions=["jinja2.ext.i18n"])
     return {
         " ".join(message.split())
-        for _, _, message in env.extract_translations(template.read_text("utf-8"))
+        for _, _, message in env.extract_translations(  # type: ignore[attr-defined]  # jinja2.ext.i18n adds it
+            template.read_text("utf-8")
+        )
         if isinstance(message, str)
     }
 
@@ -144,9 +148,7 @@ def test_no_english_interface(html_root, code):
     left = {}
     for name in pages(html_root / code):
         texts = interface(soup(html_root / code / name))
-        found = sorted(
-            english for english in ENGLISH for text in texts if text.startswith(english)
-        )
+        found = sorted(english for english in ENGLISH for text in texts if text.startswith(english))
         if found:
             left[name] = found
     assert left == {}
@@ -212,7 +214,7 @@ def test_switcher_links_the_same_page_in_the_other_editions(html_root, code):
         assert switcher.get("aria-label")
         items = switcher.find_all(["a", "span"], recursive=False)
         assert [item.get_text(strip=True) for item in items] == [e.label for e in EDITIONS]
-        for edition, item in zip(EDITIONS, items):
+        for edition, item in zip(EDITIONS, items, strict=True):
             assert item["lang"] == edition.tag
             if edition == current:
                 assert item.name == "span" and item["aria-current"] == "page", page
@@ -299,10 +301,14 @@ def test_root_page_lists_the_editions(html_root):
 def test_root_page_script_reads_the_table(html_root):
     page = soup(html_root / "index.html")
     table = json.loads(page.find("script", id="resume-editions").string)
-    assert table == redirect_table() == {
-        "languages": {"zh": "zh-cn/index.html", "en": "en/index.html", "ja": "ja/index.html"},
-        "fallback": "zh-cn/index.html",
-    }
+    assert (
+        table
+        == redirect_table()
+        == {
+            "languages": {"zh": "zh-cn/index.html", "en": "en/index.html", "ja": "ja/index.html"},
+            "fallback": "zh-cn/index.html",
+        }
+    )
 
 
 CHOICES = [
@@ -341,8 +347,7 @@ def test_root_page_redirects_in_a_browser(html_root, chromium, serve, preference
     context = chromium.new_context()
     try:
         context.add_init_script(
-            "Object.defineProperty(navigator, 'languages', {get: () => %s});"
-            % json.dumps(preferences)
+            f"Object.defineProperty(navigator, 'languages', {{get: () => {json.dumps(preferences)}}});"
         )
         page = context.new_page()
         page.goto(base + "index.html")

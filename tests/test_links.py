@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+
 from resume.languages import EDITIONS
 from resume.outputs import BASENAME
 
@@ -35,7 +36,11 @@ def broken_links(files: dict[str, str], exists) -> list[str]:
     for path, text in files.items():
         for href in internal_links(text):
             parts = urlsplit(href)
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(parts.path))) if parts.path else path
+            target = (
+                posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(parts.path)))
+                if parts.path
+                else path
+            )
             if not exists(target):
                 broken.append(f"{path}: {href} (no file {target})")
                 continue
@@ -50,9 +55,7 @@ def broken_links(files: dict[str, str], exists) -> list[str]:
 def test_html_links_resolve(good_release, edition):
     root = good_release / "html"
     folder = root / edition.code
-    pages = {
-        str(p.relative_to(root)): p.read_text("utf-8") for p in folder.rglob("*.html")
-    }
+    pages = {str(p.relative_to(root)): p.read_text("utf-8") for p in folder.rglob("*.html")}
     assert len(pages) >= 16
     broken = broken_links(pages, lambda target: (root / target).exists())
     assert broken == []
@@ -69,9 +72,15 @@ def test_epub_links_resolve(good_release, edition):
 
 
 def test_broken_links_are_found():
-    pages = {"a/x.html": '<a href="../b.html#nope">b</a><a href="y.html">y</a>', "b.html": "<p id='here'></p>"}
+    pages = {
+        "a/x.html": '<a href="../b.html#nope">b</a><a href="y.html">y</a>',
+        "b.html": "<p id='here'></p>",
+    }
     broken = broken_links(pages, lambda target: target in pages)
-    assert broken == ["a/x.html: ../b.html#nope (no anchor #nope)", "a/x.html: y.html (no file a/y.html)"]
+    assert broken == [
+        "a/x.html: ../b.html#nope (no anchor #nope)",
+        "a/x.html: y.html (no file a/y.html)",
+    ]
 
 
 def test_root_page_links_resolve(good_release):

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import GITHUB, MADE_UP, OPT_IN_BASEURL, REPO, Build, build
 from jsonschema import Draft7Validator
+
 from resume.languages import BY_SPHINX, EDITIONS
 from resume.machine_readable import script
+
+from helpers import GITHUB, MADE_UP, OPT_IN_BASEURL, REPO, Build, build
 from resume_facts import ALLOWED_CJK
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "jsonresume.schema.json").read_text("utf-8"))

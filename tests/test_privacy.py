@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import MADE_UP, Build
+
 from resume.languages import EDITIONS
 from resume.outputs import BASENAME
+
+from helpers import MADE_UP, Build
 
 OPT_IN_BUILDERS = ("html", "epub")
 

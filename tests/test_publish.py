@@ -15,7 +15,6 @@ import signal
 import stat
 import subprocess
 import sys
-import textwrap
 import time
 import zipfile
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from conftest import tree_digest
+
 from resume.languages import EDITIONS
 from resume.outputs import BASENAME
 from tools import release
@@ -147,7 +147,9 @@ def site(build: Path) -> dict[str, str | None]:
     state: dict[str, str | None] = {}
     for code in CODES:
         page = build / "html" / code / "index.html"
-        state[f"html/{code}"] = page.read_text("utf-8").split("</title>")[1] if page.is_file() else None
+        state[f"html/{code}"] = (
+            page.read_text("utf-8").split("</title>")[1] if page.is_file() else None
+        )
         book = build / "epub" / code / f"{BASENAME}-{code}.epub"
         if book.is_file():
             with zipfile.ZipFile(book) as archive:
@@ -161,7 +163,11 @@ def site(build: Path) -> dict[str, str | None]:
 def expected(old: str, new: str, built: list[str]) -> dict[str, str | None]:
     """The site after a build of ``built`` (all if empty) as ``new`` over a site all ``old``."""
     return {
-        **{f"{fmt}/{c}": new if (not built or c in built) else old for c in CODES for fmt in ("html", "epub")},
+        **{
+            f"{fmt}/{c}": new if (not built or c in built) else old
+            for c in CODES
+            for fmt in ("html", "epub")
+        },
         "root": "yes",
     }
 
@@ -281,16 +287,16 @@ def test_failed_build_changes_nothing(fake_python, fake_env, tmp_path, capsys):
 # -- Fault 2: killed at any instant --------------------------------------------------------------
 
 
-def _run_killed(build: Path, staged: Path, n: int, codes: list[str]) -> subprocess.CompletedProcess[str]:
+def _run_killed(
+    build: Path, staged: Path, n: int, codes: list[str]
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", KILL_SCRIPT.format(repo=str(REPO)), str(build), str(staged), str(n), ",".join(codes)],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    "scenario", ["all-editions", "one-edition", "old-layout"]
-)
+@pytest.mark.parametrize("scenario", ["all-editions", "one-edition", "old-layout"])
 def test_killed_publish_leaves_old_or_new_never_a_mix(scenario, fake_python, fake_env, tmp_path):
     """SIGKILL the publishing process before each of its changes to the file system in turn."""
     codes = ["en"] if scenario == "one-edition" else []
@@ -494,7 +500,9 @@ def test_a_copy_without_links_is_refused(fake_python, fake_env, tmp_path, capsys
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; PR_SET_PDEATHSIG")
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name)
+@pytest.mark.parametrize(
+    "sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name
+)
 def test_interrupted_build_stops_its_children(sig, fake_python, fake_env, tmp_path):
     build = tmp_path / "_build"
     assert build_version(fake_python, build, "A")

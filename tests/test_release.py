@@ -5,9 +5,11 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from helpers import epubcheck, tree_digest
+
 from resume.languages import EDITIONS
 from resume.outputs import BASENAME
+
+from helpers import epubcheck, tree_digest
 
 
 def test_release_writes_every_edition(releases):

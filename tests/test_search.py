@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from resume.search import SCRIPT, USER_DICTIONARY, JapaneseSplitter
+
 from browser import Watched
 from helpers import Build
-from resume.search import SCRIPT, USER_DICTIONARY, JapaneseSplitter
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,9 @@ def test_query_finds_the_page(
 
 
 @pytest.mark.parametrize(
-    ("language", "one", "other", "page"), SAME_PAGES, ids=[f"{l}:{a}={b}" for l, a, b, _ in SAME_PAGES]
+    ("language", "one", "other", "page"),
+    SAME_PAGES,
+    ids=[f"{lang}:{a}={b}" for lang, a, b, _ in SAME_PAGES],
 )
 def test_forms_of_one_word_find_the_same_pages(
     site_url: Callable[[str], str], watched: Watched, language: str, one: str, other: str, page: str
@@ -247,7 +251,9 @@ def test_unindexed_characters_are_never_searched_alone(
 
 
 def test_japanese_words_are_indexed_whole_without_punctuation() -> None:
-    words = JapaneseSplitter({}).split("ORY Hydra は、OAuth2 を実装した。推論 GPU の日平均利用率（k8s）")
+    words = JapaneseSplitter({}).split(
+        "ORY Hydra は、OAuth2 を実装した。推論 GPU の日平均利用率（k8s）"
+    )
     assert {"OAuth2", "k8s", "GPU", "日平均利用率", "利用", "平均"} <= set(words)
     assert not [word for word in words if set(word) & set("、。（）")]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
 from resume_facts import CORRECTIONS, FIGURES, LEFT_OUT, NAMES, PAGES, PROJECTS, ROLES
 
 
@@ -39,8 +40,7 @@ def test_build_is_clean(site):
 
 def test_only_the_documents_are_pages(site):
     pages = {
-        str(path.relative_to(site.outdir).with_suffix(""))
-        for path in site.outdir.rglob("*.html")
+        str(path.relative_to(site.outdir).with_suffix("")) for path in site.outdir.rglob("*.html")
     }
     assert pages - {"genindex", "search", "404"} == PAGES
 
@@ -52,7 +52,7 @@ def test_role_page(site, docname):
     card = soup.select_one("article .resume-role")
     fields = {
         dt.get_text(strip=True).rstrip(":"): dd.get_text(" ", strip=True)
-        for dt, dd in zip(card.select("dt"), card.select("dd"))
+        for dt, dd in zip(card.select("dt"), card.select("dd"), strict=True)
     }
     assert organisation in fields["公司"]
     assert fields["职位"] == title
@@ -69,7 +69,9 @@ def test_project_page_links_both_ways(site, docname):
     assert soup.h1.get_text(strip=True).rstrip("¶#") == name
     card = soup.select_one("article .resume-project")
     assert card.find("a", href=url), f"{docname}: no link to {url}"
-    linked_roles = {a["href"].removeprefix("../").removesuffix(".html") for a in card.select("a.internal")}
+    linked_roles = {
+        a["href"].removeprefix("../").removesuffix(".html") for a in card.select("a.internal")
+    }
     assert linked_roles == set(roles)
     project_file = docname.split("/")[1]
     for role in roles:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+
+from resume.data import DataError, Date, parse_period, split_list
+
 from helpers import build
-from resume.data import Date, DataError, parse_period, split_list
 
 ROLE = """\
 # 某公司

@@ -45,6 +45,8 @@ def test_each_copy_names_the_furo_version(name):
 
 
 def test_icons_differ_from_furo_only_in_translated_titles():
-    ours = _strings_through_gettext((REPO / "_templates" / "partials/icons.html").read_text("utf-8"))
+    ours = _strings_through_gettext(
+        (REPO / "_templates" / "partials/icons.html").read_text("utf-8")
+    )
     theirs = (FURO_THEME / "partials" / "icons.html").read_text("utf-8")
     assert ours == theirs

@@ -22,9 +22,10 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from helpers import EPUBCHECK, build, write_project
 
 from resume import catalogs, markup
+
+from helpers import EPUBCHECK, build, write_project
 
 CONF = """
 myst_enable_extensions = ["colon_fence", "attrs_block", "attrs_inline"]
@@ -100,10 +101,17 @@ def png() -> bytes:
     """A 1×1 white PNG."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\xff\xff\xff")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0\xff\xff\xff"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def po_path(src: Path, domain: str, language: str = "en") -> Path:
@@ -168,7 +176,12 @@ def rename_page(src: Path) -> list[str]:
     (src / "second.md").rename(src / "renamed.md")
     index = src / "index.md"
     index.write_text(index.read_text("utf-8").replace("\nsecond\n", "\nrenamed\n"), "utf-8")
-    return [f"{po_path(src, 'renamed')}", "renamed", f"{po_path(src, 'second')}:1", "belongs to no page"]
+    return [
+        f"{po_path(src, 'renamed')}",
+        "renamed",
+        f"{po_path(src, 'second')}:1",
+        "belongs to no page",
+    ]
 
 
 def delete_catalog(src: Path) -> list[str]:
@@ -184,7 +197,12 @@ def break_plural_forms(src: Path) -> list[str]:
     number = next(i for i, line in enumerate(lines, 1) if line.startswith('"Plural-Forms:'))
     lines[number - 1] = '"Plural-Forms: nplurals=2; plural=(n != 1;\\n"\n'
     po.write_text("".join(lines), "utf-8")
-    return [f"{po}:{number}", "Plural-Forms", "is not loaded", 'write the line as "Plural-Forms: nplurals=2;']
+    return [
+        f"{po}:{number}",
+        "Plural-Forms",
+        "is not loaded",
+        'write the line as "Plural-Forms: nplurals=2;',
+    ]
 
 
 def break_encoding(src: Path) -> list[str]:
@@ -192,7 +210,7 @@ def break_encoding(src: Path) -> list[str]:
     po = po_path(src, "second")
     text = po.read_text("utf-8").replace("Another paragraph.", "Another paragraph é.")
     po.write_bytes(text.encode("latin-1", "replace"))
-    number = text.splitlines().index(next(l for l in text.splitlines() if "é" in l)) + 1
+    number = text.splitlines().index(next(line for line in text.splitlines() if "é" in line)) + 1
     return [f"{po}:{number}", "not UTF-8", "save the file as UTF-8"]
 
 

@@ -27,6 +27,7 @@ that never went live).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import hashlib
@@ -216,7 +217,11 @@ def source_date_epoch() -> str | None:
         return value
     try:
         out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=HERE, capture_output=True, text=True, check=True
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+            check=True,
         )
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -404,7 +409,9 @@ def _recover(build: Path) -> list[Path]:
             _remove(release)
             removed.append(release)
     if live is not None:
-        _ensure_links(build, [n for n in LINKS if not os.path.lexists(build / n) and (live / n).exists()])
+        _ensure_links(
+            build, [n for n in LINKS if not os.path.lexists(build / n) and (live / n).exists()]
+        )
     return removed
 
 
@@ -499,16 +506,12 @@ def _stop(processes: Iterable[subprocess.Popen[bytes]]) -> None:
     for sig in (signal.SIGTERM, signal.SIGKILL):
         for process in processes:
             if process.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
                     os.killpg(process.pid, sig)  # its own group: start_new_session
-                except ProcessLookupError:
-                    pass
         deadline = time.monotonic() + GRACE
         for process in processes:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):  # SIGKILL follows
                 process.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
         if all(process.poll() is not None for process in processes):
             return
 
@@ -583,8 +586,8 @@ def run_jobs(
                 index, run = pending.pop(0)
                 run.logs.mkdir(parents=True, exist_ok=True)
                 stem = f"run-{index}"
-                out = open(logs / f"{stem}.out", "w+b")  # noqa: SIM115 (closed below)
-                err = open(logs / f"{stem}.err", "w+b")  # noqa: SIM115
+                out: IO[bytes] = open(logs / f"{stem}.out", "w+b")  # noqa: SIM115 (closed below)
+                err: IO[bytes] = open(logs / f"{stem}.err", "w+b")  # noqa: SIM115
                 try:
                     process = subprocess.Popen(
                         run.command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
@@ -770,7 +773,9 @@ def _interruptible() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    previous = {
+        sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGTERM, signal.SIGHUP)
+    }
     try:
         yield
     finally:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .figures import differences
 
@@ -196,7 +197,7 @@ def syntax_problems(path: Path) -> list[Problem]:
     return problems + header_problems(path, content)
 
 
-def _read(path: Path, problems: list[Problem]):  # type: ignore[no-untyped-def]
+def _read(path: Path, problems: list[Problem]) -> Any:
     """The catalog as Babel reads it, or ``None`` (with the reason added to ``problems``)."""
     from babel.messages.pofile import PoFileError, read_po
 
@@ -273,7 +274,7 @@ def _figure_problems(
     """A translation must state the figures its source states, value for value."""
     sources = (msgid,) if isinstance(msgid, str) else (msgid[0],) + (msgid[1],) * (len(strings) - 1)
     problems = []
-    for source, translation in zip(sources, strings):
+    for source, translation in zip(sources, strings, strict=True):
         lost, added = differences(source, translation)
         if lost or added:
             lost_text = ", ".join(sorted(lost.elements())) or "-"
@@ -323,7 +324,7 @@ def compile_catalog(path: Path, target: Path, language: str) -> list[Problem]:
         data = buffer.getvalue()
         try:
             gettext.GNUTranslations(io.BytesIO(data))
-        except Exception as error:  # noqa: BLE001 - whatever gettext refuses, Sphinx would swallow
+        except Exception as error:
             problems.append(
                 Problem(
                     path,

@@ -88,7 +88,8 @@ _FIGURE = re.compile(
             # Nines of availability, and the percentage a translation may add in brackets.
             r"(?i:\b(?P<nines_en>one|two|three|four|five|six|\d)\s+nines?\b)"
             + _PCT_AFTER.format("pct_en"),
-            r"(?P<nines_ja>ワン|ツー|スリー|フォー|ファイブ|シックス)ナイン" + _PCT_AFTER.format("pct_ja"),
+            r"(?P<nines_ja>ワン|ツー|スリー|フォー|ファイブ|シックス)ナイン"
+            + _PCT_AFTER.format("pct_ja"),
             r"(?P<nines_zh>[一二两三四五六]|\d)\s*个\s*9(?![\d.%])" + _PCT_AFTER.format("pct_zh"),
             # A range of years, open-ended or not.
             r"(?<![\d.,])(?P<from>(?:19|20)\d\d)\s*(?:[–—~]|-(?!>))\s*"
@@ -112,7 +113,8 @@ _FIGURE = re.compile(
             # A scale in digits: 100 万規模, 1,000 万级别, 1 億単位.
             r"(?<![A-Za-z\d.,_])(?P<scale_num>" + _NUM + r")\s*(?P<scale_unit>[万亿億])\s*"
             r"(?:件|个|個|人)?\s*(?:级别|级|級|単位|規模|レベル)",
-            _NOT_AFTER_A_NUMERAL + r"(?P<zh_order>[十百千]?[万亿億])\s*(?:级别|级|単位|規模|レベル)",
+            _NOT_AFTER_A_NUMERAL
+            + r"(?P<zh_order>[十百千]?[万亿億])\s*(?:级别|级|単位|規模|レベル)",
             _NOT_AFTER_A_NUMERAL + r"(?P<zh_order_bare>[十百千]万(?![不别要])|[十百千]?[亿億])",
             r"(?<![超通经])过\s*(?P<zh_over>[十百千万亿])(?![十百千万亿億级])",
             # Time granularity in words: 分钟级别, within minutes, 分単位.
@@ -156,9 +158,13 @@ _ABOUT_BEFORE = re.compile(
 )
 _COUNTER = r"(?:件|名|人|个|個|つ|款|种|種類|项|位|家|社|次|回)?"
 _LOWER_AFTER = re.compile(
-    r"^\s*" + _COUNTER + r"\s*(?:以上|を?超え|を?上回|超|多(?=\s*[个人种款项位家年天])|\+(?!\d)|(?i:or\s+more\b|plus\b))"
+    r"^\s*"
+    + _COUNTER
+    + r"\s*(?:以上|を?超え|を?上回|超|多(?=\s*[个人种款项位家年天])|\+(?!\d)|(?i:or\s+more\b|plus\b))"
 )
-_UPPER_AFTER = re.compile(r"^\s*" + _COUNTER + r"\s*(?:以内|以下|未満|不到|(?i:or\s+(?:less|fewer)\b))")
+_UPPER_AFTER = re.compile(
+    r"^\s*" + _COUNTER + r"\s*(?:以内|以下|未満|不到|(?i:or\s+(?:less|fewer)\b))"
+)
 _ABOUT_AFTER = re.compile(r"^\s*" + _COUNTER + r"\s*(?:左右|程度|前後|上下|ほど|くらい|ぐらい)")
 
 # Text that is not prose: Markdown link targets and printf-style placeholders.
@@ -223,9 +229,11 @@ def _values(match: re.Match[str]) -> list[str]:
         scale = _EN_SCALES[group["en_scale_word"].lower() + "s"] if group["en_scale_word"] else 0
         return [f"order:1e{_EN_ORDERS[group['en_scale_order'].lower() + 's'] + scale}"]
     if group["scale_num"]:
-        amount = _number(group["scale_num"]) * 10 ** _MAGNITUDE[group["scale_unit"]]
-        power = math.log10(amount)
-        return [f"order:1e{round(power)}"] if power.is_integer() else [f"~count:{_fmt(amount)}"]
+        amount = float(_number(group["scale_num"]) * 10 ** _MAGNITUDE[group["scale_unit"]])
+        exponent = math.log10(amount)
+        if exponent.is_integer():
+            return [f"order:1e{round(exponent)}"]
+        return [f"~count:{_fmt(amount)}"]
     if group["en_order"]:
         scale = _EN_SCALES[group["en_scale"].lower()] if group["en_scale"] else 0
         return [f"order:1e{_EN_ORDERS[group['en_order'].lower()] + scale}"]
@@ -305,8 +313,10 @@ def _bound(text: str, match: re.Match[str], value: str) -> str:
 
 def _is_name(text: str, match: re.Match[str]) -> bool:
     """Digits followed by letters that are no unit: a name such as 3D or 5G."""
-    return bool(match.group("num")) and not match.group("tail") and bool(
-        re.match(r"[A-Za-z]", text[match.end() : match.end() + 1])
+    return (
+        bool(match.group("num"))
+        and not match.group("tail")
+        and bool(re.match(r"[A-Za-z]", text[match.end() : match.end() + 1]))
     )
 
 

@@ -117,10 +117,12 @@ def differences(msgid: str, msgstr: str, md: Any = None) -> list[str]:
     source, translation = shape(msgid, md), shape(msgstr, md)
     found = []
     if source.blocks != translation.blocks:
-        said, got = source.blocks.count("paragraph"), translation.blocks.count("paragraph")
-        if said != got:
+        in_source = source.blocks.count("paragraph")
+        in_translation = translation.blocks.count("paragraph")
+        if in_source != in_translation:
             found.append(
-                f"{got} paragraphs where the source has {said}: Sphinx keeps only the first"
+                f"{in_translation} paragraphs where the source has {in_source}: Sphinx keeps "
+                "only the first"
                 " (a blank line inside the translation?)"
             )
         else:
@@ -139,7 +141,9 @@ def differences(msgid: str, msgstr: str, md: Any = None) -> list[str]:
             found.append(f"{what} not in the source: {_listed(added)}")
     for kind, label in _INLINE.items():
         if source.inline[kind] != translation.inline[kind]:
-            found.append(f"{translation.inline[kind]} {label} where the source has {source.inline[kind]}")
+            found.append(
+                f"{translation.inline[kind]} {label} where the source has {source.inline[kind]}"
+            )
     for mark in _STRAY:
         if translation.stray[mark] > source.stray[mark]:
             found.append(f"unbalanced or unterminated {mark} (it would be printed as it is)")

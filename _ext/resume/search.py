@@ -117,7 +117,9 @@ def extra_terms(text: str, split: Callable[[str], list[str]]) -> list[str]:
     """The words to index besides ``split(text)``: camel-case parts, joined forms, aliases."""
     extra = _word_forms(text)
     for group, patterns in _GROUPS:
-        found = [form for form, pattern in zip(group, patterns) if pattern.search(text)]
+        found = [
+            form for form, pattern in zip(group, patterns, strict=True) if pattern.search(text)
+        ]
         if found:
             for form in group:
                 if form not in found:
@@ -148,7 +150,7 @@ class JapaneseSplitter:
         from sphinx.search.ja import DefaultSplitter
 
         self.tiny = DefaultSplitter(options)
-        self.split = normalising(self._split)  # type: ignore[method-assign]
+        self.split = normalising(self._split)  # type: ignore[method-assign,assignment]
 
     def split(self, input: str) -> list[str]:  # noqa: A002 (Sphinx's SearchLanguage.split)
         return self._split(input)  # replaced per instance by the normalising split
@@ -176,7 +178,7 @@ def _normalising_languages() -> list[type]:
     languages = []
     for base in (SearchChinese, SearchEnglish):
 
-        def init(self: Any, options: dict[str, str], _base: type = base) -> None:
+        def init(self: Any, options: dict[str, str], _base: Any = base) -> None:
             _base.init(self, options)
             self.split = normalising(super(type(self), self).split)
 

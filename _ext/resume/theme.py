@@ -209,9 +209,11 @@ def drop_unused_properties(css: str, elsewhere: str) -> str:
         unused = declared - read
         if not unused:
             return css
-        css = _DECLARATION.sub(
-            lambda m, unused=unused: "" if m.group(1) in unused else m.group(0), css
-        )
+
+        def drop(match: re.Match[str], unused: set[str] = unused) -> str:
+            return "" if match.group(1) in unused else match.group(0)
+
+        css = _DECLARATION.sub(drop, css)
         css = re.sub(r";}", "}", css)
 
 

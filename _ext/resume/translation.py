@@ -185,7 +185,8 @@ class RecordMessages(SphinxTransform):
     def apply(self, **kwargs: Any) -> None:
         # The page's metadata (front matter) is no message: docutils makes the page's first field
         # list its docinfo (at priority 340), and Sphinx takes that out before -b gettext extracts.
-        first = self.document.first_child_not_matching_class(nodes.PreBibliographic)
+        # (docutils' type stubs do not take its own mix-in classes here)
+        first = self.document.first_child_not_matching_class(nodes.PreBibliographic)  # type: ignore[arg-type]
         info = self.document[first] if first is not None else None
         metadata = (
             {id(n) for n in info.findall()}
@@ -266,6 +267,7 @@ class CheckTranslated(SphinxTransform):
         if po is not None:
             self.env.note_dependency(os.fspath(po))  # a changed .po reads the page again
         dirs = [Path(self.env.srcdir, folder) for folder in self.config.locale_dirs]
+        catalog: Any
         catalog, loaded = init_locale(dirs, self.config.language, domain)
         page = self.env.doc2path(self.env.docname)
         if not loaded:
