@@ -44,9 +44,10 @@ def build(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite (pytest arguments pass through: nox -s tests -- -k epub)."""
+    """Run the test suite on every core (pytest arguments pass through: nox -s tests -- -k epub;
+    -n 0 runs it in one process)."""
     session.install("-r", TEST_REQUIREMENTS)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-n", "auto", "--dist", "load", *session.posargs)
 
 
 @nox.session
