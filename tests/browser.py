@@ -8,18 +8,18 @@ Without a browser the tests are skipped, saying why; in CI (``CI`` set) they fai
 from __future__ import annotations
 
 import os
-import threading
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+from tools import lighthouse
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-HOST = "127.0.0.1"
+HOST = lighthouse.HOST
 
 
 def no_browser(reason: str) -> None:
@@ -66,8 +66,8 @@ def chromium() -> Iterator[Any]:
 
 class _QuietHandler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
-        # Browsers ask every host for /favicon.ico; the site has none, and its absence at
-        # the server's root is the host's business, not a console error of the site's.
+        # Browsers ask a host for /favicon.ico when a page names no icon (a test's small
+        # project): the host's business, not a console error of the site's.
         if self.path == "/favicon.ico":
             self.send_response(204)
             self.end_headers()
@@ -78,18 +78,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@contextmanager
-def serving(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on a free port of 127.0.0.1 from a thread; yield its base URL."""
-    server = ThreadingHTTPServer((HOST, 0), partial(_QuietHandler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{HOST}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def serving(directory: Path) -> AbstractContextManager[str]:
+    """Serve ``directory`` on a free port of 127.0.0.1, as files are (not gzipped)."""
+    return lighthouse.serve(directory, _QuietHandler)
 
 
 def leaves(url: str) -> bool:

@@ -32,7 +32,6 @@ from helpers import (
     build,
     read_the_docs,
     release,
-    tree_digest,  # noqa: F401  (tests/test_publish.py imports it from here)
     write_project,
 )
 

@@ -205,6 +205,15 @@ def tree_digest(root: Path) -> dict[str, str]:
     }
 
 
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped by its new parent, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
 def release(build: Path, source: Path = REPO, codes: tuple[str, ...] = ()) -> tuple[bool, str, str]:
     """``tools.release.release_build`` with ``SOURCE_DATE_EPOCH=EPOCH``: (success, stdout, stderr).
 

@@ -22,12 +22,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import tree_digest
 
 from resume.languages import EDITIONS
 from resume.outputs import BASENAME
 from tools import release
 from tools.release import PublishError, live_release, publish, recover, release_build
+
+from helpers import alive, tree_digest
 
 REPO = Path(__file__).resolve().parents[1]
 CODES = [e.code for e in EDITIONS]
@@ -201,15 +202,6 @@ def legacy_layout(build: Path, version: str) -> None:
     (build / "html" / ".old-en").mkdir()
     (build / "html" / ".old-en" / "index.html").write_text("stale", "utf-8")
     (build / "html" / "index.html").write_text("root", "utf-8")
-
-
-def alive(pid: int) -> bool:
-    """Whether ``pid`` runs (a zombie, dead but not yet reaped by its new parent, does not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state not in ("Z", "X")
 
 
 # -- The layout --------------------------------------------------------------------------------

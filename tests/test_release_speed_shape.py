@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import alive
+
 REPO = Path(__file__).resolve().parents[1]
 
 # Records each page read, with the builder that read it, in $SHAPE_READS.
@@ -96,14 +98,6 @@ def test_a_broken_reference_fails_every_builder_with_its_file_and_line(tmp_path)
         assert status(logs, builder)["returncode"] == 1
         warnings = (logs / f"{builder}.err").read_text("utf-8")
         assert f"{source / 'one.rst'}:4: WARNING: undefined label: 'no-such-label'" in warnings
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state not in ("Z", "X")
 
 
 # Runs the real release build on a project whose conf.py records its pid, then sleeps.

@@ -143,9 +143,10 @@ class GzipHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(root: Path) -> Iterator[str]:
-    """Serve ``root`` gzipped on a free port of 127.0.0.1; yield its base URL."""
-    server = ThreadingHTTPServer((HOST, 0), partial(GzipHandler, directory=str(root)))
+def serve(root: Path, handler: type[SimpleHTTPRequestHandler] = GzipHandler) -> Iterator[str]:
+    """Serve ``root`` on a free port of 127.0.0.1 from a thread (gzipped, as Read the Docs
+    serves it, unless another ``handler`` is given); yield its base URL."""
+    server = ThreadingHTTPServer((HOST, 0), partial(handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
