@@ -216,16 +216,17 @@ class ResumeDomain(Domain):
     """Holds every page's role, project and entry records, so that any page can draw on them.
 
     ``data`` maps ``"roles"`` and ``"projects"`` to ``{docname: record}``, ``"entries"`` to
-    ``{docname: [record, …]}`` and ``"drawing"`` to the set of docnames whose output draws on
+    ``{docname: [record, …]}``, ``"code"`` to the set of docnames with a code block (whose
+    colours the theme then loads), and ``"drawing"`` to the set of docnames whose output draws on
     other pages' records (they are rewritten whenever any page is read again).
     """
 
     name = "resume"
     label = "Résumé"
     initial_data: dict[str, Any] = {  # noqa: RUF012 (Sphinx's Domain declares it so)
-        "roles": {}, "projects": {}, "entries": {}, "drawing": set(),
+        "roles": {}, "projects": {}, "entries": {}, "code": set(), "drawing": set(),
     }  # fmt: skip
-    data_version = 2
+    data_version = 3
 
     @property
     def role_pages(self) -> dict[str, Role]:
@@ -238,6 +239,10 @@ class ResumeDomain(Domain):
     @property
     def entry_pages(self) -> dict[str, list[Entry]]:
         return self.data["entries"]  # type: ignore[no-any-return,unused-ignore]
+
+    @property
+    def code_pages(self) -> set[str]:
+        return self.data["code"]  # type: ignore[no-any-return,unused-ignore]
 
     @property
     def drawing_pages(self) -> set[str]:
@@ -267,6 +272,8 @@ class ResumeDomain(Domain):
             self.entry_pages[docname] = entries
         if any(True for _ in document.findall(resume_nodes.placeholder)):
             self.drawing_pages.add(docname)
+        if any(True for _ in document.findall(nodes.literal_block)):
+            self.code_pages.add(docname)
         paragraphs, bullets = _prose(document)
         cards: list[nodes.Element] = [
             *document.findall(resume_nodes.role_card), *document.findall(resume_nodes.project_card)
@@ -341,13 +348,15 @@ class ResumeDomain(Domain):
         self.project_pages.pop(docname, None)
         self.entry_pages.pop(docname, None)
         self.drawing_pages.discard(docname)
+        self.code_pages.discard(docname)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for kind in ("roles", "projects", "entries"):
             for docname, item in otherdata[kind].items():
                 if docname in docnames:
                     self.data[kind][docname] = item
-        self.drawing_pages.update(name for name in otherdata["drawing"] if name in docnames)
+        for kind in ("code", "drawing"):
+            self.data[kind].update(name for name in otherdata[kind] if name in docnames)
 
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[Any]:
         return []

@@ -27,12 +27,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.environment import BuildEnvironment
 from sphinx.locale import _
 
+from .data import get_domain
 from .outputs import is_website
 
 #: The furo release the template copies in ``_templates/`` were taken from (a test compares).
@@ -109,27 +108,9 @@ def index_label(
 # -- What a page loads ---------------------------------------------------------------------
 
 
-def note_code(app: Sphinx, doctree: nodes.document) -> None:
-    """Remember the pages that have a code block (Pygments colours it)."""
-    if any(True for _ in doctree.findall(nodes.literal_block)):
-        pages: set[str] = getattr(app.env, "resume_code_pages", set())
-        pages.add(app.env.docname)
-        app.env.resume_code_pages = pages  # type: ignore[attr-defined]
-
-
-def purge_code(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    getattr(env, "resume_code_pages", set()).discard(docname)
-
-
-def merge_code(
-    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-) -> None:
-    pages: set[str] = getattr(env, "resume_code_pages", set())
-    env.resume_code_pages = pages | getattr(other, "resume_code_pages", set())  # type: ignore[attr-defined]
-
-
 def has_code(app: Sphinx) -> bool:
-    return bool(getattr(app.env, "resume_code_pages", set()) & app.env.found_docs)
+    """Whether any page has a code block (``ResumeDomain.code_pages``)."""
+    return bool(get_domain(app.env).code_pages & app.env.found_docs)
 
 
 def unused_stylesheets(app: Sphinx) -> set[str]:
@@ -267,9 +248,6 @@ def keep_favicon_out_of_epub(app: Sphinx, config: Config) -> None:
 
 def setup_theme(app: Sphinx) -> None:
     app.connect("config-inited", keep_favicon_out_of_epub)
-    app.connect("doctree-read", note_code)
-    app.connect("env-purge-doc", purge_code)
-    app.connect("env-merge-info", merge_code)
     app.connect("html-page-context", lean_page)
     # After furo's own (which writes its pygments.css when the build has finished).
     app.connect("build-finished", publish_lean, priority=900)
