@@ -20,7 +20,8 @@ once, then forks a child for each task, at most ``--workers`` at a time: an edit
 builder, then, once it has finished, its other builders one after the other. Every child starts
 with everything loaded, and the next edition's reading overlaps the other builders' writing, so
 both cores stay busy to the end. Within a child, a catalog the translation gate has checked and
-compiled for one builder is not checked and compiled again for the next (``share_catalog_work``).
+compiled for one builder is not checked and compiled again for the next (the gate keeps that
+work by the file's content).
 
 A page's problems found while reading are reported once, by the first builder; what each builder
 finds while resolving and writing (a broken reference, the PDF's checks) by that builder. Every
@@ -41,7 +42,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import hashlib
 import importlib
 import json
 import os
@@ -54,7 +54,6 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 #: The options of every builder: nitpicky, warnings are errors but all are reported, quiet.
 STRICT = ("-n", "-W", "--keep-going", "-q")
@@ -160,58 +159,6 @@ def preload(source: Path) -> None:
             continue
 
 
-def _digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def share_catalog_work(source: Path) -> bool:
-    """Have the translation gate check and compile each ``.po`` file once in this process.
-
-    ``resume.translation`` calls ``compile_catalog(po, target, language)`` and
-    ``catalog_problems(po, md)`` for every catalog, once per builder. Both depend on the
-    file's bytes alone (and on the compiled target still being there): each answer is kept by
-    the file's content, and given again while the bytes are the same. Returns whether the
-    gate was found (a project without it builds as it is).
-    """
-    _on_path(source)
-    try:
-        gate = importlib.import_module(f"{EXTENSION}.translation")
-    except ImportError:
-        return False
-    compile_catalog: Callable[..., list[Any]] | None = getattr(gate, "compile_catalog", None)
-    catalog_problems: Callable[..., list[Any]] | None = getattr(gate, "catalog_problems", None)
-    if compile_catalog is None or catalog_problems is None:
-        return False
-    compiled: dict[tuple[str, str, str, str], list[Any]] = {}
-    checked: dict[tuple[str, str, Any], list[Any]] = {}
-
-    def compile_once(path: Path, target: Path, language: str) -> list[Any]:
-        digest = _digest(path)
-        key = (str(path), digest or "", str(target), language)
-        known = compiled.get(key) if digest else None
-        if known is not None and (known or Path(target).is_file()):
-            if known:
-                Path(target).unlink(missing_ok=True)
-            return list(known)
-        compiled[key] = list(compile_catalog(path, target, language))
-        return list(compiled[key])
-
-    def check_once(path: Path, md: object = None, markup: bool | None = None) -> list[Any]:
-        digest = _digest(path)
-        if digest is None:
-            return catalog_problems(path, md, markup)
-        key = (str(path), digest, markup)
-        if key not in checked:
-            checked[key] = list(catalog_problems(path, md, markup))
-        return list(checked[key])
-
-    vars(gate).update(compile_catalog=compile_once, catalog_problems=check_once)
-    return True
-
-
 # -- The tasks and the children ----------------------------------------------------------------
 
 
@@ -233,8 +180,6 @@ def run_task(task: Task, source: Path) -> int:
     """Run the task's builders in turn; the first failure's exit status, or 0."""
     edition = task.edition
     edition.logs.mkdir(parents=True, exist_ok=True)
-    if len(task.builders) > 1:
-        share_catalog_work(source)
     failed = 0
     for index, (builder, outdir) in enumerate(task.builders):
         first = task.first and index == 0

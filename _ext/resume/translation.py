@@ -25,6 +25,7 @@ has none, and would be published in Chinese).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,44 @@ def _source_folders(app: Sphinx, config: Config) -> list[Path]:
     return [Path(app.srcdir, folder) for folder in config.resume_locale_dirs]
 
 
+# Checking and compiling a catalog depend on its bytes alone. Both are kept per process, by the
+# file's content, so that builders run one after the other in one process (the release build's
+# ePub and PDF after the HTML, tools/edition_build.py) check and compile each file once.
+_compiled: dict[tuple[str, str, str, str], list[Problem]] = {}
+_checked: dict[tuple[str, str, str], list[Problem]] = {}
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def compile_once(po: Path, target: Path, language: str) -> list[Problem]:
+    """``catalogs.compile_catalog``, done once per content of ``po`` while ``target`` is there."""
+    digest = _digest(po)
+    key = (str(po), digest or "", str(target), language)
+    known = _compiled.get(key) if digest else None
+    if known is not None and (known or target.is_file()):
+        if known:
+            target.unlink(missing_ok=True)  # a catalog that does not compile leaves none
+        return list(known)
+    _compiled[key] = list(compile_catalog(po, target, language))
+    return list(_compiled[key])
+
+
+def check_once(po: Path, md: Any, md_config: str) -> list[Problem]:
+    """``catalogs.catalog_problems``, done once per content of ``po`` and MyST configuration."""
+    digest = _digest(po)
+    if digest is None:
+        return catalog_problems(po, md)
+    key = (str(po), digest, md_config)
+    if key not in _checked:
+        _checked[key] = list(catalog_problems(po, md))
+    return list(_checked[key])
+
+
 def compile_catalogs(app: Sphinx, config: Config) -> None:
     """Compile the edition's catalogs into this build's folder, and point Sphinx there."""
     language = config.language or SOURCE.sphinx
@@ -87,7 +126,7 @@ def compile_catalogs(app: Sphinx, config: Config) -> None:
             state.sources[domain] = po
             target = compiled / f"{domain}.mo"
             wanted.add(target)
-            problems = compile_catalog(po, target, language)
+            problems = compile_once(po, target, language)
             if problems:
                 state.failed[domain] = f"{po} did not compile: {problems[0].message}"
                 state.problems.extend(problems)
@@ -116,12 +155,15 @@ def report_catalogs(app: Sphinx) -> None:
     if state is None or app.builder.name == "gettext":
         return
     md = _markdown(app)
+    md_config = repr(getattr(app.env, "myst_config", None))
     reported = {(p.path, p.line, p.message) for p in state.problems}
     problems = list(state.problems)
     for domain, po in sorted(state.sources.items()):
         if domain not in state.failed:
             problems.extend(
-                p for p in catalog_problems(po, md) if (p.path, p.line, p.message) not in reported
+                p
+                for p in check_once(po, md, md_config)
+                if (p.path, p.line, p.message) not in reported
             )
     for problem in problems:
         _warn(
