@@ -137,3 +137,38 @@ def test_a_misspelt_placeholder_in_a_theme_translation_fails_at_its_line(tmp_pat
     po = src / "locales" / "en" / "LC_MESSAGES" / "sphinx.po"
     assert f"{po}:8: WARNING: placeholders:" in result.stderr, result.stderr
     assert "What to do: copy each %(name)s" in result.stderr
+
+
+def test_a_number_typed_into_a_catalog_is_found_at_its_line(tmp_path):
+    header = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: en\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+    )
+    pages = {
+        "index.md": "# 首页\n\n简介。\n",
+        "locales/en/LC_MESSAGES/index.po": header
+        + 'msgid "首页"\nmsgstr "Home"\n\nmsgid "简介。"\nmsgstr "Call 136 1234 3209."\n',
+    }
+    conf = MASKED + "resume_locale_dirs = ['locales']\ngettext_compact = False\n"
+    src = write_project(tmp_path / "src", pages, conf)
+    result = build(src, tmp_path / "out", language="en")
+    assert result.returncode != 0
+    po = src / "locales" / "en" / "LC_MESSAGES" / "index.po"
+    assert f"typed at {po}:11" in result.stderr, result.stderr  # the msgstr line
+    assert "which the owner keeps masked" in result.stderr
+
+
+def test_a_private_detail_is_called_private(tmp_path):
+    conf = "resume_contact = {'email': {'value': 'owner@example.org', 'visibility': 'private'}}\n"
+    src = write_project(tmp_path / "src", {"index.md": "# 首页\n\nowner@example.org\n"}, conf)
+    result = build(src, tmp_path / "out")
+    assert "the full email, which the owner keeps private" in result.stderr
+
+
+def test_a_misspelt_toggle_placeholder_keeps_the_source_label_instead_of_crashing():
+    from resume.theme import translate_toggles
+
+    tree = '<input aria-label="Toggle navigation of 经历">'
+    assert translate_toggles(tree, lambda message: "Toggle %(titel)s") == (
+        '<input aria-label="Toggle navigation of 经历">'
+    )

@@ -48,6 +48,7 @@ class Secret:
 
     kind: str
     pattern: re.Pattern[str]
+    visibility: str  # "masked" or "private"
 
 
 def normalise(text: str) -> str:
@@ -79,11 +80,12 @@ def secrets(config: Config) -> list[Secret]:
         value = str(detail.get("value", "")).strip()
         visibility = detail.get("visibility", "private")
         if visibility == "masked" and value and not supplied.get(kind):
-            found.append(Secret(kind, masked_pattern(value)))
+            found.append(Secret(kind, masked_pattern(value), "masked"))
         elif visibility == "private":
             for text in (value, supplied.get(kind, "")):
                 if text.strip():
-                    found.append(Secret(kind, re.compile(re.escape(normalise(text.strip())))))
+                    pattern = re.compile(re.escape(normalise(text.strip())))
+                    found.append(Secret(kind, pattern, "private"))
     return found
 
 
@@ -112,7 +114,8 @@ def where_typed(app: Sphinx, secret: Secret) -> list[str]:
     """The source pages and catalogs, with the line, where the value was typed."""
     places = []
     sources = [Path(app.env.doc2path(name)) for name in sorted(app.env.found_docs)]
-    for locale_dir in app.config.locale_dirs:
+    # The catalogs' own folders (resume_locale_dirs): locale_dirs names the compiled ones.
+    for locale_dir in app.config.resume_locale_dirs or app.config.locale_dirs:
         folder = Path(app.srcdir, locale_dir, app.config.language or "", "LC_MESSAGES")
         sources += sorted(folder.rglob("*.po")) if folder.is_dir() else []
     for source in sources:
@@ -160,7 +163,7 @@ def check_outputs(app: Sphinx, exception: Exception | None) -> None:
             logger.warning(
                 "the full %s, which the owner keeps %s, is in %s; typed at %s",
                 secret.kind,
-                "masked" if secret.kind in app.config.resume_contact else "private",
+                secret.visibility,
                 name,
                 ", ".join(places),
                 location=places[0] if ":" in places[0] else None,

@@ -74,7 +74,11 @@ def translate_toggles(tree: str, gettext: Callable[[str], str]) -> str:
     message = gettext(TOGGLE_MESSAGE)
 
     def label(match: re.Match[str]) -> str:
-        text = message % {"title": html.unescape(match.group(1))}
+        title = {"title": html.unescape(match.group(1))}
+        try:
+            text = message % title
+        except (KeyError, ValueError, TypeError):  # a misspelt placeholder: the catalog check
+            text = TOGGLE_MESSAGE % title  # reports it at its line; the page keeps the source
         return f'aria-label="{html.escape(text, quote=True)}"'
 
     return FURO_TOGGLE.sub(label, tree)
