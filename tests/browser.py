@@ -99,10 +99,8 @@ class Watched:
     outside: list[str] = field(default_factory=list)
 
 
-@pytest.fixture
-def watched(chromium: Any) -> Iterator[Watched]:
-    """A fresh page in a fresh browser context, watched."""
-    context = chromium.new_context()
+def watch(context: Any) -> Watched:
+    """A new page of ``context``, watched; requests leaving 127.0.0.1 are refused."""
     watched = Watched(context.new_page())
 
     def local_only(route: Any) -> None:
@@ -118,9 +116,37 @@ def watched(chromium: Any) -> Iterator[Watched]:
         "request",
         lambda request: leaves(request.url) and watched.outside.append(request.url),
     )
+    return watched
+
+
+@pytest.fixture
+def watched(chromium: Any) -> Iterator[Watched]:
+    """A fresh page in a fresh browser context, watched."""
+    context = chromium.new_context()
     try:
-        yield watched
+        yield watch(context)
     finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def reader(chromium: Any) -> Iterator[Callable[[str], Watched]]:
+    """``reader(name)``: one watched page per name for the whole session, its lists emptied at
+    each call. A reader going from query to query keeps the browser's cache, as a person
+    searching one site does; what a test finds on the page is still only what that test did."""
+    readers: dict[str, tuple[Any, Watched]] = {}
+
+    def get(name: str) -> Watched:
+        if name not in readers:
+            context = chromium.new_context()
+            readers[name] = (context, watch(context))
+        watched = readers[name][1]
+        watched.errors.clear()
+        watched.outside.clear()
+        return watched
+
+    yield get
+    for context, _ in readers.values():
         context.close()
 
 
