@@ -104,9 +104,12 @@ release.publish(build, staged, codes.split(",") if codes else [])
 print(count)
 """
 
-# Runs ``release_build`` with the fake Python in a child process, to be interrupted.
+# Runs ``release_build`` with the fake Python in a child process, to be interrupted. A test run
+# started in the background ("&" in a script) ignores SIGINT, and so would this child: it takes
+# Python's default handler, as a build started at a terminal has.
 BUILD_SCRIPT = """\
-import sys
+import signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 sys.path.insert(0, {repo!r})
 from pathlib import Path
 from tools.release import release_build
