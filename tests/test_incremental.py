@@ -8,6 +8,7 @@ depends on the environment (``RESUME_PHONE``) must still come out as a clean bui
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,15 +33,18 @@ IGNORED = shutil.ignore_patterns(
 )
 
 
-def build(src: Path, out: Path, *, clean: bool, phone: str = "") -> None:
-    """sphinx-build of the Chinese web site as the preview runs it (``clean``: as a release)."""
+def build(src: Path, out: Path, *, clean: bool, phone: str = "") -> list[str]:
+    """sphinx-build of the Chinese web site as the preview runs it (``clean``: as a release);
+    returns the pages it wrote, as Sphinx names them ("writing output... [ 50%] index")."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "RESUME_PHONE": phone}
     command = [
-        sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "-q",
+        sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "-N",
         *(["-E"] if clean else []), "-d", str(out / ".doctrees"), str(src), str(out / "html"),
     ]  # fmt: skip
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+    plain = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", result.stdout)  # a terminal's erase-line codes
+    return re.findall(r"^writing output\.\.\. \[\s*\d+%\] (\S+)$", plain, re.MULTILINE)
 
 
 def outputs(root: Path) -> dict[str, bytes]:
@@ -95,3 +99,23 @@ def test_publishing_the_phone_number_reaches_page_json_ld_and_resume_json(previe
     build(src, out, clean=False)
     for name, data in outputs(out / "html").items():
         assert b"0000 0000" not in data and b"00000000" not in data, name
+
+
+def test_saved_prose_rewrites_its_page_alone_and_a_new_title_every_page(preview, tmp_path):
+    """A paragraph added to a role page changes no record that other pages show: that page is
+    written alone, with the contents page that lists it (as Sphinx does). A project's new title
+    is in every page's navigation: every page is written."""
+    src, out = preview
+    role = src / "experience" / "wanhui.md"
+    role.write_text(role.read_text("utf-8") + "\n新写的一段话。\n", "utf-8")
+    assert build(src, out, clean=False) == ["experience/index", "experience/wanhui"]
+    project = src / "projects" / "hydra.md"
+    text = project.read_text("utf-8")
+    heading = next(line for line in text.splitlines() if line.startswith("# "))
+    project.write_text(text.replace(heading, heading + "（新标题）", 1), "utf-8")
+    written = build(src, out, clean=False)
+    assert len(written) > 10 and "index" in written and "experience/wanhui" in written, written
+    build(src, tmp_path / "clean", clean=True)
+    assert differing(out / "html", tmp_path / "clean" / "html") == []
+    assert "新写的一段话" in (out / "html" / "experience" / "wanhui.html").read_text("utf-8")
+    assert "（新标题）" in (out / "html" / "experience" / "abeam.html").read_text("utf-8")

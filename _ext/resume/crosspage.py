@@ -2,12 +2,14 @@
 project list, and the links between roles and projects.
 
 Each is a ``placeholder`` node on its page, replaced at ``doctree-resolved``. Because such a
-page shows other pages' data, it is written again whenever any page is read again
-(``env-get-updated``): an incremental build gives the same HTML as a clean one.
+page shows other pages' data, it is written again (``env-get-updated``) whenever what pages show
+of each other changed while reading: an incremental build gives the same HTML as a clean one,
+and saving a page's prose rewrites that page alone.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -107,18 +109,47 @@ def fill(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
         node.replace_self(replacement)
 
 
+def shared_view(env: BuildEnvironment) -> tuple[object, ...]:
+    """What a page shows of the others: every record of the résumé Domain (less the source
+    line, which only error messages use), whether any page has code (the theme's colours are
+    loaded on every page then), the reading order and each page's title (furo's navigation,
+    on every page)."""
+    domain = get_domain(env)
+
+    def shown(record: Any) -> Any:
+        return dataclasses.replace(record, line=0)
+
+    return (
+        {name: shown(role) for name, role in domain.role_pages.items()},
+        {name: shown(project) for name, project in domain.project_pages.items()},
+        {name: [shown(entry) for entry in entries] for name, entries in domain.entry_pages.items()},
+        bool(domain.code_pages & env.found_docs),
+        document_order(env),
+        {name: title.astext() for name, title in env.titles.items()},
+    )
+
+
 def note_changes(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """Remember whether this build reads or removes any page (``env-get-outdated``)."""
-    env.resume_pages_changed = bool(added or changed or removed)  # type: ignore[attr-defined]
+    """Before any page is read again (``env-get-outdated``), keep what pages show of each other."""
+    before = shared_view(env) if (added or changed or removed) else None
+    app.resume_shared_view = before  # type: ignore[attr-defined]
     return []
 
 
 def pages_drawing_on_others(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """When any page was read again, every page that draws on other pages' data is rewritten:
-    those with a placeholder, and the home page (its JSON-LD)."""
-    if not getattr(env, "resume_pages_changed", False):
+    """Pages to write again after reading (``env-get-updated``): when the records changed, every
+    page that draws on them (those with a placeholder, and the home page for its JSON-LD); when
+    a title, the reading order or the presence of code changed, every page."""
+    before = getattr(app, "resume_shared_view", None)
+    app.resume_shared_view = None  # type: ignore[attr-defined]
+    if before is None:
+        return []
+    after = shared_view(env)
+    if before[3:] != after[3:]:
+        return sorted(env.found_docs)
+    if before[:3] == after[:3]:
         return []
     pages = get_domain(env).drawing_pages | {env.config.root_doc}
     return sorted(page for page in pages if page in env.found_docs)
