@@ -19,7 +19,7 @@ TEST_REQUIREMENTS = "tests/requirements.txt"
 LINT_REQUIREMENTS = "requirements-lint.txt"
 #: The catalogs' folder (conf.py: resume_locale_dirs).
 LOCALES = "locales"
-AUTOBUILD = "sphinx-autobuild==2025.8.25"
+PREVIEW_REQUIREMENTS = "requirements-preview.txt"
 
 nox.options.sessions = ["build", "tests"]
 nox.options.default_venv_backend = "venv"
@@ -53,7 +53,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check formatting, lint and types (ruff, mypy; settings in pyproject.toml)."""
-    session.install("-r", LINT_REQUIREMENTS)
+    session.install("-r", LINT_REQUIREMENTS, "-r", PREVIEW_REQUIREMENTS)
     session.run("ruff", "format", "--check", ".")
     session.run("ruff", "check", ".")
     session.run("mypy")
@@ -117,11 +117,14 @@ def linkcheck(session: nox.Session) -> None:
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Live preview of one edition that rebuilds on save (nox -s serve -- en)."""
-    session.install("-r", REQUIREMENTS, AUTOBUILD)
+    """Live preview of one edition that rebuilds on save (nox -s serve -- en).
+
+    sphinx-autobuild serves and reloads; each rebuild is forked from a process that has Sphinx
+    and jieba's dictionary loaded already (tools/preview.py)."""
+    session.install("-r", REQUIREMENTS, "-r", PREVIEW_REQUIREMENTS)
     (edition,) = resolve_editions(session.posargs[:1] or ["zh-cn"])
     session.run(
-        "sphinx-autobuild",
+        "python", "-m", "tools.preview",
         "-b", "html",
         "-D", f"language={edition.sphinx}",
         "-n",              # nitpicky, as in the release build

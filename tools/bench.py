@@ -9,8 +9,9 @@ median of ``RUNS`` runs. Measured:
 
 * the release build (``tools/release.py``: every edition and builder, from clean);
 * the edit loop: after one role page is saved, the incremental rebuild ``nox -s serve`` runs
-  (``sphinx-build -b html -n --keep-going`` into a kept output folder), on a copy of the sources;
-  then a clean build of the same sources, which must write the same files;
+  (``tools/preview.py``: ``sphinx-build -b html -n --keep-going`` into a kept output folder,
+  forked from a process that has Sphinx and jieba's dictionary loaded), on a copy of the
+  sources; then a clean build of the same sources, which must write the same files;
 * the sizes of the outputs of the last release build.
 
 The results are printed, and written as JSON to ``_build/bench/<UTC time>.json`` and
@@ -34,6 +35,7 @@ from resume.languages import EDITIONS, SOURCE
 from resume.outputs import BASENAME
 
 from . import BUILD, REPO
+from .preview import rebuild, warm_up
 from .release import release_build
 
 #: Runs of each timed command; the median is reported.
@@ -90,21 +92,37 @@ def release_seconds(build: Path) -> float:
     return time.perf_counter() - began
 
 
-def serve_build(src: Path, out: Path, *, clean: bool = False) -> float:
-    """Seconds of the rebuild ``nox -s serve`` runs on save: ``sphinx-build -b html -n
-    --keep-going`` of the Chinese edition, its doctrees kept in ``out/.doctrees``
-    (``clean``: into empty folders, with ``-E``)."""
-    command = [
-        sys.executable, "-m", "sphinx", "-b", "html", "-D", f"language={SOURCE.sphinx}",
-        "-n", "--keep-going", *(["-E"] if clean else []), str(src), str(out),
+def preview_arguments(src: Path, out: Path) -> list[str]:
+    """``sphinx-build``'s arguments for the Chinese edition as ``nox -s serve`` passes them."""
+    return [
+        "-b", "html", "-D", f"language={SOURCE.sphinx}", "-n", "--keep-going", "-q",
+        str(src), str(out),
     ]  # fmt: skip
+
+
+def serve_build(src: Path, out: Path, *, clean: bool = False) -> float:
+    """Seconds of a rebuild as ``nox -s serve`` makes it on save (``tools/preview.py``: forked
+    from this process, warmed up beforehand, into a kept output folder), with the doctrees in
+    ``out/.doctrees``; ``clean``: a new ``sphinx-build -E`` into empty folders instead."""
+    arguments = preview_arguments(src, out)
     # A fixed date: the timeline's present is the same in the preview and in its clean twin.
     env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", EPOCH)}
     began = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    if clean:
+        command = [sys.executable, "-m", "sphinx", "-E", *arguments]
+        result = subprocess.run(command, capture_output=True, text=True, env=env)
+        code, said = result.returncode, f"{result.stdout}\n{result.stderr}"
+    else:
+        saved = dict(os.environ)
+        os.environ.update(env)
+        try:
+            code, said = rebuild(arguments), "(its output is above)"
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
     seconds = time.perf_counter() - began
-    if result.returncode:
-        raise SystemExit(f"the preview's build failed:\n{result.stdout}\n{result.stderr}")
+    if code:
+        raise SystemExit(f"the preview's build failed:\n{said}")
     return seconds
 
 
@@ -130,6 +148,7 @@ class EditLoop:
     page (a paragraph appended, different each time) and times the rebuild."""
 
     def __init__(self, folder: Path) -> None:
+        warm_up()  # as the preview does once, before it serves
         self.src = shutil.copytree(REPO, folder / "src", ignore=NOT_SOURCES)
         self.out = folder / "serve"
         self.page = role_page(self.src)

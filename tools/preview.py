@@ -1,0 +1,134 @@
+"""The live preview, ``nox -s serve -- [code]``: one edition, rebuilt on every save, served on
+127.0.0.1 with the browser reloaded after each rebuild.
+
+sphinx-autobuild watches the files, serves the output and reloads the browser. Its own rebuild
+starts a new Python for each save, which imports Sphinx, MyST and furo and loads jieba's
+dictionary all over again: most of an edit's rebuild (``nox -s bench`` measures it). Here this
+process loads all that once (``warm_up``) before serving, and each rebuild is a child forked
+from it that runs ``sphinx.cmd.build.build_main`` with sphinx-autobuild's arguments, exactly as
+``python -m sphinx build`` would (``rebuild``). What the build changes happens in the child
+alone, so each rebuild starts from the same state. The project's extension is not loaded
+beforehand: each rebuild imports it, so an edit to ``_ext/`` counts at the next save.
+
+Run as ``python -m tools.preview`` with ``sphinx-autobuild``'s command line (``-b html -D
+language=… -n --keep-going SOURCE OUTDIR`` and its own options).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import subprocess
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .edition_build import PRELOAD
+
+
+def warm_up() -> None:
+    """Import what every build imports (``edition_build.PRELOAD`` and Sphinx's built-in
+    extensions) and load jieba's dictionary, as Sphinx's Chinese search does at the start of
+    each build. What fails to load is left to the build, which reports it."""
+    names = list(PRELOAD)
+    try:
+        from sphinx.application import builtin_extensions
+
+        names += builtin_extensions
+    except ImportError:
+        pass
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # the build itself reports a broken module
+            continue
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)  # as resume.search does: no "Building prefix dict…"
+    jieba.initialize()
+
+
+def rebuild(arguments: Sequence[str]) -> int:
+    """Run ``sphinx-build arguments`` in a child forked from this process (in its folder and
+    environment) and return the exit status: 0 built, 1 Sphinx reported errors or the build
+    crashed (its traceback printed), 2 bad arguments. Without ``os.fork`` (Windows), a new
+    ``python -m sphinx build``. Call it from a process with one thread: forking copies only
+    the calling thread."""
+    if not hasattr(os, "fork"):
+        return subprocess.call([sys.executable, "-m", "sphinx", "build", *arguments])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: build, then leave without running the parent's clean-up
+        code = 1
+        try:
+            from sphinx.cmd.build import build_main
+
+            code = build_main(list(arguments))
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+try:
+    from sphinx_autobuild.build import Builder as AutobuildBuilder
+    from sphinx_autobuild.utils import show_message
+except ImportError:  # only nox -s serve installs sphinx-autobuild
+    AutobuildBuilder = object
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+class ForkedBuilder(AutobuildBuilder):
+    """sphinx-autobuild's builder (pinned in requirements-preview.txt), with the same messages,
+    each rebuild forked from a warm process (``rebuild``) instead of a new Python.
+
+    sphinx-autobuild calls it here for the first build, then, for each change, in a process
+    it forks from this one for the purpose (which is warm too), handing it over pickled: so
+    the class lives at the module's top."""
+
+    def __call__(self, *, changed_paths: Sequence[Path]) -> None:
+        if changed_paths:
+            shown = ", ".join(_shown(path) for path in changed_paths[:5])
+            show_message(f"Detected changes ({shown})")
+        show_message("Rebuilding...")
+        if code := rebuild(self.sphinx_args):
+            print(
+                f"Sphinx exited with exit code: {code}\n"
+                "The preview keeps serving the last output, which no longer matches the "
+                "sources: fix the problems above and save again, or press Ctrl+C to stop."
+            )
+        show_message(f"Serving on {self.uri}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """sphinx-autobuild's ``main``, warmed up, with each rebuild made by ``rebuild``."""
+    import sphinx_autobuild.__main__ as autobuild
+
+    warm_up()
+    # sphinx-autobuild's main() builds with the Builder named in its own module.
+    autobuild.Builder = ForkedBuilder
+    arguments: Any = list(argv) if argv is not None else sys.argv[1:]
+    autobuild.main(arguments)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
