@@ -25,8 +25,11 @@ has none, and would be published in Chinese).
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,9 +114,50 @@ def check_once(po: Path, md: Any, md_config: str) -> list[Problem]:
     return list(_checked[key])
 
 
+def _stable_repr(value: Any) -> str:
+    """``repr`` with the members of every set in order: a set of strings is listed in another
+    order by each process (hash randomisation), and the key must hold across processes."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _stable_repr(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return f"{type(value).__name__}({fields})"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(_stable_repr(v) for v in value)) + "}"
+    if isinstance(value, dict):
+        return repr(sorted((_stable_repr(k), _stable_repr(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return repr([_stable_repr(v) for v in value])
+    return repr(value)
+
+
+#: In the doctree folder: what ``compile_once`` and ``check_once`` found, for the edition's
+#: next builder (the release build's ePub and PDF builders run in processes of their own, on
+#: the HTML builder's doctrees and compiled catalogs).
+KEPT = "catalog-checks.pickle"
+
+
+def _recall(folder: Path) -> None:
+    """Add what a builder kept in ``folder`` to this process's records."""
+    try:
+        kept = pickle.loads((folder / KEPT).read_bytes())
+        compiled, checked = kept["compiled"], kept["checked"]
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, KeyError):
+        return  # none kept, or by another version of this module: done again
+    _compiled.update(compiled)
+    _checked.update(checked)
+
+
+def _keep(folder: Path) -> None:
+    """Write this process's records into ``folder`` (whole or not at all)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{KEPT}.{os.getpid()}"
+    temporary.write_bytes(pickle.dumps({"compiled": _compiled, "checked": _checked}))
+    os.replace(temporary, folder / KEPT)
+
+
 def compile_catalogs(app: Sphinx, config: Config) -> None:
     """Compile the edition's catalogs into this build's folder, and point Sphinx there."""
     language = config.language or SOURCE.sphinx
+    _recall(Path(app.doctreedir))
     folder = Path(app.doctreedir, COMPILED)
     state = Catalogs(language, folder)
     compiled = folder / language / "LC_MESSAGES"
@@ -155,9 +199,10 @@ def report_catalogs(app: Sphinx) -> None:
     if state is None or app.builder.name == "gettext":
         return
     md = _markdown(app)
-    md_config = repr(getattr(app.env, "myst_config", None))
+    md_config = _stable_repr(getattr(app.env, "myst_config", None))
     reported = {(p.path, p.line, p.message) for p in state.problems}
     problems = list(state.problems)
+    known = len(_compiled), len(_checked)
     for domain, po in sorted(state.sources.items()):
         if domain not in state.failed:
             problems.extend(
@@ -165,6 +210,8 @@ def report_catalogs(app: Sphinx) -> None:
                 for p in check_once(po, md, md_config)
                 if (p.path, p.line, p.message) not in reported
             )
+    if (len(_compiled), len(_checked)) != known or not (Path(app.doctreedir) / KEPT).is_file():
+        _keep(Path(app.doctreedir))
     for problem in problems:
         _warn(
             f"{problem.kind}: {problem.message}",
@@ -352,7 +399,30 @@ class CheckTranslated(SphinxTransform):
             )
 
 
+def _default_settings_once() -> None:
+    """Sphinx parses each translated message as a document of its own (``publish_msgstr``),
+    and for each MyST (5.2.0) builds docutils' default settings anew, only to drop them: its
+    renderer evaluates ``options.get("document", make_document())`` while the document is
+    given. That is a third of reading a translated edition. The defaults are computed once per
+    parser here and each caller gets its own copy, which is all docutils' function promises."""
+    from docutils.frontend import get_default_settings
+    from myst_parser.mdit_to_docutils import base
+
+    if getattr(base.get_default_settings, "resume_cached", False):
+        return
+    defaults: dict[tuple[Any, ...], Any] = {}
+
+    def default_settings(*components: Any) -> Any:
+        if components not in defaults:
+            defaults[components] = get_default_settings(*components)
+        return copy.deepcopy(defaults[components])
+
+    default_settings.resume_cached = True  # type: ignore[attr-defined]
+    base.get_default_settings = default_settings
+
+
 def setup_translation(app: Sphinx) -> None:
+    _default_settings_once()
     # The source catalogs; Sphinx's own locale_dirs is set to the compiled ones on every build.
     app.add_config_value("resume_locale_dirs", ["locales/"], "env", types=[list])
     app.connect("config-inited", compile_catalogs, priority=900)
