@@ -118,8 +118,7 @@ def _cmap_ranges(path: str, index: int) -> list[tuple[int, int]]:
             fmt, _, length, _, groups = struct.unpack(">HHIII", read(offset, 16))
             if fmt == 12:
                 data = read(offset + 16, 12 * groups)
-                for g in range(groups):
-                    first, last, glyph = struct.unpack(">III", data[12 * g : 12 * g + 12])
+                for first, last, glyph in struct.iter_unpack(">III", data):
                     ranges.append((first, last) if glyph else (first + 1, last))
                 return ranges
         offset = chosen.get((3, 1)) or chosen.get((0, 3))
