@@ -236,15 +236,20 @@ def lean_article(body: str) -> str:
     return _START_TAG.sub(tag, _HEADERLINK.sub("", body))
 
 
-def drop_orphan_terms(app: Sphinx) -> list[Any]:
-    """Drop the words that no page holds any more from the search index (``html-collect-pages``,
-    which runs before the index is written).
+def repair_incremental_index(app: Sphinx) -> list[Any]:
+    """Make an incremental build's search index what a clean build writes (``html-collect-pages``,
+    which runs before the index is written). We keep these two small fixes rather than a
+    subclassed index builder, which would copy more of Sphinx's internals.
 
-    On an incremental build Sphinx loads the previous ``searchindex.js`` and prunes each word's
-    pages (``IndexBuilder.prune`` in Sphinx 8.2), but keeps the word itself with no pages: a
-    word from an earlier build (the full phone number before an opt-out, say) would stay in the
-    published index. We keep this small fix rather than a subclassed index builder, which
-    would copy more of Sphinx's internals.
+    On an incremental build Sphinx 8.2 loads the previous ``searchindex.js`` and prunes it to
+    the pages it does not write again (``IndexBuilder.load`` and ``prune``), but:
+
+    * it keeps a word that no page holds any more, with no pages: a word from an earlier build
+      (the full phone number before an opt-out, say) would stay in the published index. Such
+      words are dropped.
+    * it does not load the index entries (the technology index's terms, ``indexentries``): those
+      of every page not written again would be lost. They are read back from the previous file,
+      in the order a clean build gives them (by page name).
     """
     indexer = getattr(app.builder, "indexer", None)
     if indexer is None:
@@ -252,7 +257,35 @@ def drop_orphan_terms(app: Sphinx) -> list[Any]:
     for mapping in (indexer._mapping, indexer._title_mapping):
         for word in [word for word, pages in mapping.items() if not pages]:
             del mapping[word]
+    kept = set(indexer._titles) - set(indexer._index_entries)
+    if kept:
+        entries = dict(indexer._index_entries)
+        for docname, restored in _previous_index_entries(app, kept).items():
+            entries[docname] = restored
+        indexer._index_entries.clear()
+        indexer._index_entries.update(sorted(entries.items()))
     return []
+
+
+def _previous_index_entries(app: Sphinx, docnames: set[str]) -> dict[str, list[Any]]:
+    """The index entries of ``docnames`` in the search index on disk, as Sphinx feeds them:
+    ``{docname: [(entry, id, "main" or ""), …]}`` (entries come back lower-cased, as Sphinx
+    writes them in any case)."""
+    from sphinx.search import js_index
+
+    try:
+        text = Path(app.outdir, app.builder.searchindex_filename).read_text("utf-8")  # type: ignore[attr-defined]
+        frozen = js_index.loads(text)
+        names = frozen["docnames"]
+        stored = frozen["indexentries"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    found: dict[str, set[tuple[str, str, str]]] = {}
+    for entry, references in stored.items():
+        for index, target, main in references:
+            if 0 <= index < len(names) and names[index] in docnames:
+                found.setdefault(names[index], set()).add((entry, target, "main" if main else ""))
+    return {docname: sorted(items) for docname, items in found.items()}
 
 
 def setup_search(app: Sphinx) -> None:
@@ -262,4 +295,4 @@ def setup_search(app: Sphinx) -> None:
     app.connect("config-inited", keep_out_of_epub)
     app.connect("html-page-context", add_to_page)
     app.connect("html-page-context", write_snippet_source)
-    app.connect("html-collect-pages", drop_orphan_terms)
+    app.connect("html-collect-pages", repair_incremental_index)
