@@ -12,7 +12,10 @@ median of ``RUNS`` runs. Measured:
   (``tools/preview.py``: ``sphinx-build -b html -n --keep-going`` into a kept output folder,
   forked from a process that has Sphinx and jieba's dictionary loaded), on a copy of the
   sources; then a clean build of the same sources, which must write the same files;
-* the sizes of the outputs of the last release build.
+* the sizes of the outputs of the last release build, and each home page with all it loads;
+* where Node.js and ``npm ci``'s Lighthouse are there, Lighthouse on the home page, a role, a
+  project and the search page of each edition, built and served as Read the Docs does
+  (``tools/lighthouse.py``, median of its runs): scores, layout shift, KiB loaded.
 
 The results are printed, and written as JSON to ``_build/bench/<UTC time>.json`` and
 ``_build/bench/latest.json``.
@@ -29,12 +32,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from resume.languages import EDITIONS, SOURCE
 from resume.outputs import BASENAME
 
-from . import BUILD, REPO
+from . import BUILD, REPO, lighthouse
 from .preview import rebuild, warm_up
 from .release import release_build
 
@@ -52,19 +58,96 @@ NOT_SOURCES = shutil.ignore_patterns(
     "_build", ".nox", ".git", "tests", "node_modules", "__pycache__", "*.mo", ".venv", "venv",
     ".pytest_cache", ".mypy_cache", ".ruff_cache",
 )  # fmt: skip
+HOME = "home page KiB with all it loads (uncompressed)"
+#: Lighthouse's figures, per page: name in the table, key in ``lighthouse.figures``.
+LIGHTHOUSE_SCORES = {
+    f"Lighthouse {category}": category for category in lighthouse.CATEGORIES
+}  # fmt: skip
+LIGHTHOUSE_CLS = "Lighthouse cumulative layout shift"
+LIGHTHOUSE_KIB = "Lighthouse KiB loaded (uncompressed)"
+LIGHTHOUSE_FAILED = "Lighthouse audits failed (beyond those allowed)"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A figure's budget: at most ``limit`` (``"max"``), at least (``"min"``), or strictly
+    below it (``"below"``)."""
+
+    limit: float
+    kind: str = "max"
+
+    def met(self, value: float) -> bool:
+        if self.kind == "min":
+            return value >= self.limit
+        if self.kind == "below":
+            return value < self.limit
+        return value <= self.limit
+
+    def __str__(self) -> str:
+        sign = {"max": "<=", "min": ">=", "below": "<"}[self.kind]
+        return f"{sign} {self.limit:g}"
+
+
 # Targets for a release build of all three editions on two cores (each edition read once, in
-# one process, by all its builders), for the preview's rebuild after an edit, and for what the
-# release writes.
+# one process, by all its builders), for the preview's rebuild after an edit, for what the
+# release writes, and for Lighthouse (its own targets, tools/lighthouse.py's TARGETS).
 TARGETS = {
-    RELEASE: 2.0,
-    EDIT: 0.5,
-    EDIT_DIFFERS: 0.0,
-    "PDF KiB (one edition)": 256.0,
-    "HTML tree KiB (one edition)": 1280.0,
-    "searchindex.js KiB (one edition)": 56.0,
-    "ePub KiB (one edition)": 72.0,
-    "home page KiB (one edition)": 60.0,
+    RELEASE: Target(2.0),
+    EDIT: Target(0.5),
+    EDIT_DIFFERS: Target(0),
+    "PDF KiB (one edition)": Target(256),
+    "HTML tree KiB (one edition)": Target(1280),
+    "searchindex.js KiB (one edition)": Target(56),
+    "ePub KiB (one edition)": Target(72),
+    HOME: Target(lighthouse.TARGETS["KiB"]["home"]),
+    **{name: Target(lighthouse.TARGETS["score"], "min") for name in LIGHTHOUSE_SCORES},
+    LIGHTHOUSE_CLS: Target(lighthouse.TARGETS["cls"], "below"),
+    LIGHTHOUSE_FAILED: Target(0),
 }
+
+
+def target(name: str, key: str) -> Target | None:
+    """The budget of measure ``name`` for ``key`` (an edition, or "<code> <page>"), if any."""
+    page = key.split()[-1]
+    if name == "Lighthouse seo" and page == "search":
+        return Target(lighthouse.TARGETS["search seo"], "min")  # noindex: is-crawlable fails
+    if name == LIGHTHOUSE_KIB:
+        limit = lighthouse.TARGETS["KiB"].get(page)
+        return Target(limit) if limit else None
+    return TARGETS.get(name)
+
+
+class _Loads(HTMLParser):
+    """The local files a page loads as it opens: stylesheets, scripts, icons, images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        rel = (found.get("rel") or "").split()
+        if tag == "link" and ({"stylesheet", "icon", "preload"} & set(rel)):
+            self.urls.append(found.get("href") or "")
+        elif tag in ("script", "img") and found.get("src"):
+            self.urls.append(found["src"] or "")
+
+
+def page_weight(page: Path) -> float:
+    """KiB of ``page`` and of every local file it loads as it opens, uncompressed (each once;
+    what lies elsewhere, or is fetched later by a script, is not counted here: Lighthouse
+    counts all of it)."""
+    parser = _Loads()
+    parser.feed(page.read_text("utf-8"))
+    files = {page.resolve()}
+    for url in parser.urls:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path:
+            continue
+        path = (page.parent / unquote(parts.path)).resolve()
+        if path.is_file():
+            files.add(path)
+    return sum(path.stat().st_size for path in files) / 1024
 
 
 def _kib(path: Path) -> float:
@@ -201,7 +284,7 @@ def measure(folder: Path) -> tuple[dict[str, list[tuple[str, float]]], dict[str,
                 "PDF KiB (one edition)",
                 _kib(build / "pdf" / edition.code / f"{BASENAME}-{edition.code}.pdf"),
             ),
-            ("home page KiB (one edition)", _kib(html / "index.html")),
+            (HOME, page_weight(html / "index.html")),
         ):
             results.setdefault(name, []).append((edition.code, value))
     raw: dict[str, object] = {
@@ -212,6 +295,36 @@ def measure(folder: Path) -> tuple[dict[str, list[tuple[str, float]]], dict[str,
         "edit_differs_from_clean": differing,
     }
     return results, raw
+
+
+def lighthouse_missing() -> str | None:
+    """Why Lighthouse cannot run here, or None."""
+    if not shutil.which("node"):
+        return "Node.js is not installed"
+    if not lighthouse.LIGHTHOUSE.exists():
+        return f"{lighthouse.LIGHTHOUSE} is missing (npm ci)"
+    if not Path(lighthouse.CHROME).is_file():
+        return f"no Chromium at {lighthouse.CHROME} (CHROME_PATH)"
+    return None
+
+
+def measure_lighthouse() -> tuple[dict[str, list[tuple[str, float]]], dict[str, object]]:
+    """Lighthouse on each audited page, built and served as Read the Docs does
+    (``lighthouse.audit``): the four scores, the layout shift, the KiB loaded and the count of
+    audits failed beyond those allowed, each by "<code> <page>"."""
+    figures = lighthouse.audit()
+    results: dict[str, list[tuple[str, float]]] = {}
+    for key, page in figures.items():
+        allowed = lighthouse.TARGETS["may fail"].get(key.split()[-1], set())
+        failed = [name for name in page["failed"] if name not in allowed]
+        for name, value in (
+            *((name, float(page[category])) for name, category in LIGHTHOUSE_SCORES.items()),
+            (LIGHTHOUSE_CLS, float(page["cls"])),
+            (LIGHTHOUSE_KIB, float(page["KiB"])),
+            (LIGHTHOUSE_FAILED, float(len(failed))),
+        ):
+            results.setdefault(name, []).append((key, value))
+    return results, {"lighthouse": figures}
 
 
 def _commit() -> str | None:
@@ -239,8 +352,8 @@ def write_json(results: dict[str, list[tuple[str, float]]], raw: dict[str, objec
                 "measure": name,
                 "edition": edition,
                 "value": round(value, 3),
-                "target": TARGETS[name],
-                "met": value <= TARGETS[name],
+                "target": str(budget) if (budget := target(name, edition)) else None,
+                "met": budget.met(value) if budget else None,
             }
             for name, values in results.items()
             for edition, value in values
@@ -258,16 +371,24 @@ def write_json(results: dict[str, list[tuple[str, float]]], raw: dict[str, objec
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         results, raw = measure(Path(folder))
+    if why := lighthouse_missing():
+        print(f"Lighthouse: not run, {why}.")
+        raw["lighthouse"] = f"not run: {why}"
+    else:
+        audited, figures = measure_lighthouse()
+        results.update(audited)
+        raw.update(figures)
     missed = []
     width = max(len(name) for name in results)
-    print(f"{'measure':{width}} {'edition':8} {'value':>9} {'target':>9}")
+    print(f"{'measure':{width}} {'edition/page':14} {'value':>9} {'target':>9}")
     for name, values in results.items():
-        for edition, value in values:
-            target = TARGETS[name]
-            mark = "" if value <= target else "  MISSED"
+        for key, value in values:
+            budget = target(name, key)
+            mark = "  MISSED" if budget and not budget.met(value) else ""
             if mark:
-                missed.append(f"{name} [{edition}]")
-            print(f"{name:{width}} {edition:8} {value:9.2f} {target:9.2f}{mark}")
+                missed.append(f"{name} [{key}]")
+            shown = str(budget) if budget else "-"
+            print(f"{name:{width}} {key:14} {value:9.2f} {shown:>9}{mark}")
     differing = raw["edit_differs_from_clean"]
     if differing:
         print(f"The preview differs from a clean build in: {differing}")
