@@ -240,7 +240,9 @@ JAVA_OPTIONS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto")
 
 
 def epubcheck(book: Path) -> str:
-    """Validate an ePub with the reference validator: no fatal, error or warning allowed.
+    """Validate an ePub with the reference validator: no fatal, error or warning allowed, and,
+    among its usage notes (``--usage``), none that a content document lacks its language
+    (HTM-020, HTM-021).
 
     Without Java or epubcheck the test is skipped, saying why; in CI it fails instead.
     """
@@ -254,11 +256,12 @@ def epubcheck(book: Path) -> str:
         print(f"SKIPPED: {reason}")
         pytest.skip(reason)
     # A short run: the client compiler and the serial collector halve the JVM's time.
-    command = [java, *JAVA_OPTIONS, "-jar", str(EPUBCHECK), str(book)]
+    command = [java, *JAVA_OPTIONS, "-jar", str(EPUBCHECK), "--usage", str(book)]
     result = subprocess.run(command, capture_output=True, text=True)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "Messages: 0 fatals / 0 errors / 0 warnings" in output, output
+    assert "HTM-020" not in output and "HTM-021" not in output, output
     return output
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import struct
-import subprocess
 import time
 import zlib
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from babel.messages.pofile import read_po, write_po
 
 from resume import catalogs, markup
 
-from helpers import EPUBCHECK, build, write_project
+from helpers import build, write_project
 
 CONF = """
 myst_enable_extensions = ["colon_fence", "attrs_block", "attrs_inline"]
@@ -370,21 +369,16 @@ def test_catalog_edit_between_builds_in_one_process(project: Path, tmp_path: Pat
 
 
 def test_epub_documents_carry_their_language(project: Path, tmp_path: Path) -> None:
-    """10. Every content document of the ePub has lang and xml:lang; epubcheck agrees."""
+    """10. Every content document of the ePub has lang and xml:lang. (epubcheck agrees on the
+    real ePubs: ``helpers.epubcheck`` refuses HTM-020 and HTM-021 among its usage notes.)"""
     src = copy_of(project, tmp_path)
     result = build(src, tmp_path / "build", "epub", "en")
     assert result.returncode == 0, result.stderr
-    for document in result.outdir.glob("*.xhtml"):
+    documents = list(result.outdir.glob("*.xhtml"))
+    assert documents
+    for document in documents:
         head = document.read_text("utf-8")[:400]
         assert 'lang="en" xml:lang="en"' in head, document.name
-    book = result.outdir / "book.epub"
-    if not (shutil.which("java") and EPUBCHECK.is_file()):
-        pytest.skip("epubcheck needs Java and /usr/share/java/epubcheck.jar")
-    checked = subprocess.run(
-        ["java", "-jar", str(EPUBCHECK), "--usage", str(book)], capture_output=True, text=True
-    )
-    output = checked.stdout + checked.stderr
-    assert "HTM-020" not in output and "HTM-021" not in output, output
 
 
 # -- the checks' units ---------------------------------------------------------------------
