@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import zipfile
 from collections.abc import Callable
@@ -325,3 +326,18 @@ def test_search_script_is_on_the_search_page_only(build_site: Callable[..., Buil
         pages = [package.read(name).decode() for name in names if name.endswith(".xhtml")]
     assert not [name for name in names if name.endswith(SCRIPT)]
     assert not [page for page in pages if SCRIPT in page]
+
+
+def test_the_c_stemmer_gives_snowballs_own_stems(build_site: Callable[..., Build]) -> None:
+    """The index is stemmed by PyStemmer (requirements.txt), which snowballstemmer uses when it
+    is installed; every English word of the site must get the stem of Snowball's pure-Python
+    stemmer, the one the index was made with before (and the browser's is Snowball's too)."""
+    import Stemmer
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    build = build_site("en", "html")
+    text = " ".join(path.read_text("utf-8") for path in build.outdir.rglob("*.html"))
+    words = {word.lower() for word in re.findall(r"[A-Za-z]{3,}", text)}
+    assert len(words) > 500
+    fast, reference = Stemmer.Stemmer("english"), EnglishStemmer()
+    assert [w for w in sorted(words) if fast.stemWord(w) != reference.stemWord(w)] == []
