@@ -230,7 +230,7 @@ def release(build: Path, source: Path = REPO, codes: tuple[str, ...] = ()) -> tu
 
 
 #: A made-up phone number (tests never hold the owner's real one) and profile, for the opt-in.
-MADE_UP = "+86 139 1234 5678"
+MADE_UP = "+86 136 1234 3209"
 GITHUB = "https://github.com/example"
 #: The opt-in builds' base URL, for each edition: ``OPT_IN_BASEURL.format(code)``.
 OPT_IN_BASEURL = "https://example.org/{}/"

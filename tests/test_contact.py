@@ -7,7 +7,7 @@ import pytest
 from resume.contact import ContactError, published
 from resume.environment import read
 
-from helpers import GITHUB, MADE_UP, build
+from helpers import GITHUB, MADE_UP, build, write_project
 
 CONTACT = {
     "phone": {"value": "+86 136 **** 3209", "visibility": "masked"},
@@ -27,7 +27,7 @@ def test_masked_by_default():
 def test_full_number_only_from_the_environment():
     shown = published(CONTACT, {"phone": MADE_UP})
     assert shown["phone"].text == MADE_UP
-    assert shown["phone"].href == "tel:+8613912345678"
+    assert shown["phone"].href == "tel:+8613612343209"
     assert shown["phone"].full
 
 
@@ -56,6 +56,41 @@ def test_bad_configuration_is_refused(contact):
         published(contact, {})
 
 
+@pytest.mark.parametrize(
+    ("full", "why"),
+    [
+        ("call me", "characters other than digits and a phone number's separators"),
+        ("+86 139 1234 5678", "5 of the digits the masked value shows differ"),
+        ("+86 136 1234 320", "it has 12 digits where the masked value has 13"),
+        ("136 1234 3209", "it has 11 digits where the masked value has 13"),
+    ],
+)
+def test_a_full_number_the_mask_cannot_stand_for_is_refused(full, why):
+    """RESUME_PHONE must be the number whose masked form conf.py holds; the error says why and
+    what to do, and never quotes the number (a build's log is often public)."""
+    with pytest.raises(ContactError) as raised:
+        published(CONTACT, {"phone": full})
+    message = str(raised.value)
+    assert why in message and "What to do:" in message and "RESUME_PHONE" in message
+    assert full not in message
+
+
+@pytest.mark.parametrize("full", [MADE_UP, "+86-136-1234-3209", "(+86) １３６ 1234 3209"])
+def test_any_spelling_of_a_fitting_number_is_published_as_given(full):
+    assert published(CONTACT, {"phone": full})["phone"].text == full
+
+
+def test_a_build_with_a_number_the_mask_cannot_stand_for_fails(tmp_path):
+    conf = f"resume_contact = { ({'phone': CONTACT['phone']})!r}\n"
+    src = write_project(tmp_path / "src", {"index.md": "# Home\n"}, conf)
+    result = build(
+        src, tmp_path / "out", confoverrides={"resume_contact_values": {"phone": "call me"}}
+    )
+    assert result.returncode != 0
+    assert "does not fit the masked value" in result.stderr and "What to do:" in result.stderr
+    assert not (result.outdir / "index.html").exists()
+
+
 def test_the_environment_supplies_the_values():
     """conf.py reads RESUME_PHONE and RESUME_GITHUB into resume_contact_values, and only them."""
     environ = {"RESUME_PHONE": f" {MADE_UP} ", "RESUME_GITHUB": GITHUB, "RESUME_EMAIL": "x@e.org"}
@@ -72,8 +107,8 @@ def test_full_number_reaches_the_page_only_with_the_opt_in(make_project, tmp_pat
     )
     assert default.stderr == "" and opt_in.stderr == "", default.stderr + opt_in.stderr
     assert "+86 136 **** 3209" in default.html("index").get_text()
-    assert "1234 5678" not in (default.outdir / "index.html").read_text("utf-8")
-    link = opt_in.html("index").find("a", href="tel:+8613912345678")
+    assert "1234 3209" not in (default.outdir / "index.html").read_text("utf-8")
+    link = opt_in.html("index").find("a", href="tel:+8613612343209")
     assert link is not None and link.get_text() == MADE_UP
 
 

@@ -18,7 +18,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 EPOCH = "1700000000"
-MADE_UP = "+86 139 0000 0000"  # not the owner's number
+MADE_UP = "+86 136 0000 3209"  # the masked number's visible digits; made-up hidden ones
 IGNORED = shutil.ignore_patterns(
     "_build",
     ".nox",
@@ -98,7 +98,7 @@ def test_publishing_the_phone_number_reaches_page_json_ld_and_resume_json(previe
     # And back: without the opt-in, no trace of the number remains, the search index included.
     build(src, out, clean=False)
     for name, data in outputs(out / "html").items():
-        assert b"0000 0000" not in data and b"00000000" not in data, name
+        assert b"136 0000 3209" not in data and b"13600003209" not in data, name
 
 
 def test_saved_prose_rewrites_its_page_alone_and_a_new_title_every_page(preview, tmp_path):

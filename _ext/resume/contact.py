@@ -15,6 +15,7 @@ Every output (the pages, JSON-LD, ``resume.json``) asks ``published`` and nothin
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,8 @@ VISIBILITIES = ("public", "masked", "private")
 KINDS = ("phone", "email", "website", "github")
 #: The characters that stand for hidden digits in a masked value.
 MASKS = "*•×"
+#: What may stand between a phone number's digits.
+PHONE_SEPARATORS = " +-().\u00a0"
 #: Each detail's label: an interface string, translated by the theme catalogs (sphinx.po), so
 #: that a detail that is empty or private in one build still has its label translated.
 LABELS = {"phone": "Phone", "email": "Email", "website": "Website", "github": "GitHub"}
@@ -58,7 +61,8 @@ def _href(kind: str, text: str) -> str:
 
 
 def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str] = {}) -> None:
-    """Raise ``ContactError`` for an unknown detail or key, a bad visibility or a non-https URL."""
+    """Raise ``ContactError`` for an unknown detail or key, a bad visibility, a non-https URL, or
+    a full phone number (``RESUME_PHONE``) that its masked value cannot stand for."""
     for kind, detail in contact.items():
         if kind not in KINDS:
             raise ContactError(
@@ -82,10 +86,38 @@ def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str]
     for kind in values:
         if kind not in KINDS:
             raise ContactError(f"resume_contact_values: unknown detail {kind!r}")
+    for kind, detail in contact.items():
+        mask, full = str(detail.get("value", "")), values.get(kind, "").strip()
+        masked_phone = kind == "phone" and detail.get("visibility") == "masked"
+        if masked_phone and mask and full and (why := mask_mismatch(mask, full)):
+            raise ContactError(
+                f"RESUME_PHONE does not fit the masked value {mask!r} of "
+                f"resume_contact['phone'] in conf.py: {why}. What to do: set RESUME_PHONE to "
+                "the full number whose masked form that is (digits where the mask has *), "
+                "or correct the masked value"
+            )
     for kind in ("website", "github"):
         value = values.get(kind) or str(contact.get(kind, {}).get("value", ""))
         if value and not value.startswith("https://"):
             raise ContactError(f"resume_contact[{kind!r}]: {value!r} is not an https:// URL")
+
+
+def mask_mismatch(mask: str, full: str) -> str:
+    """Why ``full`` cannot be the value ``mask`` hides, or "" when it can: the same count of
+    digits (after NFKC: full-width digits count), every digit the mask shows in its place, and
+    nothing but digits and a phone number's separators. The full value itself is never quoted:
+    a build's log is often public."""
+    shown = [c for c in unicodedata.normalize("NFKC", mask) if c.isdigit() or c in MASKS]
+    text = unicodedata.normalize("NFKC", full)
+    if any(not (c.isdigit() or c in PHONE_SEPARATORS) for c in text):
+        return "it holds characters other than digits and a phone number's separators"
+    digits = [c for c in text if c.isdigit()]
+    if len(digits) != len(shown):
+        return f"it has {len(digits)} digits where the masked value has {len(shown)}"
+    differ = sum(1 for m, d in zip(shown, digits, strict=True) if m not in MASKS and m != d)
+    if differ:
+        return f"{differ} of the digits the masked value shows differ in it"
+    return ""
 
 
 def published(
