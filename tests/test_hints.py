@@ -31,6 +31,12 @@ INDEX = "# 首页\n\n```{toctree}\nENTRIES\n```\n"
 
 #: kind: (pages, extra conf.py lines, the HINTS key its hint is filed under)
 FAILURES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
+    "full phone number the mask cannot stand for": (
+        {"index.md": "# 首页\n"},
+        "resume_contact = {'phone': {'value': '+86 136 **** 3209', 'visibility': 'masked'}}\n"
+        "resume_contact_values = {'phone': 'call me'}\n",
+        "resume_contact",
+    ),
     "front matter": ({"index.md": "---\ntitle: [unclosed\n---\n# 首页\n"}, "", "[myst.topmatter]"),
     "link to a missing label": (
         {"index.md": "# 首页\n\n[x](#nowhere)\n"},
@@ -160,3 +166,26 @@ def test_every_hint_is_reached():
 
 def test_an_unknown_failure_still_says_what_to_do():
     assert hints("something nobody foresaw") == [GENERAL_HINT]
+
+
+def test_sphinx_crash_report_is_cut_to_its_message(tmp_path):
+    """A configuration refused in conf.py makes Sphinx print a crash report (versions,
+    traceback, a plea to report it upstream) around our message; the release shows the message."""
+    import subprocess
+    import sys
+
+    from tools.release import condense
+
+    src = tmp_path / "src"
+    src.mkdir()
+    pages, conf, _ = FAILURES["full phone number the mask cannot stand for"]
+    _write(src, pages, conf)
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(src), str(tmp_path / "out")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode != 0 and "Please also report this" in result.stderr
+    short = condense(result.stderr)
+    [line] = [line for line in short.splitlines() if line.strip()]
+    assert line.startswith("Configuration error: RESUME_PHONE does not fit the masked value")
+    assert "What to do:" in line and "Sphinx's full report: /" in line

@@ -33,6 +33,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -110,6 +111,7 @@ HINTS = {
     "[resume.markup]": "keep the source's Markdown in the translation: the same links and roles, ** and ` in pairs, the same paragraphs, no raw HTML",
     "[resume.privacy]": "remove the private value from the page or catalog named; publish it only through RESUME_PHONE",
     "[resume.unsafe]": "write the page in Markdown: no raw HTML, links to https:// addresses or pages only",
+    "resume_contact": "correct resume_contact in conf.py, or the environment variable the message names (RESUME_PHONE, RESUME_GITHUB)",
 }
 #: Said when no hint above matches: every failure ends with what to do.
 GENERAL_HINT = "fix each problem above at the file and line it names, then build again"
@@ -783,15 +785,52 @@ def _interruptible() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+#: Sphinx's report of an error that stopped a build (``sphinx.cmd.build``'s ``handle_exception``
+#: in Sphinx 8.2): the category, versions, extensions, a traceback ending in the exception and
+#: its message, where the full report was saved, and a request to report it upstream.
+CRASH_REPORT = re.compile(
+    r"^(?P<category>[A-Z][\w ]*?(?: error)?)!\n"
+    r".*?^\s*[\w.]+: (?P<message>[^\n]*)\n"
+    r"(?:.*?The full traceback has been saved in:\n(?P<log>[^\n]+)\n)?"
+    r".*?so that a better error message can be provided next time\.\n?",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+#: A terminal's colour and erase codes, which Sphinx writes when FORCE_COLOR is set.
+ANSI_CODE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def condense(text: str) -> str:
+    """``text`` with each crash report of Sphinx cut to its category and message (and where the
+    full report is): an error of ours (a configuration refused, say) says all it has to say in
+    its message, with what to do. Colour codes are dropped first."""
+    text = ANSI_CODE.sub("", text)
+
+    def short(match: re.Match[str]) -> str:
+        saved = f" (Sphinx's full report: {match['log']})" if match["log"] else ""
+        return f"{match['category']}: {match['message']}{saved}\n"
+
+    return CRASH_REPORT.sub(short, text)
+
+
 def _report(results: Sequence[JobResult]) -> list[str]:
-    """Print each job's status and output, prefixed by its name; return the failed jobs' names."""
+    """Print each job's status and output, prefixed by its name, Sphinx's crash reports cut to
+    their message; a failure told already by an earlier job is named, not repeated. Return the
+    failed jobs' names."""
     failed = []
+    told: dict[str, str] = {}
     for result in results:
         status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
         print(f"[{result.job.name}] {status} in {result.seconds:.1f}s", flush=True)
-        for stream in (result.stdout, result.stderr):
-            for line in stream.splitlines():
+        text = condense(result.stdout) + condense(result.stderr)
+        same = re.sub(r"/tmp/sphinx-err-\w+\.log", "", text)  # each report has a log of its own
+        if result.returncode and same.strip() and same in told:
+            print(f"[{result.job.name}] the same as [{told[same]}]", flush=True)
+        else:
+            for line in text.splitlines():
                 print(f"[{result.job.name}] {line}", flush=True)
+            told.setdefault(same, result.job.name)
         if result.returncode:
             failed.append(result.job.name)
     return failed
