@@ -117,12 +117,14 @@ def linkcheck(session: nox.Session) -> None:
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Live preview of one edition that rebuilds on save (nox -s serve -- en).
+    """Live preview of one edition that rebuilds on save (nox -s serve -- en [--port 8001]).
 
     sphinx-autobuild serves and reloads; each rebuild is forked from a process that has Sphinx
-    and jieba's dictionary loaded already (tools/preview.py)."""
+    and jieba's dictionary loaded already (tools/preview.py). What follows the edition code goes
+    to sphinx-autobuild (--port, --open-browser, …)."""
     session.install("-r", REQUIREMENTS, "-r", PREVIEW_REQUIREMENTS)
-    (edition,) = resolve_editions(session.posargs[:1] or ["zh-cn"])
+    codes = [arg for arg in session.posargs[:1] if not arg.startswith("-")]
+    (edition,) = resolve_editions(codes or ["zh-cn"])
     session.run(
         "python", "-m", "tools.preview",
         "-b", "html",
@@ -131,6 +133,8 @@ def serve(session: nox.Session) -> None:
         "--keep-going",    # warnings are shown but do not stop the preview
         "--watch", "_ext",
         "--ignore", "*.mo",
+        "--ignore", str(BUILD),  # every build's output, this preview's and the others'
+        *session.posargs[len(codes):],
         str(HERE),
         str(BUILD / "serve" / edition.code),
     )  # fmt: skip

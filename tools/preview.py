@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 import traceback
@@ -26,7 +28,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import REPO
 from .edition_build import PRELOAD
+
+#: The project's extension: a change there is a change to every page's output.
+EXTENSION = REPO / "_ext"
+#: The files a page is written in.
+SOURCE_SUFFIXES = {".md", ".rst"}
 
 
 def warm_up() -> None:
@@ -55,8 +63,9 @@ def warm_up() -> None:
 
 def rebuild(arguments: Sequence[str]) -> int:
     """Run ``sphinx-build arguments`` in a child forked from this process (in its folder and
-    environment) and return the exit status: 0 built, 1 Sphinx reported errors or the build
-    crashed (its traceback printed), 2 bad arguments. Without ``os.fork`` (Windows), a new
+    environment) and return the exit status as ``sphinx-build`` gives it: 0 built, 1 Sphinx
+    reported errors, 2 the build could not start or crashed (a broken extension, bad arguments;
+    what happened is printed). Without ``os.fork`` (Windows), a new
     ``python -m sphinx build``. Call it from a process with one thread: forking copies only
     the calling thread."""
     if not hasattr(os, "fork"):
@@ -102,14 +111,29 @@ class ForkedBuilder(AutobuildBuilder):
 
     sphinx-autobuild calls it here for the first build, then, for each change, in a process
     it forks from this one for the purpose (which is warm too), handing it over pickled: so
-    the class lives at the module's top."""
+    the class lives at the module's top. Sphinx reads again only the pages that changed, which
+    is wrong in two cases, rebuilt whole instead: a change to the extension (``_ext/``), whose
+    code every page's output comes from, and a deleted page, whose output Sphinx leaves behind
+    (the output folder is emptied first)."""
 
     def __call__(self, *, changed_paths: Sequence[Path]) -> None:
-        if changed_paths:
-            shown = ", ".join(_shown(path) for path in changed_paths[:5])
-            show_message(f"Detected changes ({shown})")
+        changed = [path for path in changed_paths if path.exists()]
+        if changed:
+            show_message(f"Detected changes ({', '.join(_shown(p) for p in changed[:5])})")
+        arguments = list(self.sphinx_args)
+        deleted = [p for p in changed_paths if not p.exists() and p.suffix in SOURCE_SUFFIXES]
+        if deleted:
+            from sphinx.cmd.build import get_parser
+
+            outdir = Path(get_parser().parse_args(arguments).outputdir)
+            show_message(f"Deleted ({', '.join(_shown(p) for p in deleted[:5])}): rebuilding whole")
+            shutil.rmtree(outdir, ignore_errors=True)
+            arguments.insert(0, "-E")
+        elif any(EXTENSION in path.resolve().parents for path in changed):
+            show_message("The extension changed: every page is read again")
+            arguments.insert(0, "-E")
         show_message("Rebuilding...")
-        if code := rebuild(self.sphinx_args):
+        if code := rebuild(arguments):
             print(
                 f"Sphinx exited with exit code: {code}\n"
                 "The preview keeps serving the last output, which no longer matches the "
@@ -123,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     import sphinx_autobuild.__main__ as autobuild
 
     warm_up()
+    # sphinx-autobuild hands each change to a process of a pool it makes with the default start
+    # method; a forked one is warm (Python 3.14 makes "forkserver" the default on Linux).
+    if "fork" in multiprocessing.get_all_start_methods():
+        multiprocessing.set_start_method("fork", force=True)
     # sphinx-autobuild's main() builds with the Builder named in its own module.
     autobuild.Builder = ForkedBuilder
     arguments: Any = list(argv) if argv is not None else sys.argv[1:]
