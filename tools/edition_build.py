@@ -191,7 +191,7 @@ def run_task(task: Task, source: Path) -> int:
     return failed
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Have Linux SIGKILL this child when its parent dies (no-op elsewhere)."""
     if not sys.platform.startswith("linux"):
         return
@@ -214,7 +214,7 @@ def fork_task(task: Task, source: Path, work: Callable[[Task, Path], int] = run_
         return pid
     code = 2
     try:
-        _die_with_parent(parent)
+        die_with_parent(parent)
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, signal.SIG_DFL)
         code = work(task, source)

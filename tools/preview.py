@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import REPO
-from .edition_build import PRELOAD
+from .edition_build import PRELOAD, die_with_parent
 
 #: The project's extension: a change there is a change to every page's output.
 EXTENSION = REPO / "_ext"
@@ -72,10 +72,12 @@ def rebuild(arguments: Sequence[str]) -> int:
         return subprocess.call([sys.executable, "-m", "sphinx", "build", *arguments])
     sys.stdout.flush()
     sys.stderr.flush()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: build, then leave without running the parent's clean-up
         code = 1
         try:
+            die_with_parent(parent)  # a preview stopped by SIGTERM leaves no build running
             from sphinx.cmd.build import build_main
 
             code = build_main(list(arguments))
@@ -154,7 +156,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # sphinx-autobuild's main() builds with the Builder named in its own module.
     autobuild.Builder = ForkedBuilder
     arguments: Any = list(argv) if argv is not None else sys.argv[1:]
-    autobuild.main(arguments)
+    try:
+        autobuild.main(arguments)
+    except KeyboardInterrupt:  # Ctrl-C during the first build, before the server runs
+        print("Preview stopped.", file=sys.stderr)
+        return 130
     return 0
 
 
