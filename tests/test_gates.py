@@ -172,3 +172,20 @@ def test_a_misspelt_toggle_placeholder_keeps_the_source_label_instead_of_crashin
     assert translate_toggles(tree, lambda message: "Toggle %(titel)s") == (
         '<input aria-label="Toggle navigation of 经历">'
     )
+
+
+def test_a_link_markdown_it_refuses_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """markdown-it makes no link of a javascript:, vbscript:, file: or data: address: the page
+    would show the link's Markdown. Each is an error at its line; code showing one is not."""
+    page = (
+        "# 首页\n\n一段 [点我](javascript:alert(1)) 文字。\n\n"
+        "见 [二](VBScript:x)。\n\n`[代码](javascript:x)` 是代码。\n"
+    )
+    src = write_project(tmp_path / "src", {"index.md": page})
+    result = build(src, tmp_path / "out")
+    assert result.returncode != 0
+    said = re.sub(r"\x1b\[[0-9;]*m", "", result.stderr)
+    assert re.search(r"index\.md:3: WARNING: the link .* javascript: address", said), said
+    assert re.search(r"index\.md:5: WARNING: the link .* vbscript: address", said), said
+    assert "index.md:7" not in said, said
+    assert said.count("[resume.unsafe]") == 2, said
