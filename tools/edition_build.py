@@ -139,19 +139,25 @@ def _on_path(source: Path) -> None:
         sys.path.insert(0, folder)  # as conf.py does
 
 
-def preload(source: Path) -> None:
-    """Import what every build imports, the extension's modules included; what fails to import
-    is left to the build, which reports it."""
-    from sphinx.application import builtin_extensions
-
-    _on_path(source)
-    names = [*PRELOAD, *builtin_extensions]
+def preload(source: Path | None) -> None:
+    """Import what every build imports: ``PRELOAD``, Sphinx's built-in extensions and, with
+    ``source``, the extension's modules (from ``source/_ext``). What fails to import is left to
+    the build, which reports it."""
+    names = list(PRELOAD)
     try:
-        package = importlib.import_module(EXTENSION)
-        prefix = f"{EXTENSION}."
-        names += [m.name for m in pkgutil.iter_modules(package.__path__, prefix)]
+        from sphinx.application import builtin_extensions
+
+        names += builtin_extensions
     except ImportError:
         pass
+    if source is not None:
+        _on_path(source)
+        try:
+            package = importlib.import_module(EXTENSION)
+            prefix = f"{EXTENSION}."
+            names += [m.name for m in pkgutil.iter_modules(package.__path__, prefix)]
+        except ImportError:
+            pass
     for name in names:
         try:
             importlib.import_module(name)
@@ -204,8 +210,10 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def fork_task(task: Task, source: Path, work: Callable[[Task, Path], int] = run_task) -> int:
-    """Start ``work(task, source)`` in a forked child; return its pid."""
+def fork_call(work: Callable[[], int]) -> int:
+    """Start ``work()`` in a child forked from this process, which dies with it; return the
+    child's pid. The child ends with ``work``'s status, or 2 when it raised (the traceback
+    printed), without running this process's clean-up."""
     parent = os.getpid()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -215,9 +223,7 @@ def fork_task(task: Task, source: Path, work: Callable[[Task, Path], int] = run_
     code = 2
     try:
         die_with_parent(parent)
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            signal.signal(sig, signal.SIG_DFL)
-        code = work(task, source)
+        code = work()
     except BaseException:  # reported; then the child ends with its status
         traceback.print_exc()
     finally:
@@ -227,6 +233,18 @@ def fork_task(task: Task, source: Path, work: Callable[[Task, Path], int] = run_
         finally:
             os._exit(code)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def fork_task(task: Task, source: Path, work: Callable[[Task, Path], int] = run_task) -> int:
+    """Start ``work(task, source)`` in a forked child (``fork_call``), with the default
+    handlers of SIGTERM, SIGINT and SIGHUP; return its pid."""
+
+    def child() -> int:
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_DFL)
+        return work(task, source)
+
+    return fork_call(child)
 
 
 def tasks_of(edition: Edition) -> tuple[Task, Task | None]:

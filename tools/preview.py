@@ -16,20 +16,18 @@ language=… -n --keep-going SOURCE OUTDIR`` and its own options).
 
 from __future__ import annotations
 
-import importlib
 import logging
 import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from . import REPO
-from .edition_build import PRELOAD, die_with_parent
+from .edition_build import fork_call, preload
 
 #: The project's extension: a change there is a change to every page's output.
 EXTENSION = REPO / "_ext"
@@ -38,21 +36,9 @@ SOURCE_SUFFIXES = {".md", ".rst"}
 
 
 def warm_up() -> None:
-    """Import what every build imports (``edition_build.PRELOAD`` and Sphinx's built-in
-    extensions) and load jieba's dictionary, as Sphinx's Chinese search does at the start of
-    each build. What fails to load is left to the build, which reports it."""
-    names = list(PRELOAD)
-    try:
-        from sphinx.application import builtin_extensions
-
-        names += builtin_extensions
-    except ImportError:
-        pass
-    for name in names:
-        try:
-            importlib.import_module(name)
-        except Exception:  # the build itself reports a broken module
-            continue
+    """Import what every build imports (``edition_build.preload``, the extension left out) and
+    load jieba's dictionary, as Sphinx's Chinese search does at the start of each build."""
+    preload(None)
     try:
         import jieba
     except ImportError:
@@ -70,25 +56,13 @@ def rebuild(arguments: Sequence[str]) -> int:
     the calling thread."""
     if not hasattr(os, "fork"):
         return subprocess.call([sys.executable, "-m", "sphinx", "build", *arguments])
-    sys.stdout.flush()
-    sys.stderr.flush()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the child: build, then leave without running the parent's clean-up
-        code = 1
-        try:
-            die_with_parent(parent)  # a preview stopped by SIGTERM leaves no build running
-            from sphinx.cmd.build import build_main
 
-            code = build_main(list(arguments))
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            try:
-                sys.stdout.flush()
-                sys.stderr.flush()
-            finally:
-                os._exit(code)
+    def build() -> int:
+        from sphinx.cmd.build import build_main
+
+        return build_main(list(arguments))
+
+    pid = fork_call(build)  # a preview stopped by SIGTERM leaves no build running
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status)
 
