@@ -9,7 +9,10 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 
 from resume.catalogs import Problem, catalog_problems
-from resume.figures import differences, figures
+from hypothesis import given
+from hypothesis import strategies as st
+
+from resume.figures import advice, differences, figures
 
 from helpers import REPO
 
@@ -20,7 +23,7 @@ EQUIVALENTS = [
     ("从 20% 提升到 50%", "from 20% to 50%", "20% から 50% へ", ["pct:20", "pct:50"]),
     ("20% -> 50%", "20% → 50%", "20% → 50%", ["pct:20", "pct:50"]),
     ("> 5d", "more than 5 days", "5 日超", [">dur:5d"]),
-    ("截止 2024 年为止", "as of 2024", "2024 年までに", ["year:2024"]),
+    ("截止 2024 年为止", "as of 2024", "2024 年時点で", ["year:2024"]),
     ("2020 年底", "by the end of 2020", "2020 年末時点", ["year:2020"]),
     ("AI 能力过千", "over 1,000 AI capabilities", "AI 機能は 1,000 件超", [">count:1000"]),
     (
@@ -35,24 +38,30 @@ EQUIVALENTS = [
         "数十種類のプロダクト",
         ["order:several-1e1"],
     ),
-    ("百万级别 Pod", "millions of Pods", "100 万規模の Pod", ["order:1e6"]),
+    ("百万级别 Pod", "Pods on the order of a million", "100 万規模の Pod", ["order:1e6"]),
+    ("超过百万级别", "over a million", "100 万規模を超える", [">order:1e6"]),
+    ("百万级别", "a million-scale", "100 万規模", ["order:1e6"]),
     ("百万级别", "million-scale", "100 万規模", ["order:1e6"]),
     ("数百万", "several million", "数百万", ["order:several-1e6"]),
-    ("日请求量千万级别", "tens of millions of requests a day", "1,000 万規模", ["order:1e7"]),
+    ("日请求量千万级别", "ten million requests a day", "1,000 万規模", ["order:1e7"]),
+    ("千万级别", "on the order of ten million", "1,000 万規模", ["order:1e7"]),
     ("数千万", "several tens of millions", "数千万", ["order:several-1e7"]),
     (
         "每秒写入指标超过千万级别",
-        "metric writes exceeded tens of millions",
+        "metric writes exceeded ten million",
         "毎秒 1,000 万件規模を超える",
         [">order:1e7"],
     ),
     (
         "日访问量亿级",
-        "hundreds of millions of daily visits",
+        "daily visits on the order of a hundred million",
         "日次アクセス数が億単位",
         ["order:1e8"],
     ),
-    ("亿级别的成本梳理", "on the order of hundreds of millions", "億単位のコスト", ["order:1e8"]),
+    ("亿级别的成本梳理", "costs on the order of 100 million", "億単位のコスト", ["order:1e8"]),
+    ("亿级", "hundred-million-scale", "億単位", ["order:1e8"]),
+    ("1000 万次", "10 million times", "1,000 万回", ["count:10000000"]),
+    ("过千", "over a thousand", "1,000 件超", [">count:1000"]),
     ("四个 9", "four nines (99.99%)", "フォーナイン（99.99%）", ["pct:99.99"]),
     ("四个9", "four nines", "99.99%", ["pct:99.99"]),
     ("一个 9", "one nine (90%)", "ワンナイン（90%）", ["pct:90"]),
@@ -65,7 +74,7 @@ EQUIVALENTS = [
     ),
     (
         "数个百万 DAU 的产品",
-        "several products with millions of DAU",
+        "several products, each with DAU on the order of a million",
         "DAU 100 万規模の複数のプロダクト",
         ["order:several", "order:1e6"],
     ),
@@ -82,6 +91,16 @@ EQUIVALENTS = [
     ("7 款产品", "7 products", "7 つのプロダクト", ["count:7"]),
     ("2019 – 2021", "2019 – 2021", "2019 – 2021", ["period:2019-2021"]),
     ("2021 – 至今", "2021 – Present", "2021 – 現在", ["period:2021-now"]),
+    (
+        "数个百万 DAU 的产品",
+        "several million-DAU products",
+        "複数の DAU 100 万規模のプロダクト",
+        ["order:several", "order:1e6"],
+    ),  # fmt: skip
+    # A vague quantity is one value, whichever usual word says it.
+    ("若干", "several", "いくつか", ["order:several"]),
+    ("多个项目", "a few projects", "複数のプロジェクト", ["order:several"]),
+    ("数个", "several", "複数", ["order:several"]),
     ("从 0 到 1", "from scratch", "ゼロから", ["origin:scratch"]),
     ("从 0 到 1", "from the ground up", "0 から 1 へ", ["origin:scratch"]),
     ("零工程交付", "zero engineering effort", "エンジニアリング工数ゼロ", ["count:0"]),
@@ -113,6 +132,19 @@ DIFFERENT = [
     ("四个 9", "three nines (99.9%)"),
     ("四个 9", "four nines (99.9%)"),  # a bracket that disagrees with the words
     ("数十万", "millions"),
+    # A floor is not a plural range: the English inflation of 百万级别 into "millions".
+    ("百万级别", "millions"),
+    ("百万级别 Pod", "millions of Pods"),
+    ("超过千万级别", "more than tens of millions"),
+    ("千万级别", "tens of millions"),
+    ("亿级", "hundreds of millions"),
+    ("亿级别", "at the scale of hundreds of millions"),
+    ("数个百万 DAU 的产品", "several products with millions of DAU"),
+    ("数个百万 DAU", "several million DAU"),
+    ("百万级别", "ten million"),
+    ("千万级别", "10 million"),  # a count in digits, not a scale
+    ("若干", "three"),
+    ("多个", "数十"),
     ("百万级别", "数千万"),
     # A scale is not "several" of it, in any language: the inflation of 百万级别 into 数百万.
     ("百万级别", "数百万"),
@@ -128,7 +160,7 @@ DIFFERENT = [
     ("1,000 万規模", "100 万規模"),
     ("million-scale", "several million"),
     ("从 0 到 1", "from 0"),
-    ("千万级别", "hundreds of millions"),
+    ("千万级别", "a hundred million"),
     ("亿级", "数千万"),
     ("数十种", "hundreds of"),
     ("数个", "millions"),
@@ -159,7 +191,8 @@ NOT_FIGURES = [
     "一个事件系统", "一套完整的分布式指标采集组件", "顶级项目之一", "one of the fastest-graduating",
     "トップレベルプロジェクトの一つ", "コンポーネント一式", "外部依存が一切なく", "一部領域",
     "万汇互联", "二次开发", "第一次带团队", "数据加密", "数多く", "多数", "通过镜像瘦身", "千万不要",
-    "%(count)s results", "${resultCount} pages", "[腾讯](experience/2019.md)",
+    "%(count)s results", "${resultCount} pages", "[腾讯](experience/2019.md)", "十多个",
+    "我一般会编写一些 controller", "some fixes",
 ]  # fmt: skip
 
 
@@ -256,16 +289,20 @@ def _broken_copy(tmp_path: Path, catalog: str, msgid_part: str, old: str, new: s
          "over 1,000", "1,000", [">count:1000"], ["count:1000"]),
         # A scale changed.
         ("locales/en/LC_MESSAGES/experience/tencent.po", "主导平台的微服务架构",
-         "several hundred thousand", "millions", ["order:several-1e5"], ["order:1e6"]),
+         "several hundred thousand", "millions", ["order:several-1e5"], ["order:many-1e6"]),
         # A scale inflated into "several" of it: 百万级别 is 100 万規模, not 数百万.
         ("locales/ja/LC_MESSAGES/experience/tencent.po", "为平台搭建一套完整的分布式指标采集组件",
          "100 万規模", "数百万規模", ["order:1e6"], ["order:several-1e6"]),
         ("locales/ja/LC_MESSAGES/experience/tencent.po", "负责整个平台的基础设施",
          "1,000 万規模", "数千万規模", ["order:1e7"], ["order:several-1e7"]),
         ("locales/en/LC_MESSAGES/experience/tencent.po", "为平台搭建一套完整的分布式指标采集组件",
-         "from millions of Pods", "from several million Pods", ["order:1e6"], ["order:several-1e6"]),
+         "on the order of a million", "several million", ["order:1e6"], ["order:several-1e6"]),
+        # A floor written as a plural range: 超过千万级别 is "over ten million", not "tens of millions".
+        ("locales/en/LC_MESSAGES/experience/tencent.po", "为平台搭建一套完整的分布式指标采集组件",
+         "over ten million", "more than tens of millions", [">order:1e7"], [">order:many-1e7"]),
     ],
-    ids=["number", "nines", "dropped", "bound", "scale", "inflated-ja", "inflated-ja-1e7", "inflated-en"],
+    ids=["number", "nines", "dropped", "bound", "scale", "inflated-ja", "inflated-ja-1e7", "inflated-en",
+         "plural-range-en"],
 )  # fmt: skip
 def test_the_check_reports_a_broken_catalog(tmp_path, catalog, msgid_part, old, new, lost, added):
     assert figure_mismatches(REPO / catalog) == []
@@ -274,3 +311,44 @@ def test_the_check_reports_a_broken_catalog(tmp_path, catalog, msgid_part, old, 
     assert msgid_part in mismatch.message and mismatch.path == copy
     assert f"missing or changed {', '.join(lost) or '-'};" in mismatch.message
     assert mismatch.message.endswith(f"not in the source {', '.join(added) or '-'}")
+    assert ("over ten million" in mismatch.what_to_do) == (added == [">order:many-1e7"])
+
+
+# -- Floors and plural ranges, for any power and bound -------------------------------------------
+
+_ZH_FLOORS = {6: "百万级别", 7: "千万级别", 8: "亿级"}
+_EN_FLOORS = {6: "a million", 7: "ten million", 8: "a hundred million"}
+_EN_RANGES = {6: "millions", 7: "tens of millions", 8: "hundreds of millions"}
+
+
+@given(
+    power=st.sampled_from(sorted(_ZH_FLOORS)),
+    over=st.booleans(),
+    before=st.sampled_from(["", "平台", "每秒写入指标", "日访问量"]),
+    noun=st.sampled_from(["", " Pods", " requests", " daily visits"]),
+)
+def test_a_floor_is_its_english_floor_never_a_plural_range(power, over, before, noun):
+    source = before + ("超过" if over else "") + _ZH_FLOORS[power]
+    lead = "over " if over else ""
+    floor = f"{lead}{_EN_FLOORS[power]}{noun}"
+    assert differences(source, floor) == (Counter(), Counter())
+    assert differences(source, f"on the order of {_EN_FLOORS[power]}{noun}")[0] == (
+        Counter([f">order:1e{power}"]) if over else Counter()
+    )
+    lost, added = differences(source, f"{lead}{_EN_RANGES[power]}{' of' + noun if noun else ''}")
+    assert lost and added
+    hint = advice(lost, added)
+    assert f"'{lead}{_EN_FLOORS[power]}'" in hint and f"not '{_EN_RANGES[power]}'" in hint
+
+
+@given(
+    source=st.sampled_from(["若干", "多个", "数个", "複数"]),
+    translation=st.sampled_from(["several", "a few", "複数", "いくつか", "若干", "数个"]),
+    padding=st.text(alphabet="abc xyz", max_size=8),
+)
+def test_vague_quantities_are_one_value(source, translation, padding):
+    assert differences(source, padding + " " + translation + " " + padding) == (
+        Counter(),
+        Counter(),
+    )
+    assert differences(source, "3") == (Counter(["order:several"]), Counter(["count:3"]))

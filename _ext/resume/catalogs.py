@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .figures import differences
+from .figures import advice, differences
 
 KINDS = ("syntax", "untranslated", "fuzzy", "obsolete", "figures", "markup", "placeholders")
 
@@ -285,6 +285,7 @@ def _figure_problems(
                     line,
                     "figures",
                     f"{_excerpt(source)}: missing or changed {lost_text}; not in the source {added_text}",
+                    advice(lost, added),
                 )
             )
     return problems

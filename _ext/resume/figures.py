@@ -12,11 +12,15 @@ optionally prefixed by its bound:
 ``dur:5d``             a duration (s, min, h, d, w, mo, y);
                        ``dur:minutes`` for 分钟级别 / within minutes / 分単位
 ``rate:100GB/s``       an amount with a unit of throughput
-``order:1e6``          a scale: 百万级别 / millions / 100 万規模; 千万级别 / tens of millions /
-                       1,000 万規模; 亿级 / hundreds of millions / 億単位 (also "million-scale")
+``order:1e6``          a scale, which names a floor: 百万级别 / (on the order of) a million /
+                       million-scale / 100 万規模; 千万级别 / ten million / 1,000 万規模; 亿级 /
+                       a hundred million / 億単位
+``order:many-1e6``     a plural range, "millions" (tens of millions …): no source word says it,
+                       so a translation that writes it for 百万级别 is refused (``advice``)
 ``order:several-1e5``  "several N", a different value from the scale N: 数十万 / several hundred
                        thousand / 数十万; 数百万 / several million / 数百万; 数十 / dozens of
-``order:several``      数个 / several / 複数, counting nothing else
+``order:several``      a vague quantity, counting nothing else: 数个 / 若干 / 多个 / several /
+                       a few / 複数 / いくつか (not 一些, "some", which is an article as often)
 ``origin:scratch``     从 0 到 1 / from scratch / ゼロから: an idiom, no count
 =====================  ==========================================================================
 
@@ -36,10 +40,12 @@ Deliberate choices, each one a rule below:
 * "over" before a duration means "during" (Over two years, …), so it bounds no duration.
 * Chinese 千万 / 百万 / 亿 count as magnitudes alone or with 级(别); bare 万 only with 级 or
   単位, so that the company name 万汇互联 states no figure.
-* A scale and "several" are different values, in all three languages: 百万级别 ("millions",
-  「100 万規模」) is not 数百万 ("several million", 「数百万」). English "X of Y" with Y a
-  magnitude (tens of millions, hundreds of thousands) is a scale; "several …", "dozens of",
-  and "tens / hundreds of" anything else are "several".
+* A scale and "several" are different values, in all three languages: 百万级别 ("a million",
+  「100 万規模」) is not 数百万 ("several million", 「数百万」). A power of ten in English words
+  (a million, ten million) is a scale, as 百万 and 千万 are; in digits (10 million) a count, as
+  1000 万 is; "a thousand" is a count, as 过千 is. A plural (millions, tens of millions,
+  hundreds of thousands) is a range of its own; "several …", "dozens of", and "tens / hundreds
+  of" anything else are "several".
 * 二次开发 (customisation) and 第一次 (the first time) are words, not counts: 次 / 回 are no
   classifiers here, and an ordinal (第…) is never a figure.
 * Markdown link targets and placeholders are not text: ``](…)``, ``%(name)s``, ``${count}``.
@@ -77,6 +83,7 @@ _DURATIONS = {"d": "d", "day": "d", "days": "d", "天": "d", "日": "d", "日間
               "h": "h", "hour": "h", "hours": "h", "小时": "h", "時間": "h",
               "min": "min", "minute": "min", "minutes": "min", "分钟": "min", "分間": "min",
               "s": "s", "second": "s", "seconds": "s", "秒": "s", "ms": "ms"}  # fmt: skip
+_EN_MULTIPLIERS = {"thousand": 3, "million": 6, "billion": 9}
 _MULTIPLIERS = {"k": 3, "K": 3, "w": 4, "W": 4, "万": 4, "M": 6, "亿": 8, "億": 8, "B": 9}
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)"
@@ -98,17 +105,27 @@ _FIGURE = re.compile(
             r"(?P<scratch>从\s*(?:0|零)\s*到\s*(?:1|一)|从零开始|从无到有"
             r"|(?i:\bfrom\s+(?:0\s+to\s+1|scratch|the\s+ground\s+up)\b)"
             r"|ゼロから|0\s*から\s*1\s*へ?|一から)",
-            # "Several N" in English: several million, several hundred thousand, several dozen.
+            # "Several N" in English: several million, several hundred thousand, several dozen;
+            # not "several million-DAU products", where the million belongs to what follows.
             r"(?i:\bseveral\s+(?:(?:(?P<sev_scale>ten|hundred)s?\s+(?:of\s+)?)?"
-            r"(?P<sev_order>thousand|million|billion)s?|(?P<sev_small>dozen|hundred)s?)\b)",
-            # A scale in English: million-scale, ten-million-scale.
-            r"(?i:\b(?:(?P<en_scale_word>ten|hundred)[\s-])?"
+            r"(?P<sev_order>thousand|million|billion)s?|(?P<sev_small>dozen|hundred)s?)\b(?!-))",
+            # A scale in English: million-scale, ten-million-scale, 100-million-scale, and "on
+            # the order of a million"; a power of ten in words (a million, ten million, a
+            # hundred million) is a scale too, as 百万 / 千万 / 亿 are.
+            r"(?i:\b(?:(?P<en_scale_word>ten|hundred)[\s-]|(?P<en_scale_num>1|10|100|1,?000)[\s-]?)?"
             r"(?P<en_scale_order>thousand|million|billion)[\s-]scale\b)",
-            # Orders of magnitude in words.
+            r"(?i:\bon\s+the\s+order\s+of\s+(?:(?:a|one)\s+)?(?:(?P<en_about_num>1|10|100)\s+"
+            r"|(?P<en_about_word>ten|hundred)[\s-])?(?P<en_about>thousand|million|billion)\b)",
+            r"(?i:(?<![\d,.]\s)(?<![\d,.])\b(?:(?:a|one)\s+)?(?:(?P<en_power_word>ten|hundred)[\s-])?"
+            r"(?P<en_power>thousand|million|billion)\b(?!\s*-?\s*scale))",
+            # Plural ranges in English: millions, tens of millions, hundreds of thousands. They
+            # say "many times N", a different value from the floor 百万级别 is (see advice()).
             r"(?i:\b(?:(?P<en_scale>tens|hundreds)\s+of\s+)?"
             r"(?P<en_order>thousands|millions|billions)\b)",
             r"(?i:\b(?P<en_order_small>dozens|hundreds|tens|scores)\s+of\b)",
-            r"(?P<several>(?i:\bseveral\b)|複数|[数几幾]\s*[个個](?!月))",
+            # A vague quantity, the same in every language: 数个, 若干, 多个, several, 複数, いくつか.
+            r"(?P<several>(?i:\bseveral\b|\ba\s+few\b)|複数|いくつ(?:か|も)|若干"
+            r"|(?<![\d一二两三四五六七八九十百千])多\s*[个個](?!月)|[数几幾]\s*[个個](?!月))",
             r"数\s*(?P<zh_some>[十百千]?[万亿億]|[十百千])",
             # A scale in digits: 100 万規模, 1,000 万级别, 1 億単位.
             r"(?<![A-Za-z\d.,_])(?P<scale_num>" + _NUM + r")\s*(?P<scale_unit>[万亿億])\s*"
@@ -137,6 +154,7 @@ _FIGURE = re.compile(
             r"|(?:[kKwWMB]|\s*[万亿億])(?![A-Za-z级単規])"
             r"|(?:d|y|h|min|ms|s)(?![A-Za-z])"
             r"|\s*(?:days?|years?|hours?|minutes?|seconds?)\b"
+            r"|\s+(?i:thousand|million|billion)\b(?![\s-]*scale)"
             r"|\s*(?:日間|年間|天|日|小时|時間|分钟|分間|秒)"
             r")?",
         ]
@@ -227,7 +245,18 @@ def _values(match: re.Match[str]) -> list[str]:
         return [f"order:several-1e{power}"]
     if group["en_scale_order"]:
         scale = _EN_SCALES[group["en_scale_word"].lower() + "s"] if group["en_scale_word"] else 0
+        if group["en_scale_num"]:
+            scale = len(group["en_scale_num"].replace(",", "")) - 1
         return [f"order:1e{_EN_ORDERS[group['en_scale_order'].lower() + 's'] + scale}"]
+    for key in ("en_about", "en_power"):
+        if group[key]:
+            word = group[f"{key}_word"]
+            scale = _EN_SCALES[word.lower() + "s"] if word else 0
+            if group.get(f"{key}_num"):
+                scale = len(group[f"{key}_num"]) - 1
+            power = _EN_ORDERS[group[key].lower() + "s"] + scale
+            # "a thousand" is a count, as 千 is: 过千 = over 1,000 = over a thousand.
+            return [f"order:1e{power}" if power > 3 else f"count:{10**power}"]
     if group["scale_num"]:
         amount = float(_number(group["scale_num"]) * 10 ** _MAGNITUDE[group["scale_unit"]])
         exponent = math.log10(amount)
@@ -236,7 +265,7 @@ def _values(match: re.Match[str]) -> list[str]:
         return [f"~count:{_fmt(amount)}"]
     if group["en_order"]:
         scale = _EN_SCALES[group["en_scale"].lower()] if group["en_scale"] else 0
-        return [f"order:1e{_EN_ORDERS[group['en_order'].lower()] + scale}"]
+        return [f"order:many-1e{_EN_ORDERS[group['en_order'].lower()] + scale}"]
     if group["en_order_small"]:
         return [f"order:several-1e{_EN_SCALES[group['en_order_small'].lower()]}"]
     if group["several"]:
@@ -280,8 +309,9 @@ def _digits(number: str, tail: str) -> list[str]:
         return [f"pct:{_fmt(amount)}"]
     if unit.endswith("/s") or unit.endswith("bps"):
         return [f"rate:{_fmt(amount)}{unit}"]
-    if unit in _MULTIPLIERS:
-        return [f"count:{_fmt(amount * 10 ** _MULTIPLIERS[unit])}"]
+    if unit in _MULTIPLIERS or unit.lower() in _EN_MULTIPLIERS:
+        power = _MULTIPLIERS.get(unit) or _EN_MULTIPLIERS[unit.lower()]
+        return [f"count:{_fmt(amount * 10**power)}"]
     if unit in _DURATIONS:
         return [f"dur:{_fmt(amount)}{_DURATIONS[unit]}"]
     if "," not in number and amount.is_integer() and 1900 <= amount < 2100:
@@ -330,6 +360,46 @@ def figures(text: str) -> Counter[str]:
         for value in _values(match):
             found[_bound(text, match, value) + value] += 1
     return found
+
+
+#: How a floor of 10^N (百万级别, 千万级别, 亿级) is written in English and Japanese, and the
+#: plural range that overstates it, for advice().
+_FLOOR_FORMS = {
+    3: ("a thousand", "1,000 件規模", "thousands"),
+    4: ("ten thousand", "1 万規模", "tens of thousands"),
+    5: ("a hundred thousand", "10 万規模", "hundreds of thousands"),
+    6: ("a million", "100 万規模", "millions"),
+    7: ("ten million", "1,000 万規模", "tens of millions"),
+    8: ("a hundred million", "億単位", "hundreds of millions"),
+    9: ("a billion", "10 億規模", "billions"),
+}
+_PLURAL_RANGE = re.compile(r"^([<>~]?)order:many-1e(\d+)$")
+
+
+def advice(lost: Counter[str], added: Counter[str]) -> str:
+    """What to write instead of a plural range ("millions", "tens of millions") that stands for
+    a floor of the source (百万级别, 千万级别), or "" when the differences are something else.
+
+    A scale word names a floor, "on the order of": 百万级别 Pod are about a million Pods, while
+    "millions of Pods" reads as two to nine million."""
+    forms = []
+    for value in sorted(added):
+        match = _PLURAL_RANGE.match(value)
+        floors = (
+            {f"{bound}order:1e{match.group(2)}" for bound in "><~"} | {f"order:1e{match.group(2)}"}
+            if match
+            else set()
+        )
+        if not match or int(match.group(2)) not in _FLOOR_FORMS or not floors & set(lost):
+            continue
+        english, japanese, plural = _FLOOR_FORMS[int(match.group(2))]
+        over = "over " if match.group(1) == ">" else ""
+        forms.append(
+            f"the source's scale word is a floor, not a plural range: write "
+            f"'{over}{english}' or 'on the order of {english}' (Japanese {japanese}), "
+            f"not '{plural}'"
+        )
+    return "; ".join(forms)
 
 
 def differences(source: str, translation: str) -> tuple[Counter[str], Counter[str]]:
