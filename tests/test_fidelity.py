@@ -148,11 +148,16 @@ def test_the_github_profile_shows_when_configured(opt_in, language):
 
 # What each edition writes for each scale; and the inflations it must not write.
 SCALE_WORDS = {
-    "en": {"百万级别": "millions", "千万级别": "tens of millions", "亿级别": "hundreds of millions",
-           "数十万": "several hundred thousand"},
+    "en": {"百万级别": "on the order of a million", "千万级别": "ten million",
+           "亿级别": "on the order of a hundred million", "数十万": "several hundred thousand"},
     "ja": {"百万级别": "100 万規模", "千万级别": "1,000 万規模", "亿级别": "億単位", "数十万": "数十万"},
 }  # fmt: skip
-INFLATED = {"en": ["several million", "several tens of millions"], "ja": ["数百万", "数千万"]}
+# A floor written as a plural range ("millions") reads as several times more than the source.
+INFLATED = {
+    "en": ["several million", "several tens of millions", "millions of", "tens of millions",
+           "hundreds of millions"],
+    "ja": ["数百万", "数千万"],
+}  # fmt: skip
 CURRENCIES = ["元", "円", "RMB", "CNY", "yuan", "¥", "$", "人民币", "ドル"]
 
 
@@ -200,7 +205,7 @@ def test_japanese_names_each_company_one_way(editions):
 
 @pytest.mark.parametrize(
     ("docname", "title"),
-    [("experience/bytedance", "AI インフラ テックリーダー（AI Infra Tech Leader）"),
+    [("experience/bytedance", "AI インフラテックリーダー（AI Infra Tech Leader）"),
      ("experience/tencent", "シニアソフトウェアエンジニア（Senior Software Engineer）"),
      ("experience/abeam", "アシスタントソフトウェア開発エンジニア（Assistant Software Developer）")],
 )  # fmt: skip
@@ -226,18 +231,42 @@ def test_japanese_register(editions):
     labels = ja.html("projects/apisix").select_one("article .resume-project").get_text()
     assert "役割" in labels and "公式サイト" in labels
     certificate = article(ja, "index")
-    assert "系統架構設計師" in certificate and "軟考" in certificate
+    assert "システムアーキテクチャ設計師" in certificate and "軟考" in certificate
+    assert "系統架構設計師" not in certificate and "（水平）" not in certificate
     assert "システムアーキテクト" not in certificate  # Japan's own IPA exam
+
+
+def test_japanese_says_no_more_than_the_source(editions):
+    ja = editions["ja"]
+    text = " ".join(article(ja, page) for page in ["index", *ROLES, *PROJECTS])
+    # 截止 2024 年 is "as of 2024", 上层业务 the businesses above the platform, 剪映 has no CapCut.
+    for added in ("2024 年までに", "上位の事業部門", "CapCut"):
+        assert added not in text, added
+    # One job title, one way: the headline's and the role's テックリーダー.
+    headline = ja.html("index").select_one("article p").get_text()
+    assert "インフラテックリーダー" in headline, headline
+    assert "技術リーダー" not in text and "インフラ テックリーダー" not in text
+
+
+def test_no_spoken_language_among_a_roles_technologies():
+    """A role's technologies are technologies: no language of the résumé's languages section."""
+    spoken = set(re.findall(r"^:language:\s*(.+)$", (REPO / "index.md").read_text("utf-8"), re.M))
+    assert spoken
+    for page in sorted((REPO / "experience").glob("*.md")):
+        line = re.search(r"^:technologies:(.*)$", page.read_text("utf-8"), re.M)
+        if line:
+            technologies = {word.strip() for word in line.group(1).split(",")}
+            assert not technologies & spoken, (page.name, technologies & spoken)
 
 
 def test_english_voice_and_names(editions):
     en = editions["en"]
     text = " ".join(article(en, page) for page in ["index", *ROLES, *PROJECTS])
-    for calque in ("from 0 to 1", "Incubated", "ORY Hydra", "CapCut (consumer"):
+    for calque in ("from 0 to 1", "Incubated", "ORY Hydra", "CapCut", "By 2024"):
         assert calque not in text, calque
     for name in (
         "Douyin",
-        "Jianying / CapCut",
+        "Jianying (剪映)",
         "Volcano Engine",
         "Ory Hydra",
         "System Architecture Designer",
@@ -256,6 +285,10 @@ def test_english_voice_and_names(editions):
     ):
         overview = en.html(role).select_one(f"section#{role.split('/')[1]}-summary p").get_text()
         assert not re.match(r"(Responsible|Lead |Leads |Own )", overview), overview
+    # The current role's overview in one tense: "Leads …", never "Lead … Started … pay down".
+    overview = en.html("experience/bytedance").select_one("section#bytedance-summary p").get_text()
+    assert overview.startswith("Leads ") and not re.search(r"\b(Started|pay down)\b", overview)
+    assert "Storage and middleware" in en.html("index").get_text()
     # Long bullets read as several sentences: none over 60 words.
     for item in en.html("experience/bytedance").select("section#bytedance-highlights li"):
         for sentence in re.split(r"(?<=[.;:])\s", item.get_text(" ", strip=True)):
