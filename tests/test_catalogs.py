@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from resume.catalogs import KINDS, catalog_files, catalog_problems, language_problems
 from tools.check_catalogs import LOCALES, main, report
@@ -141,3 +143,58 @@ def test_every_translated_language_has_catalogs_for_every_page():
     for language in TRANSLATED:
         names = {p.stem for p in catalog_files(language, LOCALES)}
         assert {"index", "bytedance", "apisix"} <= names
+
+
+# -- A translation that is still the source ----------------------------------------------------
+
+
+def _entry(tmp_path: Path, language: str, msgid: str, msgstr: str) -> list[str]:
+    """The kinds of the problems of a one-entry catalog of ``language``."""
+    folder = tmp_path / "locales" / language / "LC_MESSAGES"
+    folder.mkdir(parents=True, exist_ok=True)
+    po = write_po(folder / "page.po", f'msgid "{msgid}"\nmsgstr "{msgstr}"\n')
+    return [p.kind for p in catalog_problems(po)]
+
+
+@pytest.mark.parametrize(
+    ("language", "msgid", "msgstr", "refused"),
+    [
+        ("en", "负责社交产品的网关开发。", "负责社交产品的网关开发。", True),  # copied
+        ("en", "负责社交产品的网关开发。", "Developed the gateway 负责社交产品的网关开发。", True),
+        ("en", "万汇互联", "Wanhui Interconnect (万汇互联)", False),  # a name glossed
+        ("en", "万汇互联", "Wanhui Interconnect（万汇互联）", False),
+        ("en", "大连大学", "Dalian University (大连大学，负责社交产品的网关开发)", True),
+        ("en", "见[首页](index.md)。", "See the [home page](index.md).", False),
+        ("ja", "负责社交产品的网关开发。", "负责社交产品的网关开发。", True),  # copied
+        ("ja", "工作经历", "工作经历", True),
+        ("ja", "工作经历", "職務経歴", False),  # kanji only, all Japanese
+        ("ja", "徐鑫", "徐鑫", False),  # a name both write
+        ("ja", "负责网关开发。", "ゲートウェイの开发を担当。", False),  # kana: Japanese (a typo)
+        ("zh_CN", "工作经历", "工作经历", False),
+    ],
+)
+def test_a_translation_that_is_still_the_source_is_untranslated(
+    tmp_path, language, msgid, msgstr, refused
+):
+    assert ("untranslated" in _entry(tmp_path, language, msgid, msgstr)) == refused
+
+
+# Chinese prose as Simplified Chinese writes it, and Japanese as Japanese writes it.
+_SIMPLIFIED = "这们说为发业务过经语关实现时间结构对负责带领团队"
+_KANA = "のをにはがでとしたするアイウエオゲートウェイ"
+_SHARED = "徐鑫大学医数据技术开"
+
+
+@given(
+    chinese=st.text(alphabet=_SIMPLIFIED + _SHARED + "，。", min_size=1, max_size=20).filter(
+        lambda text: any(char in _SIMPLIFIED for char in text)
+    ),
+    english=st.text(alphabet="abcdefghij ,.", max_size=20),
+    kana=st.text(alphabet=_KANA, min_size=1, max_size=5),
+)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+def test_chinese_prose_is_refused_in_english_and_japanese(tmp_path, chinese, english, kana):
+    assert "untranslated" in _entry(tmp_path, "en", "源", f"{english} {chinese} {english}")
+    assert "untranslated" not in _entry(tmp_path, "en", "源", f"{english} (徐鑫) {english}")
+    assert "untranslated" in _entry(tmp_path, "ja", "源", chinese)
+    assert "untranslated" not in _entry(tmp_path, "ja", "源", chinese + kana)

@@ -285,6 +285,10 @@ CASES = [
         "{ref}`the label <second-label>`.", "link or reference target missing or changed: link index.md",
         'raw HTML not in the source: </a>, <a href="javascript:alert(1)">')),
     Case("6-blank-line", blank_line),
+    # A translator's "copy source to target": the Chinese sentence as its own translation.
+    Case("6-source-copied", lambda src: [
+        set_translation(src, "second", "另一段文字。", "另一段文字。"),
+        "the English translation still holds Chinese", "translate the whole message into English"]),
     Case("7-table-cells", table_half_translated),
     Case("8-reference-link", reference_link),
 ]  # fmt: skip

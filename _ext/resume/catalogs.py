@@ -236,6 +236,8 @@ def catalog_problems(path: Path, md: object = None, markup: bool | None = None) 
             problems.append(Problem(path, message.lineno, "fuzzy", _excerpt(msgid)))
         elif not all(s and s.strip() for s in strings):
             problems.append(Problem(path, message.lineno, "untranslated", _excerpt(msgid)))
+        elif copied := _source_left(msgid, strings, _language(path)):
+            problems.append(Problem(path, message.lineno, "untranslated", copied[0], copied[1]))
         else:
             problems.extend(_figure_problems(path, message.lineno, message.id, strings))
             problems.extend(_placeholder_problems(path, message.lineno, msgid, strings))
@@ -244,6 +246,64 @@ def catalog_problems(path: Path, md: object = None, markup: bool | None = None) 
     for message in catalog.obsolete.values():
         problems.append(Problem(path, message.lineno or 1, "obsolete", _excerpt(str(message.id))))
     return problems
+
+
+def _language(path: Path) -> str:
+    """The language of a catalog at ``locales/<language>/LC_MESSAGES/…``, or ""."""
+    parts = path.parts
+    return parts[parts.index("LC_MESSAGES") - 1] if "LC_MESSAGES" in parts[1:] else ""
+
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: Markup that is no prose: link targets, code spans, roles' names.
+_NOT_PROSE = re.compile(r"\]\([^)]*\)|`[^`]*`|\{[a-z:-]+\}")
+#: A Chinese name glossed in brackets after its translation: Wanhui Interconnect (万汇互联).
+_GLOSS = re.compile(rf"\(\s*[{_HAN}·\s]{{1,20}}\)")
+_CHINESE_LEFT = re.compile(rf"[{_HAN}\u3000-\u303f]+")
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+
+
+def simplified_only(char: str) -> bool:
+    """A character of Simplified Chinese (GB 2312) that Japanese does not write (JIS X 0213):
+    经, 语, 这; not 徐, 鑫, 医 or 数, which both write. The two standards' codecs are Python's
+    own, so no list of characters is kept here."""
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    try:
+        char.encode("euc_jis_2004")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _source_left(msgid: str, strings: tuple[str, ...], language: str) -> tuple[str, str] | None:
+    """(message, hint) when a translation is still the Chinese source: an English one that keeps
+    Chinese prose beyond names glossed in brackets, a Japanese one that is Chinese (characters
+    only Simplified Chinese writes, and no kana). ``None`` when each reads as its language."""
+    import unicodedata
+
+    for translation in strings:
+        text = _NOT_PROSE.sub(" ", unicodedata.normalize("NFKC", translation))
+        if language == "en":
+            left = _CHINESE_LEFT.findall(_GLOSS.sub(" ", text))
+            if left:
+                return (
+                    f"{_excerpt(msgid)}: the English translation still holds Chinese "
+                    f"({_excerpt(''.join(left), 24)})",
+                    "translate the whole message into English; a Chinese name may stay only in "
+                    "brackets after its English form, as in Wanhui Interconnect (万汇互联)",
+                )
+        elif language == "ja" and not _KANA.search(text):
+            chinese = sorted({char for char in text if simplified_only(char)})
+            if chinese:
+                return (
+                    f"{_excerpt(msgid)}: the Japanese translation is Chinese (no kana, and "
+                    f"{''.join(chinese[:6])}, which only Simplified Chinese writes)",
+                    "translate the message into Japanese, in Japanese kanji and kana",
+                )
+    return None
 
 
 def _placeholder_problems(
