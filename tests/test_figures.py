@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po, write_po
-
-from resume.catalogs import Problem, catalog_problems
 from hypothesis import given
 from hypothesis import strategies as st
 
+from resume.catalogs import Problem, catalog_problems
 from resume.figures import advice, differences, figures
 
 from helpers import REPO
@@ -96,7 +95,7 @@ EQUIVALENTS = [
         "several million-DAU products",
         "複数の DAU 100 万規模のプロダクト",
         ["order:several", "order:1e6"],
-    ),  # fmt: skip
+    ),
     # A vague quantity is one value, whichever usual word says it.
     ("若干", "several", "いくつか", ["order:several"]),
     ("多个项目", "a few projects", "複数のプロジェクト", ["order:several"]),
