@@ -35,7 +35,7 @@ version = release = "1.0"
 TITLES = {
     "zh_CN": ("徐鑫", "基础架构技术负责人"),
     "en": ("Xu Xin", "Infrastructure Tech Leader"),
-    "ja": ("徐鑫", "インフラストラクチャ技術リーダー"),
+    "ja": ("徐鑫", "インフラテックリーダー"),
 }
 DESCRIPTIONS = {
     "zh_CN": "徐鑫的简历：AI 基础架构、云原生与开源（Apache APISIX PMC 成员）。",

@@ -246,6 +246,7 @@ def test_japanese_says_no_more_than_the_source(editions):
     headline = ja.html("index").select_one("article p").get_text()
     assert "インフラテックリーダー" in headline, headline
     assert "技術リーダー" not in text and "インフラ テックリーダー" not in text
+    assert "インフラテックリーダー" in ja.html("index").title.get_text()
 
 
 def test_no_spoken_language_among_a_roles_technologies():

@@ -13,7 +13,10 @@ romanisation in brackets in the Japanese edition, and every run of Han character
 one (``Wanhui Interconnect (万汇互联)``) (``chinese_names``).
 
 ``plain_text`` renders a ``Paper`` for pasting into job portals: one line per paragraph or item,
-never wrapped. ``resume.pdf`` typesets it.
+never wrapped, and every fact of the edition's pages, whatever the PDF leaves out to fit its
+pages. ``resume.pdf`` typesets it: when the résumé runs over, ``Paper.condensed`` gives up
+repetition first (a highlight that restates one paragraph of the role it links to, ``repeats``)
+and facts last, and ``left_out`` says what went.
 """
 
 from __future__ import annotations
@@ -21,14 +24,17 @@ from __future__ import annotations
 import posixpath
 import re
 import time
-from dataclasses import asdict, dataclass, replace
+import urllib.parse
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import _
 
 from .contact import LABELS, published_by
+from .figures import figures
 from .data import (
     Award,
     Education,
@@ -121,19 +127,44 @@ class Paper:
     skills: list[tuple[str, str]]  # (group, keywords)
     languages: list[tuple[str, str]]  # (language, fluency)
     education: list[tuple[str, Text, str]]  # (study, institution, period)
-    awards: list[tuple[str, str, str]]  # (title, summary, year)
+    awards: list[tuple[str, Text, str]]  # (title, summary, year); title "" when summary says it
     colon: str = ": "
     date: tuple[int, int, int] = (1970, 1, 1)
+    #: The highlights that restate one paragraph of the role they link to, by index, and the role.
+    repeats: dict[int, str] = field(default_factory=dict)
 
-    def condensed(self, roles: int, projects: bool) -> Paper:
-        """The same résumé with the ``roles`` oldest roles cut to their summary, and each
-        project to what the owner did when ``projects`` is set."""
+    def condensed(self, roles: int, projects: bool, repeats: int = 0) -> Paper:
+        """The same résumé without the last ``repeats`` highlights that restate their role, with
+        each project cut to what the owner did when ``projects`` is set, and the ``roles``
+        oldest roles cut to their summary."""
         keep = len(self.roles) - roles
+        dropped = set(sorted(self.repeats)[len(self.repeats) - repeats :]) if repeats else set()
         return replace(
             self,
+            highlights=[h for i, h in enumerate(self.highlights) if i not in dropped],
+            repeats={},
             roles=[replace(r, condensed=i >= keep) for i, r in enumerate(self.roles)],
             projects=[replace(p, condensed=projects) for p in self.projects],
         )
+
+    def left_out(self, shown: Paper) -> list[str]:
+        """What ``shown`` (a ``condensed`` copy of this résumé) leaves out, one line each."""
+        gone = [
+            f"the highlight {flat(h)[:60]!r}, which {self.repeats.get(i, '')} says too"
+            for i, h in enumerate(self.highlights)
+            if h not in shown.highlights
+        ]
+        gone += [
+            f"the description of {p.name!r} ({len(p.paragraphs) - 1} paragraph(s))"
+            for p in shown.projects
+            if p.condensed and len(p.paragraphs) > 1
+        ]
+        gone += [
+            f"the {len(r.highlights)} bullet(s) of {flat(r.organisation)!r}"
+            for r in shown.roles
+            if r.condensed and r.highlights
+        ]
+        return gone
 
     def as_data(self) -> dict[str, Any]:
         """Plain data (lists, dicts, strings) for the Typst template."""
@@ -187,7 +218,7 @@ def inline_runs(paragraph: nodes.Element, chinese: re.Pattern[str] | None) -> Te
         if isinstance(node, nodes.strong):
             bold = True
         if isinstance(node, nodes.reference) and node.get("refuri", "").startswith("https://"):
-            href = node["refuri"]
+            href = percent_encoded(node["refuri"])
         for child in node.children:
             walk(child, bold, href)
 
@@ -231,16 +262,72 @@ def section_title(app: Sphinx, label: str) -> str:
     return " ".join(title.astext().split()) if title is not None else ""
 
 
-def highlights(app: Sphinx, chinese: re.Pattern[str] | None) -> list[Text]:
-    """The home page's "at a glance": each item's paragraph, with its bold lead."""
+def highlights(app: Sphinx, chinese: re.Pattern[str] | None) -> list[tuple[Text, str]]:
+    """The home page's "at a glance": each item's paragraph, with its bold lead, and the page
+    it links to (a role's docname, or "")."""
     section = _section(app, SECTION_LABELS["highlights"])
     if section is None:
         return []
-    return [
-        inline_runs(item[0], chinese)
-        for item in section.findall(nodes.list_item)
-        if item.children and isinstance(item[0], nodes.paragraph)
-    ]
+    found = []
+    for item in section.findall(nodes.list_item):
+        if not (item.children and isinstance(item[0], nodes.paragraph)):
+            continue
+        targets = [
+            xref.get("reftarget", "")
+            for xref in item[0].findall(addnodes.pending_xref)
+            if xref.get("refdomain") == "doc"
+        ]
+        found.append((inline_runs(item[0], chinese), targets[-1] if targets else ""))
+    return found
+
+
+def restates(highlight: str, paragraphs: list[str]) -> bool:
+    """Whether a highlight says again what one of ``paragraphs`` says: it states figures, and
+    every one of them in that paragraph (the figure check compares them in any language)."""
+    stated = set(figures(highlight))
+    return bool(stated) and any(stated <= set(figures(p)) for p in paragraphs)
+
+
+def percent_encoded(href: str) -> str:
+    """A link's address as ASCII: the host in IDNA, anything else outside ASCII percent-encoded
+    (a reader or parser may not take a raw UTF-8 address); what is already encoded stays."""
+    parts = urllib.parse.urlsplit(href)
+    host = parts.hostname or ""
+    netloc = parts.netloc
+    if host and not host.isascii():
+        netloc = netloc.replace(host, host.encode("idna").decode("ascii"))
+    safe = "/:@!$&'()*+,;=%~-._"
+    return urllib.parse.urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            urllib.parse.quote(parts.path, safe=safe),
+            urllib.parse.quote(parts.query, safe=safe + "?"),
+            urllib.parse.quote(parts.fragment, safe=safe + "?#"),
+        )
+    )
+
+
+def _award(title: str, summary: str, names: re.Pattern[str] | None) -> tuple[str, Text]:
+    """An award's title and summary, each name once: when the summary says the title (软考高级职称
+    ——系统架构设计师), the summary alone, the title in it bold."""
+    if title and title in summary:
+        before, _, after = summary.partition(title)
+        text = runs(before, names) + runs(title, names, bold=True) + runs(after, names)
+        return "", _spaced(text, before, after)
+    return title, runs(summary, names)
+
+
+def _spaced(text: Text, before: str, after: str) -> Text:
+    """Runs cut out of one string keep the spaces at their edges (``runs`` strips them)."""
+    result: Text = []
+    for run in text:
+        if result and before[-1:].isspace() and run.bold and not result[-1].bold:
+            result.append(Run(" "))
+        if result and after[:1].isspace() and result[-1].bold and not run.bold:
+            result.append(Run(" "))
+        result.append(run)
+    return result
 
 
 def site_url(app: Sphinx, docname: str) -> str:
@@ -265,6 +352,7 @@ def gather(app: Sphinx) -> Paper:
     contact = []
     for kind, detail in published_by(config).items():
         href = detail.href if detail.href.startswith(("https://", "mailto:", "tel:")) else ""
+        href = percent_encoded(href) if href.startswith("https://") else href
         contact.append((str(_(LABELS[kind])), Run(detail.text, href=href)))
 
     roles = [
@@ -272,7 +360,7 @@ def gather(app: Sphinx) -> Paper:
             organisation=runs(role.organisation, names),
             title=role.title,
             period=bind_figures(role.period),
-            href=site_url(app, role.docname),
+            href=percent_encoded(site_url(app, role.docname)),
             summary=runs(role.summary, names),
             highlights=[runs(h, names) for h in role.highlights],
         )
@@ -281,7 +369,7 @@ def gather(app: Sphinx) -> Paper:
     projects = [
         ProjectEntry(
             name=project.name,
-            href=project.url,
+            href=percent_encoded(project.url),
             relation=project.relation,
             paragraphs=[runs(p, names) for p in project.paragraphs],
         )
@@ -290,6 +378,17 @@ def gather(app: Sphinx) -> Paper:
     awards = domain.get_entries(Award)
     ordered_awards = [a for a in awards if not a.certificate] + [a for a in awards if a.certificate]
     date = _date(config.resume_build_date)
+    glance = highlights(app, names)
+    said = {role.docname: [role.summary, *role.highlights] for role in domain.get_roles()}
+    role_names = {
+        role.docname: flat(entry.organisation)
+        for role, entry in zip(domain.get_roles(), roles, strict=True)
+    }
+    repeats = {
+        i: role_names[target]
+        for i, (text, target) in enumerate(glance)
+        if target in said and restates(flat(text), said[target])
+    }
     # The owner's name as typed in Chinese (``project``) beside the edition's, when they differ.
     own = str(config.project)
     name_runs = [Run(name, lang="" if chinese or name != own else "zh")]
@@ -300,11 +399,11 @@ def gather(app: Sphinx) -> Paper:
         code=ed.code,
         name=name_runs,
         headline=headline,
-        url=site_url(app, config.root_doc),
+        url=percent_encoded(site_url(app, config.root_doc)),
         contact=contact,
         titles={key: section_title(app, label) for key, label in SECTION_LABELS.items()},
         summary=runs(summary(app), names),
-        highlights=highlights(app, names),
+        highlights=[text for text, _target in glance],
         roles=roles,
         projects=projects,
         skills=[(e.name, ITEM_SEPARATOR.join(e.keywords)) for e in domain.get_entries(SkillGroup)],
@@ -313,9 +412,10 @@ def gather(app: Sphinx) -> Paper:
             (e.study, runs(e.institution, names), bind_figures(e.period))
             for e in domain.get_entries(Education)
         ],
-        awards=[(a.title, a.summary, a.date) for a in ordered_awards],
+        awards=[(*_award(a.title, a.summary, names), a.date) for a in ordered_awards],
         colon=COLON.get(ed.sphinx, ": "),
         date=date,
+        repeats=repeats,
     )
 
 
@@ -370,15 +470,16 @@ def plain_text(paper: Paper) -> str:
     section("projects", projects)
     section("skills", [f"{name}{colon}{words}" for name, words in paper.skills])
     section("languages", [f"{lang}{colon}{fluency}" for lang, fluency in paper.languages])
+    # Education and awards after their dates, as the PDF prints them.
     section(
         "education",
-        [f"{study}{ITEM_SEPARATOR}{flat(school)}{ITEM_SEPARATOR}{period.replace(NBSP, ' ')}"
+        [f"{period.replace(NBSP, ' ')}{ITEM_SEPARATOR}{study}{ITEM_SEPARATOR}{flat(school)}"
          for study, school, period in paper.education],
     )  # fmt: skip
     section(
         "awards",
         [
-            f"{title}{ITEM_SEPARATOR}{text}{ITEM_SEPARATOR}{year}"
+            f"{year}{ITEM_SEPARATOR}{title + ITEM_SEPARATOR if title else ''}{flat(text)}"
             for title, text, year in paper.awards
         ],
     )

@@ -15,8 +15,10 @@ fails them (``-n -W --keep-going``); then, once, it writes into its output folde
   ``typst compile`` on it. The release build publishes the PDF and the text only.
 
 The résumé must fill exactly ``resume_pdf_pages`` pages: the builder sets it in full, and if it
-runs over, cuts the projects to what the owner did, then the oldest roles to their overview,
-one by one, and writes the text edition with the same content. Nothing is written when a font
+runs over, gives up repetition before facts: the highlights that restate a paragraph of their
+role, one by one from the last, then the projects' descriptions (what the owner did stays),
+then the oldest roles' bullets, one role at a time. It lists in its output what the PDF leaves
+out; the text edition has no page limit and says everything. Nothing is written when a font
 is missing (the message names the Debian package), a character has no glyph in the fonts, the
 page count is not met, the privacy scan finds a secret, or the build has already warned with
 warnings as errors: the previous files stay as they were.
@@ -78,6 +80,8 @@ TYPEFACES = {
 }
 #: Chinese names in any edition: Simplified Chinese forms.
 CHINESE = (SC,)
+#: PDF/UA-1: tagged headings, lists and links, a title and a language that screen readers use.
+PDF_STANDARDS = ["ua-1"]
 #: Faces the PDF builder needs on the font path, each in these weights.
 WEIGHTS = (400, 700)
 
@@ -227,8 +231,14 @@ def _typst_array(items: Iterable[str]) -> str:
 
 
 def page_count(pdf: bytes) -> int:
-    """The number of pages of a PDF Typst wrote (its page tree's ``/Count``)."""
-    counts = [int(n) for n in re.findall(rb"/Count (\d+)", pdf)]
+    """The number of pages of a PDF Typst wrote: its page tree's ``/Count`` (the bookmarks'
+    outline has a ``/Count`` of its own)."""
+    counts = [
+        int(n) for n in re.findall(rb"<<(?:(?!>>).)*?/Type\s*/Pages\b(?:(?!>>).)*?/Count\s+(\d+)", pdf, re.S)
+    ]
+    counts += [
+        int(n) for n in re.findall(rb"<<(?:(?!>>).)*?/Count\s+(\d+)(?:(?!>>).)*?/Type\s*/Pages\b", pdf, re.S)
+    ]
     return max(counts, default=0)
 
 
@@ -313,10 +323,15 @@ class ResumePDFBuilder(Builder):
             region=json.dumps(self.typeface.region) if self.typeface.region else "none",
         )
         (outdir / main_name).write_text(main, encoding="utf-8")
-        trials = [(0, False)] + [(n, True) for n in range(len(paper.roles))]
+        repeats = len(paper.repeats)
+        trials = (
+            [(0, False, n) for n in range(repeats + 1)]
+            + [(0, True, repeats)]
+            + [(n, True, repeats) for n in range(1, len(paper.roles))]
+        )
         pdf, pages, chosen = b"", 0, paper
-        for roles, projects in trials:
-            chosen = paper.condensed(roles, projects)
+        for roles, projects, dropped in trials:
+            chosen = paper.condensed(roles, projects, dropped)
             data = json.dumps(chosen.as_data(), ensure_ascii=False, indent=1)
             (outdir / data_name).write_text(data + "\n", encoding="utf-8")
             try:
@@ -326,6 +341,7 @@ class ResumePDFBuilder(Builder):
                     font_paths=self.fonts,
                     ignore_system_fonts=True,
                     timestamp=int(self.config.resume_build_date),
+                    pdf_standards=PDF_STANDARDS,
                 )
             except RuntimeError as error:
                 logger.error(
@@ -359,7 +375,9 @@ class ResumePDFBuilder(Builder):
             self.app.statuscode = 1
             return None
         self.write_atomically(outdir / f"{self.basename}.pdf", pdf)
-        text = plain_text(chosen)
+        for what in paper.left_out(chosen):
+            logger.info("%s.pdf leaves out, to fit %d pages: %s", self.basename, target, what)
+        text = plain_text(paper)
         self.write_atomically(outdir / f"{self.basename}.txt", text.encode("utf-8"))
         return pdf
 
