@@ -150,17 +150,17 @@ class Paper:
     def left_out(self, shown: Paper) -> list[str]:
         """What ``shown`` (a ``condensed`` copy of this résumé) leaves out, one line each."""
         gone = [
-            f"the highlight {flat(h)[:60]!r}, which {self.repeats.get(i, '')} says too"
+            f"a highlight that {self.repeats.get(i, 'a role')} says too: {flat(h)}"
             for i, h in enumerate(self.highlights)
             if h not in shown.highlights
         ]
         gone += [
-            f"the description of {p.name!r} ({len(p.paragraphs) - 1} paragraph(s))"
+            f"the description of {p.name}: {' '.join(flat(t) for t in p.paragraphs[:-1])}"
             for p in shown.projects
             if p.condensed and len(p.paragraphs) > 1
         ]
         gone += [
-            f"the {len(r.highlights)} bullet(s) of {flat(r.organisation)!r}"
+            f"the bullets of {flat(r.organisation)}: {' / '.join(flat(h) for h in r.highlights)}"
             for r in shown.roles
             if r.condensed and r.highlights
         ]
@@ -380,12 +380,8 @@ def gather(app: Sphinx) -> Paper:
     date = _date(config.resume_build_date)
     glance = highlights(app, names)
     said = {role.docname: [role.summary, *role.highlights] for role in domain.get_roles()}
-    role_names = {
-        role.docname: flat(entry.organisation)
-        for role, entry in zip(domain.get_roles(), roles, strict=True)
-    }
     repeats = {
-        i: role_names[target]
+        i: " ".join(env.titles[target].astext().split())
         for i, (text, target) in enumerate(glance)
         if target in said and restates(flat(text), said[target])
     }

@@ -234,10 +234,16 @@ def page_count(pdf: bytes) -> int:
     """The number of pages of a PDF Typst wrote: its page tree's ``/Count`` (the bookmarks'
     outline has a ``/Count`` of its own)."""
     counts = [
-        int(n) for n in re.findall(rb"<<(?:(?!>>).)*?/Type\s*/Pages\b(?:(?!>>).)*?/Count\s+(\d+)", pdf, re.S)
+        int(n)
+        for n in re.findall(
+            rb"<<(?:(?!>>).)*?/Type\s*/Pages\b(?:(?!>>).)*?/Count\s+(\d+)", pdf, re.S
+        )
     ]
     counts += [
-        int(n) for n in re.findall(rb"<<(?:(?!>>).)*?/Count\s+(\d+)(?:(?!>>).)*?/Type\s*/Pages\b", pdf, re.S)
+        int(n)
+        for n in re.findall(
+            rb"<<(?:(?!>>).)*?/Count\s+(\d+)(?:(?!>>).)*?/Type\s*/Pages\b", pdf, re.S
+        )
     ]
     return max(counts, default=0)
 
