@@ -418,11 +418,9 @@ def _roles_of(text: str) -> list[list[str]]:
         blocks = section.strip("\n").split("\n\n")
         for block in blocks:
             lines = block.splitlines()
-            if len(lines) >= 3 and any(line.startswith("- ") for line in lines[2:]):
-                if not lines[0].startswith("- "):
-                    roles.append(
-                        [lines[0], lines[1], *[x[2:] for x in lines if x.startswith("- ")]]
-                    )
+            bullets = [line[2:] for line in lines if line.startswith("- ")]
+            if len(lines) >= 3 and bullets and not lines[0].startswith("- "):
+                roles.append([lines[0], lines[1], *bullets])
     return roles
 
 

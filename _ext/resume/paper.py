@@ -34,7 +34,6 @@ from sphinx.application import Sphinx
 from sphinx.locale import _
 
 from .contact import LABELS, published_by
-from .figures import figures
 from .data import (
     Award,
     Education,
@@ -43,6 +42,7 @@ from .data import (
     document_order,
     get_domain,
 )
+from .figures import figures
 from .languages import SOURCE, edition
 from .machine_readable import owner, summary
 

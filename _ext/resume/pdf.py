@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -81,7 +81,7 @@ TYPEFACES = {
 #: Chinese names in any edition: Simplified Chinese forms.
 CHINESE = (SC,)
 #: PDF/UA-1: tagged headings, lists and links, a title and a language that screen readers use.
-PDF_STANDARDS = ["ua-1"]
+PDF_STANDARDS: Final = "ua-1"
 #: Faces the PDF builder needs on the font path, each in these weights.
 WEIGHTS = (400, 700)
 
