@@ -14,14 +14,27 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from resume.figures import figures
 from resume.languages import BY_CODE, EDITIONS, SOURCE
 from resume.outputs import BASENAME
+from resume.paper import (
+    Paper,
+    ProjectEntry,
+    RoleEntry,
+    Run,
+    flat,
+    percent_encoded,
+    plain_text,
+    restates,
+)
 
 from helpers import EPOCH, MADE_UP, REPO, Build, build, copy_project
 from resume_facts import ALLOWED_CJK, PROJECTS, ROLES
@@ -579,3 +592,96 @@ def test_print_keeps_cards_whole():
     css = (REPO / "_static" / "resume.css").read_text("utf-8")
     block = css[css.index("@media print") :]
     assert "break-inside: avoid" in block and ".resume-card" in block
+
+
+# -- What the PDF gives up, and how it writes addresses and awards ---------------------------
+
+
+def _paper(highlights: list[str], bullets: list[str], projects: int = 2) -> Paper:
+    """A small résumé: one role with ``bullets`` and the ``highlights`` that link to it."""
+    role = RoleEntry([Run("Org")], "Engineer", "2019 – 2021", "", [Run("Overview.")],
+                     [[Run(b)] for b in bullets])  # fmt: skip
+    said = ["Overview.", *bullets]
+    return Paper(
+        language="en", code="en", name=[Run("Name")], headline="Engineer", url="", contact=[],
+        titles={}, summary=[Run("Summary.")], highlights=[[Run(h)] for h in highlights],
+        roles=[role],
+        projects=[ProjectEntry(f"P{n}", "https://example.com/", "Contributor",
+                               [[Run(f"About P{n}.")], [Run(f"My work on P{n}.")]])
+                  for n in range(projects)],
+        skills=[], languages=[], education=[], awards=[],
+        repeats={i: "Org" for i, h in enumerate(highlights) if restates(h, said)},
+    )  # fmt: skip
+
+
+def test_a_highlight_restates_a_paragraph_when_that_paragraph_states_all_its_figures():
+    bullets = ["Raised GPU utilization from 20% to 50%, above 80% for some.", "Led 7 teams."]
+    assert restates("GPU 20% → 50%: from 20% to 50%", bullets)
+    assert not restates("GPU 20% → 50% with 7 teams", bullets)  # two bullets, not one
+    assert not restates("A great engineer", bullets)  # no figure: nothing to compare
+    assert restates("GPU 利用率 20% → 50%", ["推理 GPU 日均利用率从 20% 提升到 50%"])
+
+
+@given(
+    repeated=st.lists(st.booleans(), min_size=1, max_size=6),
+    condense=st.integers(min_value=0, max_value=6),
+)
+def test_repetition_goes_first_and_the_text_keeps_everything(repeated, condense):
+    bullets = [f"Delivered {n + 10} services." for n in range(6)]
+    highlights = [
+        f"{n + 10} services" if again else f"{n + 100} users" for n, again in enumerate(repeated)
+    ]
+    paper = _paper(highlights, bullets)
+    dropped = min(condense, sum(repeated))
+    shown = paper.condensed(0, False, dropped)
+    # Only restating highlights go, the last first; every other highlight stays.
+    kept = [flat(h) for h in shown.highlights]
+    assert len(kept) == len(highlights) - dropped
+    assert all(h in kept for h, again in zip(highlights, repeated, strict=True) if not again)
+    gone = paper.left_out(shown)
+    assert len(gone) == dropped and all("Org says too" in line for line in gone)
+    # The text edition is written from the whole résumé: it never loses a fact.
+    text = plain_text(paper)
+    assert all(h in text for h in highlights) and all(b in text for b in bullets)
+    later = paper.condensed(1, True, sum(repeated))
+    described = " ".join(paper.left_out(later))
+    assert "About P0." in described and "About P1." in described and bullets[0] in described
+
+
+@given(
+    path=st.text(alphabet="abcé中文 -_/日本", max_size=12),
+    query=st.text(alphabet="abé=&中", max_size=6),
+)
+def test_link_addresses_are_percent_encoded_ascii(path, query):
+    href = f"https://example.com/{path}" + (f"?{query}" if query else "")
+    encoded = percent_encoded(href)
+    assert encoded.isascii() and " " not in encoded
+    assert urllib.parse.unquote(encoded) == href
+    assert percent_encoded(encoded) == encoded  # what is already encoded stays
+
+
+def test_link_addresses_named_cases():
+    assert percent_encoded("https://example.com/简历?q=徐鑫#工作") == (
+        "https://example.com/%E7%AE%80%E5%8E%86?q=%E5%BE%90%E9%91%AB#%E5%B7%A5%E4%BD%9C"
+    )
+    assert percent_encoded("https://例子.中国/a b") == "https://xn--fsqu00a.xn--fiqs8s/a%20b"
+    assert percent_encoded("https://apisix.apache.org/") == "https://apisix.apache.org/"
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "shown_title", "text"),
+    [
+        ("PMP", "项目管理专业人士资格认证", "PMP", "项目管理专业人士资格认证"),
+        ("系统架构设计师", "软考高级职称——系统架构设计师", "", "软考高级职称——系统架构设计师"),
+        ("PMP", "PMP（项目管理专业人士）资格认证", "", "PMP（项目管理专业人士）资格认证"),
+        ("SAD", "SAD, a senior title", "", "SAD, a senior title"),
+        ("SAD", "A title: SAD of China", "", "A title: SAD of China"),
+    ],
+)
+def test_each_award_names_itself_once(title, summary, shown_title, text):
+    from resume.paper import _award
+
+    shown, runs = _award(title, summary, None)
+    assert shown == shown_title and flat(runs) == text
+    assert flat(runs).count(title) + shown.count(title) == 1
+    assert (not shown_title and any(r.bold and r.text == title for r in runs)) or shown_title
