@@ -461,6 +461,36 @@ def test_text_edition_holds_every_role_and_project(paper, code):
         assert re.search(r"[\u3040-\u30ff]", text)  # kana: Japanese, not the Chinese source
 
 
+def _prose(docname: str) -> list[str]:
+    """The page's paragraphs and bullets as Markdown (the messages of its catalog)."""
+    lines = (REPO / f"{docname}.md").read_text("utf-8").splitlines()
+    fenced, found = False, []
+    for line in lines:
+        if line.startswith("```"):
+            fenced = not fenced
+        elif line.strip() and not fenced and not line.startswith(("#", "(", ":", "`")):
+            found.append(line.removeprefix("- "))
+    return found
+
+
+def _plain(text: str) -> str:
+    """Text as compared: no Markdown link targets or code marks, straight quotes (Sphinx's
+    smart quotes curl them), no white space."""
+    text = re.sub(r"\[([^]]*)\]\([^)]*\)", r"\1", text).replace("`", "")
+    text = unicodedata.normalize("NFKC", text).translate(str.maketrans("‘’“”", "''\"\""))
+    return squeeze(text)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_text_edition_says_every_bullet_and_project_description(paper, code):
+    """Whatever the PDF leaves out, the text edition holds every fact of the edition's pages."""
+    text = _plain(output(paper(code).outdir, code, "txt").read_text("utf-8"))
+    for docname in [*ROLES, *PROJECTS]:
+        for message in _prose(docname):
+            said = translate(code, docname, message)
+            assert _plain(said) in text, (docname, said)
+
+
 # -- Read the Docs -------------------------------------------------------------------------
 
 
