@@ -423,6 +423,19 @@ def test_a_page_never_ends_on_a_role_heading_nor_starts_with_its_last_bullet(pap
                     assert before in "".join(on_next), (role[0], "last bullet alone")
 
 
+@pytest.mark.parametrize("code", CODES)
+def test_every_period_starts_at_one_left_edge(paper, code):
+    """Dates line up: each period ("2019 – 2021", "2021 – Present") begins where the others do."""
+    bbox = poppler("pdftotext", "-bbox", str(output(paper(code).outdir, code, "pdf")), "-")
+    words = re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', bbox)
+    starts = {
+        round(float(words[i - 1][0]), 1)
+        for i, (_x, word) in enumerate(words)
+        if word == "–" and 0 < i < len(words) - 1 and re.fullmatch(r"(19|20)\d\d", words[i - 1][1])
+    }
+    assert len(starts) == 1, starts
+
+
 def _roles_of(text: str) -> list[list[str]]:
     """The text edition's roles: [organisation, title and period, bullets …] (no overview)."""
     sections = text.split("\n\n\n")
