@@ -382,7 +382,13 @@ class ResumePDFBuilder(Builder):
             return None
         self.write_atomically(outdir / f"{self.basename}.pdf", pdf)
         for what in paper.left_out(chosen):
-            logger.info("%s.pdf leaves out, to fit %d pages: %s", self.basename, target, what)
+            note = f"{self.basename}.pdf leaves out, to fit {target} pages: {what}"
+            if getattr(self.app, "quiet", False):
+                # -q (the release build) silences Sphinx's status, and a warning would fail the
+                # build under -W: the note goes to the warning stream as plain text.
+                self.app._warning.write(note + "\n")
+            else:
+                logger.info(note)
         text = plain_text(paper)
         self.write_atomically(outdir / f"{self.basename}.txt", text.encode("utf-8"))
         return pdf
