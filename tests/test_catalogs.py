@@ -180,9 +180,9 @@ def test_a_translation_that_is_still_the_source_is_untranslated(
 
 
 # Chinese prose as Simplified Chinese writes it, and Japanese as Japanese writes it.
-_SIMPLIFIED = "这们说为发业务过经语关实现时间结构对负责带领团队"
+_SIMPLIFIED = "这们说为发业务过经语实现时间结对负责带领团队"
 _KANA = "のをにはがでとしたするアイウエオゲートウェイ"
-_SHARED = "徐鑫大学医数据技术开"
+_SHARED = "徐鑫大学医数据木开"
 
 
 @given(

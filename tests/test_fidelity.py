@@ -267,7 +267,7 @@ def test_english_voice_and_names(editions):
         assert calque not in text, calque
     for name in (
         "Douyin",
-        "Jianying (剪映)",
+        "Douyin and Jianying (for consumers)",
         "Volcano Engine",
         "Ory Hydra",
         "System Architecture Designer",
