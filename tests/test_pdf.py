@@ -398,6 +398,7 @@ def test_headings_are_tagged_and_bookmarked_and_links_are_ascii(paper, code):
     pdf = output(paper(code).outdir, code, "pdf").read_bytes()
     assert re.search(rb"/S\s*/H1\b", pdf) and re.search(rb"/S\s*/H2\b", pdf)
     assert re.search(rb"/Type\s*/Outlines", pdf)
+    assert re.search(rb"<pdfuaid:part>1</pdfuaid:part>|pdfuaid:part=\"1\"", pdf)  # PDF/UA-1
     text = output(paper(code).outdir, code, "txt").read_text("utf-8")
     titles = [line for line in text.split("\n\n\n")[1:] if line]
     assert len(re.findall(rb"/Title\s*[(<]", pdf)) >= len(titles)
