@@ -124,7 +124,7 @@ _FIGURE = re.compile(
             r"(?P<en_order>thousands|millions|billions)\b)",
             r"(?i:\b(?P<en_order_small>dozens|hundreds|tens|scores)\s+of\b)",
             # A vague quantity, the same in every language: 数个, 若干, 多个, several, 複数, いくつか.
-            r"(?P<several>(?i:\bseveral\b|\ba\s+few\b)|複数|いくつ(?:か|も)|若干"
+            r"(?P<several>(?i:\bseveral\b|\ba\s+few\b)|複数|いくつか|若干"
             r"|(?<![\d一二两三四五六七八九十百千])多\s*[个個](?!月)|[数几幾]\s*[个個](?!月))",
             r"数\s*(?P<zh_some>[十百千]?[万亿億]|[十百千])",
             # A scale in digits: 100 万規模, 1,000 万级别, 1 億単位.
