@@ -35,6 +35,7 @@ from resume.paper import (
     plain_text,
     restates,
 )
+from resume.pdf import trials
 
 from helpers import EPOCH, MADE_UP, REPO, Build, build, copy_project
 from resume_facts import ALLOWED_CJK, PROJECTS, ROLES
@@ -690,6 +691,20 @@ def test_repetition_goes_first_and_the_text_keeps_everything(repeated, condense)
     later = paper.condensed(1, True, sum(repeated))
     described = " ".join(paper.left_out(later))
     assert "About P0." in described and "About P1." in described and bullets[0] in described
+
+
+@given(repeated=st.lists(st.booleans(), max_size=6), roles=st.integers(min_value=1, max_value=5))
+def test_the_pdf_tries_every_repetition_before_any_fact(repeated, roles):
+    paper = _paper([f"{n + 10} services" if again else "x" for n, again in enumerate(repeated)],
+                   [f"Delivered {n + 10} services." for n in range(6)])  # fmt: skip
+    paper.roles = paper.roles * roles
+    steps = trials(paper)
+    assert steps[0] == (0, False, 0) and len(set(steps)) == len(steps)
+    # Every restating highlight goes, one at a time, before any description or bullet.
+    first = steps[: sum(repeated) + 1]
+    assert all(not cut and not projects for cut, projects, _ in first)
+    assert [d for _, _, d in steps[: sum(repeated) + 1]] == list(range(sum(repeated) + 1))
+    assert steps[-1] == (roles - 1, True, sum(repeated))
 
 
 @given(

@@ -248,6 +248,18 @@ def page_count(pdf: bytes) -> int:
     return max(counts, default=0)
 
 
+def trials(paper: Paper) -> list[tuple[int, bool, int]]:
+    """The ways to set ``paper``, from the whole to the most condensed, as ``Paper.condensed``'s
+    (roles, projects, repeats): repetition goes first, one restating highlight at a time, then
+    the projects' descriptions, then the oldest roles' bullets, one role at a time."""
+    repeats = len(paper.repeats)
+    return (
+        [(0, False, n) for n in range(repeats + 1)]
+        + [(0, True, repeats)]
+        + [(n, True, repeats) for n in range(1, len(paper.roles))]
+    )
+
+
 # -- The builder ---------------------------------------------------------------------------
 
 
@@ -329,14 +341,8 @@ class ResumePDFBuilder(Builder):
             region=json.dumps(self.typeface.region) if self.typeface.region else "none",
         )
         (outdir / main_name).write_text(main, encoding="utf-8")
-        repeats = len(paper.repeats)
-        trials = (
-            [(0, False, n) for n in range(repeats + 1)]
-            + [(0, True, repeats)]
-            + [(n, True, repeats) for n in range(1, len(paper.roles))]
-        )
         pdf, pages, chosen = b"", 0, paper
-        for roles, projects, dropped in trials:
+        for roles, projects, dropped in trials(paper):
             chosen = paper.condensed(roles, projects, dropped)
             data = json.dumps(chosen.as_data(), ensure_ascii=False, indent=1)
             (outdir / data_name).write_text(data + "\n", encoding="utf-8")
