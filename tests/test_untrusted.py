@@ -1,0 +1,163 @@
+"""A page or catalog reaches nothing outside the repository: no file of the build machine, no
+address on its network, no symbolic link out of it, and no head element of its own.
+
+Each case is a page of one small project, built once: each must be reported at its file and
+line, with what to do, and nothing it reached for may be in any output or message.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import threading
+import zlib
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+
+from helpers import Build, build, write_project
+
+SECRET = "quartz-owl-7731-outside"
+
+
+def png(width: int, height: int, padding: int = 0) -> bytes:
+    """A PNG file whose header says ``width`` × ``height`` (its pixels are not read)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    text = chunk(b"tEXt", b"pad\0" + b"x" * padding) if padding else b""
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + text + chunk(b"IEND", b"")
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """An address on the build machine's network: it answers with the secret."""
+
+    requests: list[str] = []
+
+    def do_GET(self) -> None:
+        Recorder.requests.append(self.path)
+        body = f"a,b\n{SECRET},1\n".encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> str:
+    httpd = HTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+def cases(outside: Path, url: str) -> dict[str, tuple[str, int, str]]:
+    """name: (page text, the line reported, a part of the message)."""
+    up = "../" * 12 + str(outside).lstrip("/")
+    return {
+        "literalinclude": (f"# A\n\n```{{literalinclude}} {up}/secret.txt\n```\n", 3, "literalinclude"),
+        "include": (f"# A\n\n```{{include}} {outside}/secret.txt\n```\n", 3, "include directive"),
+        "rst-include": (
+            f"# A\n\n```{{eval-rst}}\n.. include:: {up}/secret.txt\n   :literal:\n```\n",
+            4,
+            "include directive",
+        ),
+        "download": (f"# A\n\n{{download}}`x <{up}/secret.txt>`\n", 3, "download"),
+        "image": (f"# A\n\n![x]({up}/secret.png)\n", 3, "outside the source folder"),
+        "figure": (f"# A\n\n```{{figure}} {up}/secret.png\nx\n```\n", 3, "outside the source"),
+        "csv-url": (
+            f"# A\n\n```{{eval-rst}}\n.. csv-table:: t\n   :url: {url}\n```\n",
+            4,
+            "csv-table directive with :url:",
+        ),
+        "csv-file": (
+            f"# A\n\n```{{eval-rst}}\n.. csv-table:: t\n   :file: {outside}/secret.txt\n```\n",
+            4,
+            "csv-table directive with :file:",
+        ),
+        "raw-file": (
+            f"# A\n\n```{{eval-rst}}\n.. raw:: html\n   :file: {outside}/secret.txt\n```\n",
+            4,
+            "raw directive with :file:",
+        ),
+        "huge-image": ("# A\n\n![x](huge.png)\n", 3, "20000×20000 pixels"),
+        "heavy-image": ("# A\n\n![x](heavy.png)\n", 3, "MB, more than 2 MB"),
+    }
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory: pytest.TempPathFactory, server: str) -> tuple[Build, dict]:
+    root = tmp_path_factory.mktemp("untrusted")
+    outside = root / "machine"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(SECRET + "\n", "utf-8")
+    (outside / "secret.png").write_bytes(png(1, 1, 16) + SECRET.encode())
+    table = cases(outside, server)
+    pages = {f"{name}.md": text for name, (text, _, _) in table.items()}
+    toctree = "\n".join(table)
+    pages["index.md"] = f"# 首页\n\n```{{toctree}}\n{toctree}\n```\n"
+    src = write_project(root / "src", pages)
+    (src / "huge.png").write_bytes(png(20000, 20000))
+    (src / "heavy.png").write_bytes(png(10, 10, 3 * 1024 * 1024))
+    return build(src, root / "out"), table
+
+
+@pytest.mark.parametrize("case", list(cases(Path("/x"), "http://x/")))
+def test_each_reach_is_an_error_at_its_line(attacked, case: str) -> None:
+    result, table = attacked
+    _, line, words = table[case]
+    assert result.returncode == 1
+    reported = [w for w in result.warnings if f"/{case}.md:{line}:" in w]
+    assert reported, result.stderr
+    assert words in reported[0], reported
+    assert "What to do:" in reported[0], reported
+
+
+def test_nothing_outside_reaches_an_output_or_a_message(attacked) -> None:
+    result, _ = attacked
+    assert not Recorder.requests, "the build fetched an address"
+    assert SECRET not in result.stdout + result.stderr
+    for path in result.outdir.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+    copied = [p.name for folder in ("_images", "_downloads") for p in result.outdir.rglob(f"{folder}/**/*")]
+    assert not any(name.startswith(("secret", "huge", "heavy")) for name in copied), copied
+
+
+@pytest.mark.parametrize("where", ["_static/host.css", "pages/host.md", "_templates/x.html"])
+def test_a_link_that_leaves_the_repository_stops_the_build(tmp_path: Path, where: str) -> None:
+    outside = tmp_path / "machine" / "hostname"
+    outside.parent.mkdir()
+    outside.write_text(SECRET, "utf-8")
+    conf = "html_static_path = ['_static']\ntemplates_path = ['_templates']\n"
+    src = write_project(tmp_path / "src", {"index.md": "# 首页\n"}, conf)
+    link = src / where
+    link.parent.mkdir(parents=True, exist_ok=True)
+    (src / "_static").mkdir(exist_ok=True)
+    os.symlink(outside, link)
+    result = build(src, tmp_path / "out")
+    assert result.returncode == 2
+    assert where in result.stderr and "What to do:" in result.stderr, result.stderr
+    assert SECRET not in result.stderr + result.stdout
+    assert not any(
+        SECRET.encode() in p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()
+    )
+
+
+def test_a_link_inside_the_repository_is_kept(tmp_path: Path) -> None:
+    conf = "html_static_path = ['_static']\n"
+    src = write_project(tmp_path / "src", {"index.md": "# 首页\n"}, conf)
+    (src / "_static").mkdir()
+    (src / "_static" / "real.css").write_text("p{}", "utf-8")
+    os.symlink("real.css", src / "_static" / "alias.css")
+    result = build(src, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert (result.outdir / "_static" / "alias.css").read_text("utf-8") == "p{}"
