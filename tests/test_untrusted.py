@@ -161,3 +161,48 @@ def test_a_link_inside_the_repository_is_kept(tmp_path: Path) -> None:
     result = build(src, tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert (result.outdir / "_static" / "alias.css").read_text("utf-8") == "p{}"
+
+
+#: name: (page text, the line reported, a part of the message)
+PAGE_RULES = {
+    "meta-refresh": (
+        "# A\n\n```{eval-rst}\n.. meta::\n   :http-equiv=refresh: 0; url=https://example.net/\n```\n",
+        4,
+        "may not add a <meta> element",
+    ),
+    "html-meta": (
+        "---\nmyst:\n  html_meta:\n    http-equiv=refresh: 0; url=https://example.net/\n---\n"
+        "# A\n\n正文。\n",
+        3,
+        "may not add a <meta> element",
+    ),
+    "hard-break": ("# A\n\n第一行\\\n第二行\n", 3, "a hard line break"),
+    "nested-list": ("# A\n\n- 外层\n\t- 内层一\n\t- 内层二\n- 外层二\n", 4, "a list inside a list"),
+    "long-word": ("# A\n\n前文 " + "x" * 10_000 + " 后文\n", 3, "a word of 10000 characters"),
+}
+
+
+@pytest.fixture(scope="module")
+def ruled(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    root = tmp_path_factory.mktemp("rules")
+    pages = {f"{name}.md": text for name, (text, _, _) in PAGE_RULES.items()}
+    pages["index.md"] = "# 首页\n\n```{toctree}\n" + "\n".join(PAGE_RULES) + "\n```\n"
+    return build(write_project(root / "src", pages), root / "out")
+
+
+@pytest.mark.parametrize("case", list(PAGE_RULES))
+def test_what_the_pdf_cannot_show_or_the_head_must_not_hold_is_refused(ruled, case: str) -> None:
+    _, line, words = PAGE_RULES[case]
+    assert ruled.returncode == 1
+    reported = [w for w in ruled.warnings if f"/{case}.md:{line}:" in w]
+    assert reported, ruled.stderr
+    assert words in reported[0] and "What to do:" in reported[0], reported
+    assert "raw HTML" not in " ".join(w for w in ruled.warnings if f"/{case}.md" in w)
+
+
+def test_no_page_writes_a_meta_element(ruled) -> None:
+    for name in ("meta-refresh", "html-meta"):
+        head = ruled.html(name).head
+        assert head is not None
+        assert not head.find_all("meta", attrs={"http-equiv": True}), name
+        assert "example.net" not in str(head), name
