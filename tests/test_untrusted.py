@@ -13,6 +13,7 @@ import threading
 import zlib
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -36,7 +37,7 @@ def png(width: int, height: int, padding: int = 0) -> bytes:
 class Recorder(BaseHTTPRequestHandler):
     """An address on the build machine's network: it answers with the secret."""
 
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         Recorder.requests.append(self.path)
@@ -63,7 +64,11 @@ def cases(outside: Path, url: str) -> dict[str, tuple[str, int, str]]:
     """name: (page text, the line reported, a part of the message)."""
     up = "../" * 12 + str(outside).lstrip("/")
     return {
-        "literalinclude": (f"# A\n\n```{{literalinclude}} {up}/secret.txt\n```\n", 3, "literalinclude"),
+        "literalinclude": (
+            f"# A\n\n```{{literalinclude}} {up}/secret.txt\n```\n",
+            3,
+            "literalinclude",
+        ),
         "include": (f"# A\n\n```{{include}} {outside}/secret.txt\n```\n", 3, "include directive"),
         "rst-include": (
             f"# A\n\n```{{eval-rst}}\n.. include:: {up}/secret.txt\n   :literal:\n```\n",
@@ -128,7 +133,11 @@ def test_nothing_outside_reaches_an_output_or_a_message(attacked) -> None:
     for path in result.outdir.rglob("*"):
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
-    copied = [p.name for folder in ("_images", "_downloads") for p in result.outdir.rglob(f"{folder}/**/*")]
+    copied = [
+        p.name
+        for folder in ("_images", "_downloads")
+        for p in result.outdir.rglob(f"{folder}/**/*")
+    ]
     assert not any(name.startswith(("secret", "huge", "heavy")) for name in copied), copied
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from docutils import nodes
@@ -63,8 +63,10 @@ class RefusedFileDirective(SphinxDirective):
     optional_arguments = 0
     final_argument_whitespace = True
     #: Every option of both directives, so that the refusal is the one message.
-    option_spec = {
-        name: directives.unchanged for name in (*Include.option_spec, *LiteralInclude.option_spec)
+    option_spec: ClassVar[dict[str, Any]] = {
+        name: directives.unchanged
+        for spec in (Include.option_spec, LiteralInclude.option_spec)
+        for name in spec or {}
     }
 
     def run(self) -> list[nodes.Node]:
@@ -100,7 +102,7 @@ class _NoFileOrURL:
 class SafeCSVTable(_NoFileOrURL, CSVTable, SphinxDirective):
     """``csv-table`` with its rows in the page only."""
 
-    def run(self) -> list[nodes.Node]:
+    def run(self) -> Any:
         refused = self.refused()
         return refused if refused is not None else super().run()
 
@@ -108,7 +110,7 @@ class SafeCSVTable(_NoFileOrURL, CSVTable, SphinxDirective):
 class SafeRaw(_NoFileOrURL, Raw, SphinxDirective):
     """``raw`` never reads a file or an address (resume.safety refuses raw HTML anyway)."""
 
-    def run(self) -> list[nodes.Node]:
+    def run(self) -> Any:
         refused = self.refused()
         return refused if refused is not None else super().run()
 
@@ -124,7 +126,7 @@ def _is_remote(uri: str) -> bool:
 
 def _image_problem(path: Path) -> str:
     """Why the image at ``path`` is too large, or ``""``."""
-    import imagesize  # Sphinx's own dependency, which reads only the image's header
+    import imagesize  # type: ignore[import-untyped]  # Sphinx's own dependency; reads the header
 
     size = path.stat().st_size
     if size > MAX_IMAGE_BYTES:
@@ -154,8 +156,8 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
                 node,
             )
             node.replace_self(nodes.inline(node.astext(), node.astext()))
-    for node in list(doctree.findall(nodes.image)):
-        uri = node.get("uri", "")
+    for image in list(doctree.findall(nodes.image)):
+        uri = image.get("uri", "")
         if not uri or _is_remote(uri):
             continue
         _, filename = env.relfn2path(uri, docname)
@@ -171,9 +173,9 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
                 f"of at most {MAX_IMAGE_BYTES // 1024 // 1024} MB and "
                 f"{MAX_IMAGE_PIXELS // 1_000_000} million pixels in the repository, beside the "
                 "page",
-                node,
+                image,
             )
-            gone = node.parent if isinstance(node.parent, nodes.figure) else node
+            gone = image.parent if isinstance(image.parent, nodes.figure) else image
             gone.parent.remove(gone)
 
 
@@ -211,8 +213,9 @@ def check_links(app: Sphinx, config: Config) -> None:
     skipped = {Path(p).parts[0] for p in config.exclude_patterns if Path(p).parts}
     skipped.discard("**")
     if found := leaving_links(srcdir, folders, skipped):
-        shown = ", ".join(str(p.relative_to(srcdir)) if inside(p.parent, srcdir) else str(p)
-                          for p in found[:5])
+        shown = ", ".join(
+            str(p.relative_to(srcdir)) if inside(p.parent, srcdir) else str(p) for p in found[:5]
+        )
         raise ConfigError(
             f"the symbolic link {shown}{' and more' if len(found) > 5 else ''} points outside "
             "the repository (or nowhere), and would publish what it points to. What to do: "
