@@ -93,6 +93,7 @@ def cases(outside: Path, url: str) -> dict[str, tuple[str, int, str]]:
             4,
             "raw directive with :file:",
         ),
+        "hidden-download": ("# A\n\n{download}`x <.env>`\n", 3, "hidden"),
         "huge-image": ("# A\n\n![x](huge.png)\n", 3, "20000×20000 pixels"),
         "heavy-image": ("# A\n\n![x](heavy.png)\n", 3, "MB, more than 2 MB"),
     }
@@ -110,6 +111,7 @@ def attacked(tmp_path_factory: pytest.TempPathFactory, server: str) -> tuple[Bui
     toctree = "\n".join(table)
     pages["index.md"] = f"# 首页\n\n```{{toctree}}\n{toctree}\n```\n"
     src = write_project(root / "src", pages)
+    (src / ".env").write_text(f"TOKEN={SECRET}\n", "utf-8")
     (src / "huge.png").write_bytes(png(20000, 20000))
     (src / "heavy.png").write_bytes(png(10, 10, 3 * 1024 * 1024))
     return build(src, root / "out"), table

@@ -120,6 +120,18 @@ def inside(path: Path, root: Path) -> bool:
     return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
 
 
+def _unpublished(path: Path, srcdir: Path, skipped: set[str]) -> bool:
+    """Whether ``path`` (inside ``srcdir``) is hidden (``.git/``, ``.env``) or in a folder the
+    site never publishes (``_build``, ``.nox``: ``exclude_patterns``)."""
+    parts = Path(os.path.realpath(path)).relative_to(os.path.realpath(srcdir)).parts
+    return any(part.startswith(".") for part in parts) or bool(parts and parts[0] in skipped)
+
+
+def _skipped(config: Config) -> set[str]:
+    """The top folders of ``exclude_patterns`` (``_build``, ``.nox``, ``venv`` …)."""
+    return {Path(p).parts[0] for p in config.exclude_patterns if Path(p).parts} - {"**", "*"}
+
+
 def _is_remote(uri: str) -> bool:
     return bool(urlsplit(uri).scheme) or uri.startswith("//")
 
@@ -143,16 +155,18 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     srcdir = Path(app.srcdir)
     docname = env.docname
+    skipped = _skipped(app.config)
     for node in list(doctree.findall(addnodes.download_reference)):
         target = node.get("reftarget", "")
         if _is_remote(target):
             continue
         _, filename = env.relfn2path(target, docname)
-        if not inside(Path(filename), srcdir):
+        path = Path(filename)
+        if not inside(path, srcdir) or _unpublished(path, srcdir, skipped):
             _warn(
-                f"the download {target!r} is outside the source folder, or a link that leaves "
-                "it, and is not published. What to do: put the file in the repository, beside "
-                "the page, and link to it there",
+                f"the download {target!r} is outside the source folder, a link that leaves it, "
+                "hidden or in a folder that is never published, and is not published. What to "
+                "do: put the file in the repository, beside the page, and link to it there",
                 node,
             )
             node.replace_self(nodes.inline(node.astext(), node.astext()))
@@ -165,6 +179,8 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
         problem = ""
         if not inside(path, srcdir):
             problem = "is outside the source folder, or a link that leaves it"
+        elif _unpublished(path, srcdir, skipped):
+            problem = "is hidden, or in a folder that is never published"
         elif path.is_file():
             problem = _image_problem(path)
         if problem:
@@ -210,9 +226,7 @@ def check_links(app: Sphinx, config: Config) -> None:
         Path(app.confdir, folder)
         for folder in (*config.html_static_path, *config.templates_path, *config.html_extra_path)
     ]
-    skipped = {Path(p).parts[0] for p in config.exclude_patterns if Path(p).parts}
-    skipped.discard("**")
-    if found := leaving_links(srcdir, folders, skipped):
+    if found := leaving_links(srcdir, folders, _skipped(config)):
         shown = ", ".join(
             str(p.relative_to(srcdir)) if inside(p.parent, srcdir) else str(p) for p in found[:5]
         )
