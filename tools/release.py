@@ -53,7 +53,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-from resume import reading
+from resume import environment, reading
 from resume.languages import BY_CODE, EDITIONS, Edition
 from resume.outputs import BASENAME
 
@@ -924,6 +924,11 @@ def release_build(
     jobs = [Job(edition, builder) for edition in editions for builder in BUILDERS]
     build = Path(build)
     untouched = f"The previous output in {build} is untouched."
+    try:  # what conf.py will read: refused here once, not by every builder
+        environment.read(os.environ)
+    except environment.SettingError as error:
+        print(f"{error}\nWhat to do: as the line above says. {untouched}", file=sys.stderr)
+        return False
     try:
         refuse_links(build)
         check_writable(build)
