@@ -93,6 +93,7 @@ def cases(outside: Path, url: str) -> dict[str, tuple[str, int, str]]:
             4,
             "raw directive with :file:",
         ),
+        "remote-image": (f"# A\n\n![x]({url}x.png)\n", 3, "another address"),
         "hidden-download": ("# A\n\n{download}`x <.env>`\n", 3, "hidden"),
         "huge-image": ("# A\n\n![x](huge.png)\n", 3, "20000×20000 pixels"),
         "heavy-image": ("# A\n\n![x](heavy.png)\n", 3, "MB, more than 2 MB"),
@@ -114,6 +115,10 @@ def attacked(tmp_path_factory: pytest.TempPathFactory, server: str) -> tuple[Bui
     (src / ".env").write_text(f"TOKEN={SECRET}\n", "utf-8")
     (src / "huge.png").write_bytes(png(20000, 20000))
     (src / "heavy.png").write_bytes(png(10, 10, 3 * 1024 * 1024))
+    epub = build(src, root / "out-epub", "epub")  # Sphinx's ePub builder fetches remote images
+    assert epub.returncode == 1 and SECRET not in epub.stdout + epub.stderr, epub.stderr
+    for path in epub.outdir.rglob("*"):
+        assert not path.is_file() or SECRET.encode() not in path.read_bytes(), path
     return build(src, root / "out"), table
 
 
@@ -161,6 +166,14 @@ def test_a_link_that_leaves_the_repository_stops_the_build(tmp_path: Path, where
     assert not any(
         SECRET.encode() in p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()
     )
+
+
+def test_a_table_with_its_rows_in_the_page_is_kept(tmp_path: Path) -> None:
+    page = "# 首页\n\n```{eval-rst}\n.. csv-table:: 表\n\n   甲,1\n   乙,2\n```\n"
+    result = build(write_project(tmp_path / "src", {"index.md": page}), tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    cells = [td.get_text(strip=True) for td in result.html("index").find_all("td")]
+    assert cells == ["甲", "1", "乙", "2"]
 
 
 def test_a_link_inside_the_repository_is_kept(tmp_path: Path) -> None:

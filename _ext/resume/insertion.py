@@ -10,6 +10,7 @@ fetch an address on its network. So:
 * ``include`` and ``literalinclude`` are refused: the résumé's text is in its pages;
 * ``csv-table`` and ``raw`` with ``:file:`` or ``:url:`` are refused before anything is read
   (``csv-table`` with its rows in the page works as before);
+* an image or a figure from another address is refused: Sphinx's ePub builder would fetch it;
 * an image, a figure or a download must be a file inside the source folder, reached without
   leaving it (no ``..`` out of it, no absolute path outside it, no symbolic link that leaves
   it), and an image at most ``MAX_IMAGE_BYTES`` and ``MAX_IMAGE_PIXELS``; anything else is
@@ -172,12 +173,16 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
             node.replace_self(nodes.inline(node.astext(), node.astext()))
     for image in list(doctree.findall(nodes.image)):
         uri = image.get("uri", "")
-        if not uri or _is_remote(uri):
+        if not uri:
             continue
         _, filename = env.relfn2path(uri, docname)
         path = Path(filename)
         problem = ""
-        if not inside(path, srcdir):
+        if _is_remote(uri):
+            # Sphinx's ePub builder downloads it while building (ImageDownloader), and every
+            # reader's browser would load it from that address.
+            problem = "is at another address, which the build would fetch"
+        elif not inside(path, srcdir):
             problem = "is outside the source folder, or a link that leaves it"
         elif _unpublished(path, srcdir, skipped):
             problem = "is hidden, or in a folder that is never published"
