@@ -16,6 +16,11 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from resume import environment
+from resume.insertion import inside
 
 from helpers import Build, build, write_project
 
@@ -230,3 +235,37 @@ def test_no_page_writes_a_meta_element(ruled) -> None:
         assert head is not None
         assert not head.find_all("meta", attrs={"http-equiv": True}), name
         assert "example.net" not in str(head), name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["..", ".", "a", "b", "..."]), min_size=1, max_size=8))
+def test_a_path_is_inside_exactly_when_it_never_climbs_out(parts: list[str]) -> None:
+    root = Path("/srv/source")
+    depth, escaped = 0, False
+    for part in parts:
+        depth += -1 if part == ".." else 0 if part == "." else 1
+        escaped = escaped or depth < 0
+    path = root.joinpath(*parts)
+    assert inside(path, root) == (
+        os.path.normpath(path).startswith(f"{root}/") or os.path.normpath(path) == str(root)
+    )
+    if not escaped:
+        assert inside(path, root)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["https", "http", "javascript", "data", "HTTPS", "file", ""]),
+    st.sampled_from(["example.org", "", "ex ample.org", "example.org:8443", 'a"b.org', "x.org>"]),
+    st.sampled_from(["/", "/zh-cn/latest/", "//zh-cn/", ""]),
+)
+def test_an_address_from_the_environment_is_https_with_a_host(
+    scheme: str, host: str, path: str
+) -> None:
+    url = f"{scheme}://{host}{path}" if scheme else f"{host}{path}"
+    good = scheme.lower() == "https" and host in ("example.org", "example.org:8443")
+    try:
+        assert environment.https_url("READTHEDOCS_CANONICAL_URL", url) == url and good, url
+    except environment.SettingError as error:
+        assert not good, url
+        assert str(error).startswith("READTHEDOCS_CANONICAL_URL=") and "\n" not in str(error)
