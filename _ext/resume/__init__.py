@@ -24,7 +24,8 @@ One module per feature, each with its own ``setup_*``:
 
 Standard-library helpers, also used outside Sphinx: ``languages`` (the editions' names),
 ``outputs`` (file names, "is this the web site"), ``environment`` (the build's environment
-variables, read once in ``conf.py``), ``catalogs`` and ``figures`` (checking ``.po`` files).
+variables, read once in ``conf.py``), ``catalogs`` and ``figures`` (checking ``.po`` files),
+``reading`` (what a reader reads in an output: the privacy gate's and the release build's scan).
 """
 
 from __future__ import annotations
