@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 
 from resume import environment
 from resume.insertion import inside
+from tools.release import HINTS
 
-from helpers import Build, build, write_project
+from helpers import Build, build, copy_project, release, write_project
 
 SECRET = "quartz-owl-7731-outside"
 
@@ -269,3 +270,43 @@ def test_an_address_from_the_environment_is_https_with_a_host(
     except environment.SettingError as error:
         assert not good, url
         assert str(error).startswith("READTHEDOCS_CANONICAL_URL=") and "\n" not in str(error)
+
+
+def test_the_release_of_an_attacked_project_fails_in_every_edition(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attacks as a pull request would bring them, on the real project: the build's own
+    environment, a file of the machine and a redirect, appended to role pages. Both editions
+    refuse them (a literal block or a meta element is no message the translation gate would
+    miss), each at its file and line, with what to do; nothing reaches the output or the log."""
+    project = copy_project(tmp_path / "project")
+    outside = tmp_path / "machine" / "token.txt"
+    outside.parent.mkdir()
+    outside.write_text(SECRET, "utf-8")
+    monkeypatch.setenv("RESUME_UNTRUSTED_MARKER", SECRET)  # in /proc/self/environ
+    attacks = {
+        "experience/wanhui.md": "```{literalinclude} " + "../" * 12 + "proc/self/environ\n```\n",
+        "experience/tencent.md": "```{eval-rst}\n.. meta::\n   :http-equiv=refresh: 0; "
+        "url=https://example.net/\n```\n",
+        "projects/apisix.md": "```{include} " + "../" * 12 + str(outside).lstrip("/") + "\n```\n",
+    }
+    lines = {}
+    for page, text in attacks.items():
+        path = project / page
+        before = path.read_text("utf-8")
+        # the directive's line: the fence's, or the line of ``.. meta::`` inside it
+        lines[page] = before.count("\n") + 2 + ("eval-rst" in text)
+        path.write_text(before + "\n" + text, "utf-8")
+    build = tmp_path / "_build"
+    ok, out, err = release(build, project, ("zh-cn", "en"))
+    assert not ok
+    for code in ("zh-cn", "en"):
+        for page, line in lines.items():
+            assert any(
+                f"[html/{code}]" in said and f"{page}:{line}:" in said for said in out.splitlines()
+            ), (code, page, out)
+    assert HINTS["[resume.insertion]"] in err and HINTS["[resume.unsafe]"] in err, err
+    assert SECRET not in out + err
+    assert not (build / "current").exists()
+    for path in build.rglob("*"):
+        assert not path.is_file() or SECRET.encode() not in path.read_bytes(), path
