@@ -201,12 +201,14 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def _walk(top: Path, skipped: set[str]) -> Iterator[Path]:
-    """Every path under ``top`` (links not followed), but not under ``skipped`` folder names or
-    hidden folders."""
+    """Every path under ``top`` (links not followed), but not under ``skipped`` folder names,
+    and nothing hidden, which Sphinx never reads or copies (an editor's lock file, ``.#page.md``,
+    is a dangling link)."""
     for folder, subfolders, files in os.walk(top):
         subfolders[:] = [d for d in subfolders if d not in skipped and not d.startswith(".")]
         for name in [*subfolders, *files]:
-            yield Path(folder, name)
+            if not name.startswith("."):
+                yield Path(folder, name)
 
 
 def leaving_links(srcdir: Path, folders: list[Path], skipped: set[str]) -> list[Path]:
