@@ -86,9 +86,10 @@ def _refused_links(doctree: nodes.document) -> None:
 
 #: What MyST writes for a Markdown hard line break (a ``\\`` or two spaces ending a line).
 HARD_BREAK = {("html", "<br />\n"), ("latex", "\\\\\n")}
-#: The longest run of characters with no place to break a line: wider than the PDF's column,
-#: it would run off the page. Spaces, hyphens, slashes and CJK characters are such places.
-LONGEST_WORD = 60
+#: The longest run of characters with no place to break a line: 40 of the widest letters fill
+#: less than a line of the PDF (9.5 pt type on A4); a longer one could run off the page.
+#: Spaces, hyphens, slashes and CJK characters are such places.
+LONGEST_WORD = 40
 _WORD = re.compile(
     rf"[^\s\-/\u2e80-\u9fff\u3000-\u30ff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{{{LONGEST_WORD + 1},}}"
 )
