@@ -100,6 +100,11 @@ def cases(outside: Path, url: str) -> dict[str, tuple[str, int, str]]:
             "raw directive with :file:",
         ),
         "remote-image": (f"# A\n\n![x]({url}x.png)\n", 3, "another address"),
+        "script-download": (
+            "# A\n\n{download}`x <javascript://%0aalert(1)>`\n",
+            3,
+            "neither a file",
+        ),
         "hidden-download": ("# A\n\n{download}`x <.env>`\n", 3, "hidden"),
         "huge-image": ("# A\n\n![x](huge.png)\n", 3, "20000×20000 pixels"),
         "heavy-image": ("# A\n\n![x](heavy.png)\n", 3, "MB, more than 2 MB"),
@@ -141,6 +146,7 @@ def test_each_reach_is_an_error_at_its_line(attacked, case: str) -> None:
 
 def test_nothing_outside_reaches_an_output_or_a_message(attacked) -> None:
     result, _ = attacked
+    assert "javascript:" not in (result.outdir / "script-download.html").read_text("utf-8")
     assert not Recorder.requests, "the build fetched an address"
     assert SECRET not in result.stdout + result.stderr
     for path in result.outdir.rglob("*"):

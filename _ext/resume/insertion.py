@@ -160,6 +160,14 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
     for node in list(doctree.findall(addnodes.download_reference)):
         target = node.get("reftarget", "")
         if _is_remote(target):
+            # Sphinx links any target with "://" as it is: javascript://… would run on a click.
+            if urlsplit(target).scheme.lower() not in ("http", "https"):
+                _warn(
+                    f"the download {target!r} is neither a file nor an https:// address. What "
+                    "to do: link to an https:// address, or put the file beside the page",
+                    node,
+                )
+                node.replace_self(nodes.inline(node.astext(), node.astext()))
             continue
         _, filename = env.relfn2path(target, docname)
         path = Path(filename)
