@@ -21,7 +21,12 @@ from resume.outputs import BASENAME  # noqa: E402
 
 # The build's environment variables, read here and nowhere else (resume/environment.py):
 # RESUME_PHONE, RESUME_GITHUB, RESUME_NOINDEX, Read the Docs' variables, SOURCE_DATE_EPOCH.
-ENVIRONMENT = environment.read(os.environ)
+try:
+    ENVIRONMENT = environment.read(os.environ)
+except environment.SettingError as error:  # one line naming the variable, not a traceback
+    from sphinx.errors import ConfigError
+
+    raise ConfigError(str(error)) from None
 
 # -- Project information -------------------------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#project-information

@@ -100,6 +100,25 @@ FAILURES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
         "",
         "[resume.unsafe]",
     ),
+    "page that reads a file": (
+        {"index.md": "# 首页\n\n```{literalinclude} /etc/hostname\n```\n"},
+        "",
+        "[resume.insertion]",
+    ),
+    "static file that is a link out of the repository": (
+        {"index.md": "# 首页\n"},
+        "import os\nos.makedirs('_static', exist_ok=True)\n"
+        "os.path.lexists('_static/host.css') or os.symlink('/proc/version', '_static/host.css')\n"
+        "html_static_path = ['_static']\n",
+        "symbolic link",
+    ),
+    "environment value that is no web address": (
+        {"index.md": "# 首页\n"},
+        "from resume import environment\nfrom sphinx.errors import ConfigError\ntry:\n"
+        "    environment.read({'READTHEDOCS_CANONICAL_URL': 'javascript:x//zh-cn/'})\n"
+        "except environment.SettingError as error:\n    raise ConfigError(str(error))\n",
+        "or unset it",
+    ),
     "fuzzy translation": (
         {
             "index.md": "# 首页\n\n团队有 5 人。\n",

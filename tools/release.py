@@ -1,6 +1,9 @@
 """The release build: every edition and builder from clean, published all at once or not at all.
 
 Used by ``nox -s build``, the benchmark and the tests; it needs nothing but the standard library.
+Before a release is published, the privacy gate's reading (``resume.reading``) scans all of
+it, the editions carried over from the live site included. It never follows a link it did not
+make: a ``.lock`` or ``.releases`` that is a symbolic link stops it.
 
 The layout of ``build`` (``_build/``) it maintains::
 
@@ -34,6 +37,7 @@ import hashlib
 import json
 import os
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -49,6 +53,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
+from resume import environment, reading
 from resume.languages import BY_CODE, EDITIONS, Edition
 from resume.outputs import BASENAME
 
@@ -111,6 +116,9 @@ HINTS = {
     "[resume.markup]": "keep the source's Markdown in the translation: the same links and roles, ** and ` in pairs, the same paragraphs, no raw HTML",
     "[resume.privacy]": "remove the private value from the page or catalog named; publish it only through RESUME_PHONE",
     "[resume.unsafe]": "write the page in Markdown: no raw HTML, links to https:// addresses or pages only",
+    "or unset it": "set the environment variable the message names as it says, or unset it, then build again",
+    "[resume.insertion]": "write the text, rows or file in the repository, inside the source folder; no page reads a file outside it or an address",
+    "symbolic link": "replace the link the message names with the file itself, or delete it",
     "resume_contact": "correct resume_contact in conf.py, or the environment variable the message names (RESUME_PHONE, RESUME_GITHUB)",
 }
 #: Said when no hint above matches: every failure ends with what to do.
@@ -257,7 +265,8 @@ def _flock(path: Path, blocking: bool = True) -> Iterator[bool]:
     ``flock`` rather than ``lockf``: its lock belongs to the open file, so it also excludes a
     second build in the same process, and closing another descriptor does not drop it.
     """
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    # O_NOFOLLOW: a link planted at the lock's path never makes the build create a file.
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
@@ -267,6 +276,47 @@ def _flock(path: Path, blocking: bool = True) -> Iterator[bool]:
         yield True
     finally:
         os.close(fd)
+
+
+def refuse_links(build: Path) -> None:
+    """Raise ``PublishError`` when ``build/.lock`` or ``build/.releases`` is a symbolic link:
+    the clean-up would delete what ``.releases`` points to, the lock create a file where it
+    points. The build makes neither a link, so someone else did."""
+    for name, harm in ((LOCK, "create a file where it points"), (RELEASES, "delete what it holds")):
+        path = build / name
+        if path.is_symlink():
+            raise PublishError(
+                f"{path} is a symbolic link, where the build keeps its own "
+                f"{'lock file' if name == LOCK else 'folder'}: following it would {harm}",
+                f"delete the link (rm {path}), then build again",
+            )
+
+
+def release_secrets(source: Path) -> list[reading.Secret]:
+    """What no release of ``source`` may hold, in this process's environment: its
+    ``conf.py``'s contact details as the builds saw them (``RESUME_PHONE`` opts in)."""
+    namespace = runpy.run_path(str(source / "conf.py"))
+    return reading.secrets_of(
+        namespace.get("resume_contact", {}), namespace.get("resume_contact_values", {})
+    )
+
+
+def check_release(release: Path, found: Sequence[reading.Secret], carried: Sequence[str]) -> None:
+    """Raise ``PublishError`` when a file of ``release`` holds a secret: an edition carried over
+    from a build that had the full number, say. The files are named, never their text."""
+    hits = reading.scan(release, list(found))
+    if not hits:
+        return
+    kinds = sorted({secret.kind for parts in hits.values() for _, secret in parts})
+    shown = ", ".join(str(path.relative_to(release)) for path in list(hits)[:5])
+    more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
+    from_live = f" (carried over from the live site: {', '.join(carried)})" if carried else ""
+    raise PublishError(
+        f"the release would publish the full {', '.join(kinds)}, which this build keeps "
+        f"masked or private, in {shown}{more}{from_live}; nothing was published",
+        "build every edition again (nox -s build), so that none keeps the value; to publish "
+        "it on purpose, give it to this build too (RESUME_PHONE=…)",
+    )
 
 
 def live_release(build: Path) -> Path | None:
@@ -421,6 +471,7 @@ def recover(build: Path) -> list[Path]:
     """``_recover`` under the build's lock: clean up after a killed build. Returns what went."""
     if not build.is_dir():
         return []
+    refuse_links(build)
     with _flock(build / LOCK):
         return _recover(build)
 
@@ -719,27 +770,31 @@ def carry_over(live: Path, release: Path, codes: Iterable[str]) -> list[str]:
     return carried
 
 
-def publish(build: Path, release: Path, codes: Sequence[str]) -> Path:
+def publish(
+    build: Path, release: Path, codes: Sequence[str], found: Sequence[reading.Secret] = ()
+) -> Path:
     """Make ``release`` (a complete staged tree, ``html/<code>/``, ``epub/<code>/``,
     ``pdf/<code>/``, ``text/<code>/``, on the same file system as ``build``) the live output,
     in one atomic step.
 
     Under ``build/.lock``: migrate the old layout, check that everything can be written, carry
-    the editions not in ``codes`` over from the live release, write the root page, rename the
-    tree to ``.releases/<id>`` and replace the ``current`` link. Older releases are removed
+    the editions not in ``codes`` over from the live release, write the root page, check that
+    no file holds a secret of ``found`` (``check_release``), rename the tree to
+    ``.releases/<id>`` and replace the ``current`` link. Older releases are removed
     after that; a failure to remove one is reported and left to the next build.
     Returns the live release. Raises ``PublishError`` or ``OSError`` before the swap, with the
     previous output live and unchanged.
     """
     build.mkdir(parents=True, exist_ok=True)
+    refuse_links(build)
     with _flock(build / LOCK):
         check_writable(build)
         _migrate(build)
         live = live_release(build)
-        if live is not None:
-            carry_over(live, release, codes)
+        carried = carry_over(live, release, codes) if live is not None else []
         if (release / "html").is_dir():
             write_root_index(release / "html")  # the page that picks an edition for the reader
+        check_release(release, found, carried)
         formats = sorted(p.name for p in release.iterdir() if p.is_dir())
         target = build / RELEASES / release_id(release)
         _ensure_links(build, [*LINKS, *formats])
@@ -814,6 +869,16 @@ def condense(text: str) -> str:
     return CRASH_REPORT.sub(short, text)
 
 
+#: How Python and Sphinx say that a write failed on a full disk (``ENOSPC``).
+DISK_FULL = re.compile(r"\[Errno 28\]|No space left on device")
+
+
+def disk_full(results: Sequence[JobResult]) -> bool:
+    """Whether a job failed because the disk is full: then every job's tracebacks say the same
+    thing, and one line does instead."""
+    return any(r.returncode and DISK_FULL.search(r.stdout + r.stderr) for r in results)
+
+
 def _report(results: Sequence[JobResult]) -> list[str]:
     """Print each job's status and output, prefixed by its name, Sphinx's crash reports cut to
     their message; a failure told already by an earlier job is named, not repeated. Return the
@@ -859,7 +924,13 @@ def release_build(
     jobs = [Job(edition, builder) for edition in editions for builder in BUILDERS]
     build = Path(build)
     untouched = f"The previous output in {build} is untouched."
+    try:  # what conf.py will read: refused here once, not by every builder
+        environment.read(os.environ)
+    except environment.SettingError as error:
+        print(f"{error}\nWhat to do: as the line above says. {untouched}", file=sys.stderr)
+        return False
     try:
+        refuse_links(build)
         check_writable(build)
         build.mkdir(parents=True, exist_ok=True)
         with _flock(build / LOCK):
@@ -907,6 +978,14 @@ def release_build(
                     file=sys.stderr,
                 )
                 return False
+            if disk_full(results):
+                print(
+                    f"The disk that holds {build} is full (No space left on device): the build "
+                    f"stopped.\nWhat to do: free some space there (df -h {build}), then build "
+                    f"again. {untouched}",
+                    file=sys.stderr,
+                )
+                return False
             failed = _report(results)
             if failed:
                 output = "\n".join(r.stdout + r.stderr for r in results)
@@ -920,7 +999,8 @@ def release_build(
                 return False
             try:
                 release = assemble(jobs, outputs, staging / "release", epoch)
-                live = publish(build, release, [e.code for e in editions])
+                found = release_secrets(source)
+                live = publish(build, release, [e.code for e in editions], found)
             except PublishError as error:
                 print(f"{error.report()} {untouched}", file=sys.stderr)
                 return False

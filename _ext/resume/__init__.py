@@ -10,6 +10,7 @@ One module per feature, each with its own ``setup_*``:
 ``contact``         contact details and their visibility: ``resume-contact``
 ``privacy``         the privacy gate: no output holds a private or masked value
 ``safety``          nothing on a page runs in the reader's browser: no raw HTML, no script links
+``insertion``       pages read no file outside the repository and no URL; no link leaves it
 ``translation``     the gate: an edition is published only when completely translated
 ``search``          search in every language: jieba, the Japanese splitter, the query script
 ``switcher``        the language switcher and the alternate links between editions
@@ -23,7 +24,8 @@ One module per feature, each with its own ``setup_*``:
 
 Standard-library helpers, also used outside Sphinx: ``languages`` (the editions' names),
 ``outputs`` (file names, "is this the web site"), ``environment`` (the build's environment
-variables, read once in ``conf.py``), ``catalogs`` and ``figures`` (checking ``.po`` files).
+variables, read once in ``conf.py``), ``catalogs`` and ``figures`` (checking ``.po`` files),
+``reading`` (what a reader reads in an output: the privacy gate's and the release build's scan).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def setup(app: Any) -> dict[str, Any]:
     from .directives import setup_directives
     from .epub import setup_epub
     from .hosting import setup_hosting
+    from .insertion import setup_insertion
     from .machine_readable import setup_machine_readable
     from .nodes import setup_nodes
     from .pdf import setup_pdf
@@ -63,6 +66,7 @@ def setup(app: Any) -> dict[str, Any]:
         setup_theme,
         setup_privacy,
         setup_safety,
+        setup_insertion,
         setup_epub,
         setup_pdf,
     ):

@@ -27,10 +27,10 @@ from sphinx.errors import ConfigError
 from sphinx.locale import _
 from sphinx.util.docutils import SphinxDirective
 
+from .reading import MASKS
+
 VISIBILITIES = ("public", "masked", "private")
 KINDS = ("phone", "email", "website", "github")
-#: The characters that stand for hidden digits in a masked value.
-MASKS = "*•×"
 #: What may stand between a phone number's digits.
 PHONE_SEPARATORS = " +-().\u00a0"
 #: Each detail's label: an interface string, translated by the theme catalogs (sphinx.po), so

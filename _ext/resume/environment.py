@@ -25,6 +25,7 @@ Read the Docs' variables: https://docs.readthedocs.com/platform/stable/reference
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -57,35 +58,78 @@ class Settings:
         }
 
 
+#: The latest date Python's ``datetime`` (and so the build) can write: 9999-12-31 23:59:59 UTC.
+LATEST_EPOCH = 253402300799
+#: A host name as DNS spells it (letters, digits, hyphens, dots), with an optional port.
+_HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::\d{1,5})?")
+#: A part of a path that Read the Docs names (a project, a language, a version).
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def _shown(value: str) -> str:
+    """The value as a message quotes it: short, on one line."""
+    value = value if len(value) <= 40 else value[:39] + "…"
+    return repr(value)
+
+
+def https_url(name: str, value: str) -> str:
+    """``value`` when it is an ``https://`` address with a host name and nothing a page could
+    run or that would break out of an attribute; else ``SettingError`` naming ``name``.
+
+    Read the Docs' address reaches every page's links, the sitemap and the PDF: a
+    ``javascript:`` address there would run when a reader clicks it.
+    """
+    parts = urlsplit(value)
+    unsafe = any(c.isspace() or c in "\"'<>`\\" or ord(c) < 32 for c in value)
+    if parts.scheme != "https" or not _HOST.fullmatch(parts.netloc.lower()) or unsafe:
+        raise SettingError(
+            f"{name}={_shown(value)} is not an https:// address with a host name; "
+            f"set {name} to one (such as https://example.org/en/latest/), or unset it"
+        )
+    return value
+
+
+def _slug(name: str, value: str) -> str:
+    if value and not _SLUG.fullmatch(value):
+        raise SettingError(
+            f"{name}={_shown(value)} is not a name of letters, digits, '.', '_' and '-'; "
+            f"set {name} to one, or unset it"
+        )
+    return value
+
+
 def downloads_url(environ: Mapping[str, str]) -> str:
     """Read the Docs' download prefix for this edition, ``https://<host>/_/downloads/<language>/
     <version>/`` (the format's name follows), or ``""`` off Read the Docs."""
     if environ.get("READTHEDOCS", "").strip().lower() != "true":
         return ""
     if url := environ.get("READTHEDOCS_CANONICAL_URL", "").strip():
-        parts = urlsplit(url)
+        parts = urlsplit(https_url("READTHEDOCS_CANONICAL_URL", url))
         root = f"{parts.scheme}://{parts.netloc}/"
-    elif project := environ.get("READTHEDOCS_PROJECT", "").strip():
+    elif project := _slug("READTHEDOCS_PROJECT", environ.get("READTHEDOCS_PROJECT", "").strip()):
         root = f"https://{project}.readthedocs.io/"
     else:
         return ""
-    language = environ.get("READTHEDOCS_LANGUAGE", "").strip()
-    version = environ.get("READTHEDOCS_VERSION", "").strip() or "latest"
+    language = _slug("READTHEDOCS_LANGUAGE", environ.get("READTHEDOCS_LANGUAGE", "").strip())
+    version = _slug("READTHEDOCS_VERSION", environ.get("READTHEDOCS_VERSION", "").strip())
+    version = version or "latest"
     return f"{root}_/downloads/{language}/{version}/" if language else ""
 
 
 def build_date(environ: Mapping[str, str]) -> int:
     """``SOURCE_DATE_EPOCH`` as an integer, else the current time (seconds since the epoch).
 
-    Raises ``SettingError`` when the variable is set but not a non-negative integer.
+    Raises ``SettingError`` when the variable is set but not a non-negative integer, or names a
+    date after 9999, which no date format of the build can write.
     """
     value = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return int(time.time())
-    if not value.isdigit():
+    if not value.isascii() or not value.isdigit() or int(value) > LATEST_EPOCH:
         raise SettingError(
-            f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970-01-01; "
-            "set it to an integer, such as the output of `git log -1 --format=%ct`, or unset it"
+            f"SOURCE_DATE_EPOCH={_shown(value)} is not a number of seconds since 1970-01-01 "
+            f"up to {LATEST_EPOCH} (the end of 9999); set it to an integer, such as the output "
+            "of `git log -1 --format=%ct`, or unset it"
         )
     return int(value)
 
@@ -97,10 +141,13 @@ def read(environ: Mapping[str, str]) -> Settings:
         for kind, name in (("phone", "RESUME_PHONE"), ("github", "RESUME_GITHUB"))
         if (value := environ.get(name, "").strip())
     }
+    if "github" in contact:
+        https_url("RESUME_GITHUB", contact["github"])
+    canonical_url = environ.get("READTHEDOCS_CANONICAL_URL", "").strip()
     return Settings(
         contact_values=contact,
         noindex=environ.get("RESUME_NOINDEX", "").strip() == "1",
-        canonical_url=environ.get("READTHEDOCS_CANONICAL_URL", "").strip(),
+        canonical_url=canonical_url and https_url("READTHEDOCS_CANONICAL_URL", canonical_url),
         downloads_url=downloads_url(environ),
         build_date=build_date(environ),
     )

@@ -13,6 +13,7 @@ neither: Markdown says everything it says. The search page shows titles as text
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from docutils import nodes
@@ -37,6 +38,10 @@ def _excerpt(text: str, width: int = 60) -> str:
 
 def check_page(app: Sphinx, doctree: nodes.document) -> None:
     """Raw HTML and unsafe link schemes are errors, each at its line."""
+    _hard_breaks(doctree)
+    _head_elements(app.env.docname, doctree)
+    _nested_lists(doctree)
+    _long_words(doctree)
     for raw in doctree.findall(nodes.raw):
         logger.warning(
             "raw HTML %s is not published: it would run in the reader's browser; "
@@ -74,6 +79,101 @@ def _refused_links(doctree: nodes.document) -> None:
                 _excerpt(text.astext()[match.start() :]),
                 match.group(1).lower(),
                 location=parent,
+                type="resume",
+                subtype="unsafe",
+            )
+
+
+#: What MyST writes for a Markdown hard line break (a ``\\`` or two spaces ending a line).
+HARD_BREAK = {("html", "<br />\n"), ("latex", "\\\\\n")}
+#: The longest run of characters with no place to break a line: 40 of the widest letters fill
+#: less than a line of the PDF (9.5 pt type on A4); a longer one could run off the page.
+#: Spaces, hyphens, slashes and CJK characters are such places.
+LONGEST_WORD = 40
+_WORD = re.compile(
+    rf"[^\s\-/\u2e80-\u9fff\u3000-\u30ff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{{{LONGEST_WORD + 1},}}"
+)
+
+
+def _hard_breaks(doctree: nodes.document) -> None:
+    """A hard line break has no equivalent in the PDF and the text résumé, which read the same
+    paragraphs: it is refused with its own message, not as raw HTML."""
+    for raw in list(doctree.findall(nodes.raw)):
+        if (raw.get("format"), raw.astext()) not in HARD_BREAK:
+            continue
+        if raw.get("format") == "html":
+            logger.warning(
+                "a hard line break (a \\ or two spaces at the end of a line) is not published: "
+                "the PDF and the text résumé have no such break. What to do: join the two lines, "
+                "or make them two paragraphs or list items",
+                location=raw.parent,
+                type="resume",
+                subtype="unsafe",
+            )
+        raw.parent.replace(raw, nodes.Text(" " if raw.get("format") == "html" else ""))
+
+
+def _head_elements(docname: str, doctree: nodes.document) -> None:
+    """``.. meta::`` (in ``{eval-rst}``) and MyST's ``html_meta`` front matter write head
+    elements: ``http-equiv="refresh"`` would send every reader elsewhere. The extension writes
+    the head; a page or catalog adds nothing to it."""
+    for meta in list(doctree.findall(nodes.meta)):
+        shown = ", ".join(f"{k}={v!r}" for k, v in meta.attributes.items() if isinstance(v, str))
+        logger.warning(
+            "a page may not add a <meta> element (%s): the site writes the head itself. "
+            "What to do: remove the meta directive or the html_meta front matter",
+            _excerpt(shown),
+            location=(docname, _meta_line(doctree)),
+            type="resume",
+            subtype="unsafe",
+        )
+        meta.parent.remove(meta)
+
+
+#: Where a page asks for a <meta> element, when docutils gives the node no line.
+_META = re.compile(r"^\s*(?:\.\.\s+meta::|html_meta\s*:)")
+
+
+def _meta_line(doctree: nodes.document) -> int:
+    """The line of the page's first ``.. meta::`` or ``html_meta:`` (docutils gives a meta
+    element from ``{eval-rst}`` the block's first line, and one from front matter none)."""
+    try:
+        lines = Path(doctree.get("source", "")).read_text("utf-8").splitlines()
+    except OSError:
+        return 1
+    return next((n for n, line in enumerate(lines, start=1) if _META.match(line)), 1)
+
+
+def _nested_lists(doctree: nodes.document) -> None:
+    """A list inside a list item (an indented bullet) shows on the site, but the PDF, the text
+    résumé and ``resume.json`` read one level of items: refused, so that every output says the
+    same."""
+    for item in doctree.findall(nodes.list_item):
+        for inner in item.findall(nodes.Element):
+            if inner is not item and isinstance(inner, (nodes.bullet_list, nodes.enumerated_list)):
+                logger.warning(
+                    "a list inside a list item (an indented bullet) is shown only on the site: "
+                    "the PDF, the text résumé and resume.json have one level of items. What to "
+                    "do: make the inner items items of the outer list, or sentences of its item",
+                    location=inner if inner.line else item,
+                    type="resume",
+                    subtype="unsafe",
+                )
+                break
+
+
+def _long_words(doctree: nodes.document) -> None:
+    """A word longer than a line of the PDF cannot be broken there and runs off the page."""
+    for text in doctree.findall(nodes.Text):
+        if isinstance(text.parent, (nodes.literal_block, nodes.raw, nodes.comment)):
+            continue
+        if match := _WORD.search(text.astext()):
+            logger.warning(
+                "a word of %d characters (%s) has no place to break a line, and would run off "
+                "the PDF's page. What to do: shorten it, or put spaces or hyphens in it",
+                len(match.group()),
+                _excerpt(match.group(), 30),
+                location=text.parent,
                 type="resume",
                 subtype="unsafe",
             )

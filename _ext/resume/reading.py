@@ -1,0 +1,217 @@
+"""What a reader reads in an output, spelt one way, and the values that must not be in it.
+
+The privacy gate (``resume.privacy``) scans each builder's outputs with these; the release build
+(``tools/release.py``) scans the whole release with them before it is published, the editions
+carried over from the live site included. Standard library only: the release build runs
+without Sphinx.
+
+Text is read as a reader reads it (``readable``): each output as it is, and, for a page, its
+visible text with the markup taken out (text split by ``<strong>``, ``<code>`` or two list
+items is read as one) and every attribute value (link targets). ``normalise`` then takes out
+invisible and format characters (zero-width spaces, soft hyphens, word joiners), reads every
+Unicode digit and every Chinese numeral as its value (``١``, ``６``, ``六``, ``陆``), decodes
+HTML entities, percent-encoding and JSON's ``\\u`` escapes, and ignores anything that is not a
+letter or a digit between two digits (spaces, dashes, commas, ``、``, underscores, ``+``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+#: The characters that stand for hidden digits in a masked value.
+MASKS = "*•×"
+
+#: What a reader skips between two digits: anything but a letter or a digit (white space,
+#: dashes, dots, commas, 、, underscores, brackets, plus signs, markup).
+_SEPARATORS = re.compile(r"(?<=\d)[\W_]+(?=\d)")
+#: Chinese numerals, each read as one digit (a number is spelt digit by digit: 一三六…).
+CHINESE_DIGITS = dict(zip("〇零一二三四五六七八九", "00123456789", strict=True)) | dict(
+    zip("壹贰貳叁參肆伍陆陸柒捌玖两兩", "12233456678922", strict=True)
+)
+#: Characters no reader sees that Unicode does not class as format characters (Cf).
+_INVISIBLE = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u034f", "\u180e"}
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+#: Files read as pages: their visible text and attribute values are scanned too.
+_MARKUP = (".html", ".xhtml", ".htm", ".xml", ".svg", ".opf", ".ncx")
+#: Sphinx's own state, which lands in the output folder when no doctree folder is given: read
+#: back by Sphinx, never published.
+_NOT_OUTPUT = {".doctree", ".pickle"}
+
+
+@dataclass(frozen=True)
+class Secret:
+    """What must not be published: ``kind`` names the contact detail, ``pattern`` matches it in
+    normalised text."""
+
+    kind: str
+    pattern: re.Pattern[str]
+    visibility: str  # "masked" or "private"
+
+
+class _Spelling(dict[int, str | None]):
+    """``str.translate``'s table: format and invisible characters out (``None``), every digit
+    and Chinese numeral as its ASCII digit; each character looked up once, then kept."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        if unicodedata.category(char) == "Cf" or char in _INVISIBLE:
+            spelt = None
+        elif char in CHINESE_DIGITS:
+            spelt = CHINESE_DIGITS[char]
+        elif not char.isascii() and (value := unicodedata.digit(char, None)) is not None:
+            spelt = str(value)
+        else:
+            spelt = char
+        self[code] = spelt
+        return spelt
+
+
+_SPELLING = _Spelling()
+
+
+def _decode(text: str) -> str:
+    """Percent-encoding and JSON ``\\u`` escapes decoded (twice: an address encoded twice)."""
+    for _ in range(2):
+        text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), unquote(text))
+    return text
+
+
+def normalise(text: str) -> str:
+    """What a reader reads in ``text``, spelt one way: HTML entities, percent-encoding and
+    JSON escapes decoded, NFKC, lower case, invisible and format characters out, every digit
+    and Chinese numeral as an ASCII digit, and nothing between two digits but the digits."""
+    text = unicodedata.normalize("NFKC", _decode(html.unescape(text))).lower()
+    return _SEPARATORS.sub("", text.translate(_SPELLING))
+
+
+class _Reader(HTMLParser):
+    """A page as a reader meets it: its text with the tags taken out, and its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.attributes: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.attributes.extend(value for _, value in attrs if value)
+
+
+def readable(name: str, text: str) -> list[str]:
+    """The normalised forms of one output's ``text`` that the gate scans: the text as it is;
+    for a page, also its visible text across elements and its attribute values."""
+    forms = [normalise(text)]
+    if name.lower().endswith(_MARKUP):
+        reader = _Reader()
+        try:
+            reader.feed(text)
+            reader.close()
+        except (AssertionError, ValueError):  # a malformed page: its raw form is scanned
+            return forms
+        forms += [normalise("".join(reader.text)), normalise("\n".join(reader.attributes))]
+    return forms
+
+
+def masked_pattern(masked: str) -> re.Pattern[str]:
+    """The full numbers a masked value stands for: ``+86 136 **** 3209`` → ``136\\d{4}3209``,
+    with or without ``+86`` or ``86`` before it. Any digit may stand beside it: normalised
+    text joins digits across separators, and a digit put next to the number must not hide it."""
+    value = unicodedata.normalize("NFKC", masked).strip()
+    country = ""
+    if value.startswith("+"):
+        country, _, value = value[1:].partition(" ")
+        country = re.sub(r"\D", "", country)
+    national = "".join(c for c in value if c.isdigit() or c in MASKS)
+    body = "".join(r"\d" if c in MASKS else c for c in national)
+    prefix = rf"(?:\+?{country})?" if country else ""
+    return re.compile(rf"{prefix}{body}")
+
+
+def secrets_of(contact: Mapping[str, Any], supplied: Mapping[str, str]) -> list[Secret]:
+    """What a build with these contact details (``resume_contact``) and supplied values
+    (``resume_contact_values``) must not publish."""
+    found = []
+    for kind, detail in contact.items():
+        value = str(detail.get("value", "")).strip()
+        visibility = detail.get("visibility", "private")
+        if visibility == "masked" and value and not supplied.get(kind):
+            found.append(Secret(kind, masked_pattern(value), "masked"))
+        elif visibility == "private":
+            for text in (value, supplied.get(kind, "")):
+                if normalise(text.strip()):
+                    pattern = re.compile(re.escape(normalise(text.strip())))
+                    found.append(Secret(kind, pattern, "private"))
+    return found
+
+
+def texts(path: Path) -> Iterator[tuple[str, str]]:
+    """Each text a file holds, as (name shown in a message, text): zip members one by one,
+    ``objects.inv`` decompressed."""
+    data = path.read_bytes()
+    if data[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.namelist():
+                yield f"{path}!{member}", archive.read(member).decode("utf-8", "replace")
+        return
+    if path.name == "objects.inv":
+        head, _, body = data.partition(b"zlib.\n")
+        yield str(path), head.decode("utf-8", "replace")
+        try:
+            inventory = zlib.decompress(body)
+        except zlib.error:  # not compressed: read it as it is
+            inventory = body
+        yield f"{path} (decompressed)", inventory.decode("utf-8", "replace")
+        return
+    yield str(path), data.decode("utf-8", "replace")
+
+
+def typed_at(source: Path, lines: list[str], secret: Secret) -> list[str]:
+    """``source:line`` of each line that holds the secret; when none does, the line that
+    begins the shortest run of up to ``SPAN`` lines that holds it (split across list items)."""
+
+    def holds(start: int, end: int) -> bool:
+        return bool(secret.pattern.search(normalise("\n".join(lines[start:end]))))
+
+    found = [f"{source}:{n}" for n, line in enumerate(lines, 1) if holds(n - 1, n)]
+    if found:
+        return found
+    for start in range(len(lines)):
+        end = min(start + SPAN, len(lines))
+        if holds(start, end):
+            while start + 1 < end and holds(start + 1, end):
+                start += 1
+            return [f"{source}:{start + 1}"]
+    return []
+
+
+#: The most lines a value typed across lines (list items, say) is looked for in.
+SPAN = 6
+
+
+def scan(
+    outdir: Path, found: list[Secret], skip: Path | None = None
+) -> dict[Path, list[tuple[str, Secret]]]:
+    """Every file under ``outdir`` (but not under ``skip``, the doctrees) that holds a secret,
+    with the part that holds it."""
+    hits: dict[Path, list[tuple[str, Secret]]] = {}
+    for path in sorted(p for p in outdir.rglob("*") if p.is_file()):
+        if (skip is not None and path.is_relative_to(skip)) or path.suffix in _NOT_OUTPUT:
+            continue
+        for name, text in texts(path):
+            forms = readable(name, text)
+            for secret in found:
+                if any(secret.pattern.search(form) for form in forms):
+                    hits.setdefault(path, []).append((name, secret))
+    return hits

@@ -1,0 +1,166 @@
+"""Publishing trusts nothing it did not make: a carried-over edition that holds the full phone
+number, a link planted at ``.releases`` or ``.lock``, a hosting variable that is no web
+address, a full disk. Each stops the build with one plain message and what to do, and the live
+site stays as it was.
+
+The builds run with the fake Python of ``test_publish.py``, which writes ``FAKE_VERSION`` into
+every output, or, where the point is what the real build says, with the real one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from resume.outputs import BASENAME
+from tools.release import release_build
+
+from helpers import MADE_UP, REPO, tree_digest
+from test_publish import FAKE_SCRIPT
+
+MASKED = "+86 136 **** 3209"
+#: The source's conf.py, as the release build reads it: the masked phone, opted in by
+#: RESUME_PHONE as the real conf.py does (resume/environment.py).
+CONF = f"""\
+import os
+resume_contact = {{"phone": {{"value": {MASKED!r}, "visibility": "masked"}}}}
+resume_contact_values = {{"phone": os.environ["RESUME_PHONE"]}} if os.environ.get("RESUME_PHONE") else {{}}
+"""
+
+
+@pytest.fixture
+def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Path]:
+    """The fake Python and a source folder with ``CONF``."""
+    python = tmp_path / "python"
+    python.write_text(FAKE_SCRIPT.format(python=sys.executable, basename=BASENAME), "utf-8")
+    python.chmod(0o755)
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "conf.py").write_text(CONF, "utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    for name in ("FAKE_VERSION", "FAKE_FAIL", "FAKE_SLEEP", "FAKE_PIDS", "RESUME_PHONE"):
+        monkeypatch.delenv(name, raising=False)
+    return str(python), source
+
+
+def test_a_carried_over_edition_with_the_full_number_is_not_published(
+    fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    python, source = fake
+    build = tmp_path / "_build"
+    monkeypatch.setenv("RESUME_PHONE", MADE_UP)
+    monkeypatch.setenv("FAKE_VERSION", f"电话 {MADE_UP}")
+    assert release_build(python, build=build, source=source)  # opted in: published
+    live = tree_digest(build / "current")
+    capsys.readouterr()
+    monkeypatch.delenv("RESUME_PHONE")
+    monkeypatch.setenv("FAKE_VERSION", f"电话 {MASKED}")
+    assert not release_build(python, ["zh-cn"], build=build, source=source)
+    err = capsys.readouterr().err
+    assert "html/en/index.html" in err and "carried over" in err, err
+    assert "What to do: build every edition again" in err, err
+    assert "1234" not in err  # the number is named, never shown
+    assert tree_digest(build / "current") == live
+
+
+def test_a_release_without_the_number_is_published_after_one_with_it(
+    fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    python, source = fake
+    build = tmp_path / "_build"
+    monkeypatch.setenv("RESUME_PHONE", MADE_UP)
+    monkeypatch.setenv("FAKE_VERSION", f"电话 {MADE_UP}")
+    assert release_build(python, build=build, source=source)
+    monkeypatch.delenv("RESUME_PHONE")
+    monkeypatch.setenv("FAKE_VERSION", f"电话 {MASKED}")
+    assert release_build(python, build=build, source=source)  # every edition again: clean
+    text = (build / "html" / "en" / "index.html").read_text("utf-8")
+    assert MASKED in text
+
+
+def test_a_releases_link_is_never_followed(
+    fake, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    python, source = fake
+    build = tmp_path / "_build"
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "keep").mkdir(parents=True)
+    (elsewhere / "keep" / "file.txt").write_text("kept", "utf-8")
+    build.mkdir()
+    os.symlink(elsewhere, build / ".releases")
+    assert not release_build(python, build=build, source=source)
+    err = capsys.readouterr().err
+    assert f"{build / '.releases'} is a symbolic link" in err, err
+    assert "What to do: delete the link" in err
+    assert (elsewhere / "keep" / "file.txt").read_text("utf-8") == "kept"
+
+
+def test_a_lock_link_is_never_followed(
+    fake, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    python, source = fake
+    build = tmp_path / "_build"
+    build.mkdir()
+    target = tmp_path / "created-by-the-build"
+    os.symlink(target, build / ".lock")
+    assert not release_build(python, build=build, source=source)
+    err = capsys.readouterr().err
+    assert f"{build / '.lock'} is a symbolic link" in err and "What to do:" in err, err
+    assert not os.path.lexists(target)
+
+
+FULL_DISK = """\
+#!/bin/sh
+for i in $(seq 100); do
+  echo "Traceback (most recent call last):" >&2
+  echo "  File \\"x.py\\", line $i, in write" >&2
+  echo "OSError: [Errno 28] No space left on device: '/build/.staging/out/$i.html'" >&2
+done
+exit 1
+"""
+
+
+def test_a_full_disk_is_one_line_and_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    python = tmp_path / "python"
+    python.write_text(FULL_DISK, "utf-8")
+    python.chmod(0o755)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert not release_build(str(python), build=tmp_path / "_build")
+    err = capsys.readouterr().err
+    assert "is full (No space left on device)" in err, err
+    assert "What to do: free some space" in err
+    assert "Traceback" not in err and "fix each problem" not in err, err
+    assert len(err.strip().splitlines()) == 2, err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("READTHEDOCS_CANONICAL_URL", "javascript:alert(document.domain)//zh-cn/"),
+        ("READTHEDOCS_CANONICAL_URL", "https:///zh-cn/"),
+        ("SOURCE_DATE_EPOCH", "99999999999999"),
+        ("RESUME_GITHUB", "javascript:alert(1)"),
+    ],
+)
+def test_an_environment_value_out_of_range_is_one_plain_line(
+    tmp_path: Path,
+    variable: str,
+    value: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv(variable, value)
+    build = tmp_path / "_build"
+    assert not release_build(codes=("zh-cn",), build=build, source=REPO)
+    out, err = capsys.readouterr()
+    said = [line for line in (out + err).splitlines() if variable in line]
+    assert said and "Traceback" not in out + err, out + err
+    assert any("set" in line and "or unset it" in line for line in said), said
+    assert "What to do:" in err
+    assert not (build / "current").exists()
