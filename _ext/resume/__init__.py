@@ -19,6 +19,7 @@ One module per feature, each with its own ``setup_*``:
 ``epub``            the ePub's content documents in the edition's language
 ``pdf``             the résumé for paper: a two-page PDF (Typst) and a plain-text edition
 ``paper``           what the PDF and the text edition say, gathered from the doctrees
+``updated``         when the résumé was last updated: ``resume-updated``, the PDF, ``resume.json``
 ==================  ===========================================================================
 
 Standard-library helpers, also used outside Sphinx: ``languages`` (the editions' names),
@@ -47,6 +48,7 @@ def setup(app: Any) -> dict[str, Any]:
     from .switcher import setup_switcher
     from .theme import setup_theme
     from .translation import setup_translation
+    from .updated import setup_updated
 
     app.setup_extension("myst_parser")
     for setup_feature in (
@@ -65,6 +67,7 @@ def setup(app: Any) -> dict[str, Any]:
         setup_safety,
         setup_epub,
         setup_pdf,
+        setup_updated,
     ):
         setup_feature(app)
     return {

@@ -39,6 +39,7 @@ from .data import (
 )
 from .languages import SOURCE, edition
 from .machine_readable import owner, summary
+from .updated import last_updated
 
 #: The home page's and the index pages' labels whose section titles head the paper's sections.
 SECTION_LABELS = {
@@ -124,6 +125,7 @@ class Paper:
     awards: list[tuple[str, str, str]]  # (title, summary, year)
     colon: str = ": "
     date: tuple[int, int, int] = (1970, 1, 1)
+    updated: str = ""  # "Last updated on <date>", in the edition's language (resume.updated)
 
     def condensed(self, roles: int, projects: bool) -> Paper:
         """The same résumé with the ``roles`` oldest roles cut to their summary, and each
@@ -316,6 +318,7 @@ def gather(app: Sphinx) -> Paper:
         awards=[(a.title, a.summary, a.date) for a in ordered_awards],
         colon=COLON.get(ed.sphinx, ": "),
         date=date,
+        updated=last_updated(config),
     )
 
 
@@ -339,6 +342,8 @@ def plain_text(paper: Paper) -> str:
     lines += [f"{label}{colon}{value.text}" for label, value in paper.contact]
     if paper.url:
         lines.append(paper.url)
+    if paper.updated:
+        lines.append(paper.updated)
 
     def section(key: str, body: list[str]) -> None:
         if body:
