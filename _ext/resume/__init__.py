@@ -20,6 +20,7 @@ One module per feature, each with its own ``setup_*``:
 ``pdf``             the résumé for paper: a two-page PDF (Typst) and a plain-text edition
 ``paper``           what the PDF and the text edition say, gathered from the doctrees
 ``updated``         when the résumé was last updated: ``resume-updated``, the PDF, ``resume.json``
+``vcard``           the owner's contact card, ``contact.vcf``, linked from the contact line
 ==================  ===========================================================================
 
 Standard-library helpers, also used outside Sphinx: ``languages`` (the editions' names),
@@ -49,6 +50,7 @@ def setup(app: Any) -> dict[str, Any]:
     from .theme import setup_theme
     from .translation import setup_translation
     from .updated import setup_updated
+    from .vcard import setup_vcard
 
     app.setup_extension("myst_parser")
     for setup_feature in (
@@ -68,6 +70,7 @@ def setup(app: Any) -> dict[str, Any]:
         setup_epub,
         setup_pdf,
         setup_updated,
+        setup_vcard,
     ):
         setup_feature(app)
     return {
