@@ -19,6 +19,7 @@ One module per feature, each with its own ``setup_*``:
 ``epub``            the ePub's content documents in the edition's language
 ``pdf``             the résumé for paper: a two-page PDF (Typst) and a plain-text edition
 ``paper``           what the PDF and the text edition say, gathered from the doctrees
+``card``            the social preview card (PNG, Typst) and its ``og:image`` tags
 ``updated``         when the résumé was last updated: ``resume-updated``, the PDF, ``resume.json``
 ``vcard``           the owner's contact card, ``contact.vcf``, linked from the contact line
 ==================  ===========================================================================
@@ -34,6 +35,7 @@ from typing import Any
 
 
 def setup(app: Any) -> dict[str, Any]:
+    from .card import setup_card
     from .contact import setup_contact
     from .crosspage import setup_crosspage
     from .data import setup_data
@@ -69,6 +71,7 @@ def setup(app: Any) -> dict[str, Any]:
         setup_safety,
         setup_epub,
         setup_pdf,
+        setup_card,
         setup_updated,
         setup_vcard,
     ):
