@@ -43,7 +43,7 @@ def formatted_date(config: Any) -> str:
 
 
 def last_updated(config: Any) -> str:
-    """"Last updated on <date>" in the edition's language (the theme catalogs translate it)."""
+    """The sentence "Last updated on <date>", in the edition's language (theme catalogs)."""
     return str(_(SENTENCE)) % {"last_updated": formatted_date(config)}
 
 
