@@ -42,7 +42,8 @@ def escape(text: str) -> str:
 
 def fold(line: str) -> str:
     """A content line folded at 75 octets (RFC 6350 §3.2), never inside a UTF-8 sequence."""
-    parts, current, size = [], "", 0
+    parts: list[str] = []
+    current, size = "", 0
     for char in line:
         octets = len(char.encode("utf-8"))
         limit = LINE_OCTETS if not parts else LINE_OCTETS - 1  # a continuation starts with " "
@@ -110,4 +111,3 @@ def write_vcard(app: Sphinx, exception: Exception | None) -> None:
 def setup_vcard(app: Sphinx) -> None:
     app.connect("doctree-resolved", link_card)
     app.connect("build-finished", write_vcard)
-
