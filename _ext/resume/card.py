@@ -23,8 +23,8 @@ import html
 import json
 import shutil
 import weakref
-from importlib.metadata import version
 from dataclasses import asdict, dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,7 +36,7 @@ from . import privacy
 from .languages import SOURCE, edition
 from .machine_readable import owner
 from .outputs import SOCIAL_CARD, file_url, is_website
-from .paper import COLON, NBSP, chinese_names, highlights, runs
+from .paper import COLON, NBSP, chinese_names, highlights
 from .pdf import CHINESE, LATIN, TYPEFACES, PaperError, load_fonts, unset_characters
 
 logger = logging.getLogger(__name__)
@@ -160,6 +160,11 @@ def typeset(app: Sphinx, card: Card) -> bytes:
             f"the fonts of the {ed.code} social card have no glyph for {shown}.\nWhat to do: "
             "write the character another way on the home page or in its catalog"
         )
+    overflow = (
+        f"the social card ({ed.code}) does not hold its text on one {WIDTH}×{HEIGHT} image.\n"
+        "What to do: shorten the headline, or the bold leads of the home page's first three "
+        "at-a-glance items"
+    )
     if folder.is_dir():
         shutil.rmtree(folder)  # earlier cards: one edition's doctree folder keeps one
     folder.mkdir(parents=True)
@@ -176,16 +181,14 @@ def typeset(app: Sphinx, card: Card) -> bytes:
             ignore_system_fonts=True,
         )
     except RuntimeError as error:
+        if "does not fit" in str(error):
+            raise PaperError(overflow) from None
         raise PaperError(
             f"Typst could not typeset the social card ({ed.code}): {error}\nWhat to do: fix "
             f"the template {TEMPLATE}, or the text the message names"
         ) from None
     if isinstance(png, list):  # one image per page: the text ran over the card
-        raise PaperError(
-            f"the social card ({ed.code}) does not hold its text on one {WIDTH}×{HEIGHT} "
-            "image.\nWhat to do: shorten the headline or the bold leads of the home page's "
-            "first three at-a-glance items"
-        )
+        raise PaperError(overflow)
     cached.write_bytes(png)
     return png
 
