@@ -4,8 +4,10 @@ when its text cannot be set or would show what the owner keeps private."""
 
 from __future__ import annotations
 
+import os
 import re
 import struct
+import time
 import zlib
 from pathlib import Path
 
@@ -131,3 +133,36 @@ def test_a_card_that_cannot_be_made_fails_the_build(make_project, tmp_path, head
     outdir, stderr = small_site(make_project, tmp_path, headline, glance)
     assert message in stderr and "What to do:" in stderr, stderr
     assert not (outdir / SOCIAL_CARD).exists()
+
+
+def test_an_incremental_build_names_the_new_text_on_every_page(make_project, tmp_path):
+    """A changed highlight is read from the home page alone, but every page's alt text says it."""
+    from io import StringIO
+
+    from sphinx.testing.util import SphinxTestApp
+
+    glance = "- **First** one\n- **Second** two\n"
+    conf = "html_title = 'Name · Headline'\nhtml_baseurl = 'https://example.org/zh-cn/'\n"
+    toctree = "\n```{toctree}\nother\n```\n"
+    home = "# Name\n\n(at-a-glance)=\n## Glance\n\n"
+    src = make_project(
+        {"index.md": home + glance + toctree, "other.md": "# Other\n\nText.\n"}, conf
+    )
+
+    def alt(page: str) -> str | None:
+        text = (tmp_path / "out" / "html" / page).read_text("utf-8")
+        return meta(BeautifulSoup(text, "html.parser"), "og:image:alt")
+
+    for step, text in enumerate((glance, glance.replace("First", "Changed"))):
+        (src / "index.md").write_text(home + text + toctree, "utf-8")
+        later = time.time() + 10 * step  # newer than the first build, whatever the clock's grain
+        os.utime(src / "index.md", (later, later))
+        warnings = StringIO()
+        app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "out", warning=warnings,
+                            status=StringIO())  # fmt: skip
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+        assert warnings.getvalue() == ""
+    assert alt("index.html") == alt("other.html") == "Name · Headline：Changed、Second"

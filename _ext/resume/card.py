@@ -13,7 +13,8 @@ Typst reads no clock: the same sources give the same bytes. The PNG is kept in t
 folder under the digest of what it was typeset from, so a rebuild that changed none of that
 (the live preview) copies it without loading a font. Its text is checked before it is typeset,
 as the PDF's is: a glyph no font has, or a value the owner keeps private or masked, stops it,
-and the build fails with what to do (a picture's text is beyond the privacy gate's scan).
+and the build fails with what to do (a picture's text is beyond the privacy gate's scan). Every page names the card with its alt
+text: when the home page's changes that text, every page is written again.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from . import privacy
@@ -135,14 +137,11 @@ def typeset(app: Sphinx, card: Card) -> bytes:
     )
     template = TEMPLATE.read_bytes()
     digest = hashlib.sha256()
-    for part in (template, main.encode(), data.encode(), version('typst').encode(),
+    for part in (template, main.encode(), data.encode(), version("typst").encode(),
                  repr(config.resume_pdf_font_paths).encode()):  # fmt: skip
         digest.update(hashlib.sha256(part).digest())
-    folder = Path(app.doctreedir, CACHE)
-    cached = folder / f"{ed.code}-{digest.hexdigest()[:20]}.png"
-    if cached.is_file():
-        return cached.read_bytes()
-
+    # Checked before the cache: a card kept from a build that published a value is not reused
+    # by one that does not.
     normal = privacy.normalise(data)
     for secret in privacy.secrets(config):
         if secret.pattern.search(normal):
@@ -152,6 +151,11 @@ def typeset(app: Sphinx, card: Card) -> bytes:
                 "from the page or catalog that holds it (the home page's headline or "
                 "at-a-glance list)"
             )
+    folder = Path(app.doctreedir, CACHE)
+    cached = folder / f"{ed.code}-{digest.hexdigest()[:20]}.png"
+    if cached.is_file():
+        return cached.read_bytes()
+
     needed = dict.fromkeys(f for f in (*typeface.fonts, *CHINESE) if f != LATIN)
     fonts, coverage = load_fonts(list(config.resume_pdf_font_paths), needed)
     if unset := unset_characters(asdict(card), coverage):
@@ -250,7 +254,31 @@ def write_card(app: Sphinx, exception: Exception | None) -> None:
     target.write_bytes(png)
 
 
+def _alt_text(app: Sphinx) -> str | None:
+    """The card's alt text from what the environment holds now; None before the first read."""
+    if app.config.root_doc not in app.env.all_docs:
+        return None
+    ed = edition(app.config.language)
+    return gather(app).alt(COLON.get(ed.sphinx, ": "), ed.separator)
+
+
+def pages_naming_the_card(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Every page names the card in its head: when its text changed, all are written again
+    (``env-get-updated``), so that an incremental build writes what a clean one does.
+
+    The text is kept in the environment from one build to the next, and read only once every
+    page is read: reading the home page's doctree before that would leave Sphinx's own cache
+    of it stale for the rest of the build."""
+    alt = _alt_text(app)
+    before = getattr(env, "resume_card_alt", None)
+    env.resume_card_alt = alt  # type: ignore[attr-defined]
+    if before is None or before == alt:
+        return []
+    return sorted(env.found_docs)
+
+
 def setup_card(app: Sphinx) -> None:
+    app.connect("env-get-updated", pages_naming_the_card)
     # After resume.hosting's OpenGraph tags (priority 600).
     app.connect("html-page-context", add_card_tags, priority=650)
     # Before the privacy gate (priority 900), which scans what is written.
