@@ -39,7 +39,15 @@ from .languages import SOURCE, edition
 from .machine_readable import owner
 from .outputs import SOCIAL_CARD, file_url, is_website
 from .paper import COLON, NBSP, chinese_names, highlights
-from .pdf import CHINESE, LATIN, TYPEFACES, PaperError, load_fonts, unset_characters
+from .pdf import (
+    CHINESE,
+    LATIN,
+    TYPEFACES,
+    PaperError,
+    _typst_array,
+    load_fonts,
+    unset_characters,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -110,10 +118,6 @@ def gather(app: Sphinx) -> Card:
 
 
 # -- Typesetting ---------------------------------------------------------------------------
-
-
-def _typst_array(items: tuple[str, ...]) -> str:
-    return "(" + "".join(json.dumps(item) + ", " for item in items) + ")"
 
 
 def typeset(app: Sphinx, card: Card) -> bytes:
