@@ -59,6 +59,7 @@ __all__ = [
     "BASENAME",
     "BUILDERS",
     "PUBLISHED",
+    "SITE_FILES",
     "Job",
     "PublishError",
     "build_command",
