@@ -12,7 +12,7 @@ HERE = Path(__file__).parent.resolve()
 sys.path.insert(0, str(HERE))
 
 from tools import BUILD  # noqa: E402
-from tools.release import BASENAME, release_build, resolve_editions  # noqa: E402
+from tools.release import BASENAME, SITE_FILES, release_build, resolve_editions  # noqa: E402
 
 REQUIREMENTS = "requirements.txt"
 TEST_REQUIREMENTS = "tests/requirements.txt"
@@ -40,6 +40,8 @@ def build(session: nox.Session) -> None:
         session.log(f"{code}: {BUILD / 'html' / code}/index.html")
         for folder, extension in (("epub", "epub"), ("pdf", "pdf"), ("text", "txt")):
             session.log(f"{code}: {BUILD / folder / code / f'{BASENAME}-{code}.{extension}'}")
+        for name in SITE_FILES:  # resume.json, the contact card, the social preview card
+            session.log(f"{code}: {BUILD / 'html' / code / name}")
 
 
 @nox.session

@@ -114,10 +114,15 @@ def test_full_number_reaches_the_page_only_with_the_opt_in(make_project, tmp_pat
 
 @pytest.mark.parametrize(
     ("language", "labels"),
-    [("zh_CN", ["电话", "GitHub"]), ("en", ["Phone", "GitHub"]), ("ja", ["電話", "GitHub"])],
+    [
+        ("zh_CN", ["电话", "GitHub", "联系人名片"]),
+        ("en", ["Phone", "GitHub", "Contact card"]),
+        ("ja", ["電話", "GitHub", "連絡先カード"]),
+    ],
 )
 def test_every_edition_labels_a_configured_detail(opt_in, language, labels):
-    """The real site with RESUME_GITHUB set (and RESUME_PHONE: the opt-in builds)."""
+    """The real site with RESUME_GITHUB set (and RESUME_PHONE: the opt-in builds); the contact
+    card (resume.vcard) comes last."""
     site = opt_in(language, "html")
     assert site.stderr == ""
     contact = site.html("index").select_one("article .resume-contact")

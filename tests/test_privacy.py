@@ -59,7 +59,7 @@ def kind_of(name: str) -> str:
     base = re.split(r"[/!]", name)[-1]
     if base == "objects.inv":
         return "objects.inv (zlib-decompressed)"
-    if base in ("searchindex.js", "resume.json", "sitemap.xml", "robots.txt"):
+    if base in ("searchindex.js", "resume.json", "sitemap.xml", "robots.txt", "contact.vcf"):
         return base
     suffix = Path(base).suffix.lower()
     return f"{suffix or base} {'text' if suffix in TEXT_SUFFIXES else 'binary'}"
@@ -159,13 +159,15 @@ def test_the_scan_covers_every_kind_of_output(scanned):
     expected = {"objects.inv (zlib-decompressed)", "searchindex.js", "resume.json",
                 "ePub zip (as stored)", "ePub member: .xhtml text", "ePub member: .opf text",
                 "ePub member: .ncx text", ".html text", ".js text", ".css text",
-                "robots.txt"}  # fmt: skip
+                "robots.txt", "contact.vcf", ".png binary"}  # fmt: skip
     assert expected <= kinds, report
     for name, files in scanned.items():
         names = {item.name for item in files}
         builder, code = name.split("/")[1:]
         if builder == "html":
-            assert {"index.html", "resume.json", "objects.inv", "searchindex.js"} <= names, name
+            expected_names = {"index.html", "resume.json", "objects.inv", "searchindex.js",
+                              "contact.vcf", "social-card.png"}  # fmt: skip
+            assert expected_names <= names, name
         elif builder == "epub":
             assert f"{BASENAME}-{code}.epub!index.xhtml" in names, name
         else:  # the other formats the release publishes (pdf, text …): named after the edition
@@ -189,7 +191,9 @@ def test_masked_number_is_shown_by_default(outputs):
 def test_full_number_everywhere_expected_with_the_opt_in(scanned, outputs, code):
     site, book = f"opt-in/html/{code}", f"opt-in/epub/{code}"
     print(f"{site}: {hits(scanned[site])}\n{book}: {hits(scanned[book])}")
-    assert {"index.html", "resume.json"} <= set(hits(scanned[site])), inventory(scanned)
+    assert {"index.html", "resume.json", "contact.vcf"} <= set(hits(scanned[site])), inventory(
+        scanned
+    )
     assert f"{BASENAME}-{code}.epub!index.xhtml" in hits(scanned[book]), inventory(scanned)
 
     page = outputs[site].html("index")

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from resume.languages import EDITIONS
-from resume.outputs import BASENAME
+from resume.outputs import BASENAME, SITE_FILES
 from tools import release
 from tools.release import PublishError, live_release, publish, recover, release_build
 
@@ -35,8 +35,9 @@ CODES = [e.code for e in EDITIONS]
 
 # A stand-in for ``python -m tools.edition_build``: for each ``--edition``, and each of its
 # ``builder=outdir``, writes a tiny HTML tree, ePub, or PDF and text saying FAKE_VERSION, and the
-# builder's status in the edition's log folder. FAKE_FAIL (codes) makes those editions fail,
-# FAKE_SLEEP makes it slow, FAKE_PIDS collects its pid.
+# builder's status in the edition's log folder, and the site's own files (SITE_FILES) beside the
+# HTML. FAKE_FAIL (codes) makes those editions fail, FAKE_SLEEP makes it slow, FAKE_PIDS collects
+# its pid, FAKE_NO_FILE names a site file the HTML builder leaves out.
 FAKE_SCRIPT = """\
 #!{python}
 import json, os, sys, time, zipfile
@@ -70,6 +71,9 @@ for language, doctrees, logs, *outputs in editions:
             (outdir / "index.html").write_text(f"<title>{{code}}</title>{{version}}", "utf-8")
             (outdir / "_static").mkdir()
             (outdir / "_static" / "style.css").write_text(version, "utf-8")
+            for name in {site_files!r}:
+                if name != os.environ.get("FAKE_NO_FILE"):
+                    (outdir / name).write_text(version, "utf-8")
         elif builder == "epub":
             with zipfile.ZipFile(outdir / f"{basename}-{{code}}.epub", "w") as book:
                 book.writestr("mimetype", "application/epub+zip")
@@ -120,7 +124,8 @@ sys.exit(0 if release_build(sys.argv[1], build=Path(sys.argv[2])) else 1)
 @pytest.fixture(scope="session")
 def fake_python(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("fake") / "python"
-    path.write_text(FAKE_SCRIPT.format(python=sys.executable, basename=BASENAME), "utf-8")
+    script = FAKE_SCRIPT.format(python=sys.executable, basename=BASENAME, site_files=SITE_FILES)
+    path.write_text(script, "utf-8")
     path.chmod(0o755)
     return str(path)
 
@@ -129,7 +134,7 @@ def fake_python(tmp_path_factory: pytest.TempPathFactory) -> str:
 def fake_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     """A fixed SOURCE_DATE_EPOCH, and none of the fake's switches."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    for name in ("FAKE_VERSION", "FAKE_FAIL", "FAKE_SLEEP", "FAKE_PIDS"):
+    for name in ("FAKE_VERSION", "FAKE_FAIL", "FAKE_SLEEP", "FAKE_PIDS", "FAKE_NO_FILE"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -277,6 +282,19 @@ def test_failed_build_changes_nothing(fake_python, fake_env, tmp_path, capsys):
     assert leftovers(build) == []
     err = capsys.readouterr().err
     assert "What to do:" in err and "untouched" in err
+
+
+@pytest.mark.parametrize("missing", SITE_FILES)
+def test_a_site_without_its_own_files_is_not_published(missing, fake_python, fake_env, tmp_path,
+                                                       capsys):  # fmt: skip
+    """resume.json, the vCard and the social card are published with the pages, or nothing is."""
+    build = tmp_path / "_build"
+    assert build_version(fake_python, build, "A")
+    assert all((build / "html" / code / name).is_file() for code in CODES for name in SITE_FILES)
+    assert not build_version(fake_python, build, "B", FAKE_NO_FILE=missing)
+    assert site(build) == expected("A", "A", [])
+    err = capsys.readouterr().err
+    assert f"wrote no {missing}" in err and "What to do:" in err
 
 
 # -- Fault 2: killed at any instant --------------------------------------------------------------

@@ -12,7 +12,8 @@ median of ``RUNS`` runs. Measured:
   (``tools/preview.py``: ``sphinx-build -b html -n --keep-going`` into a kept output folder,
   forked from a process that has Sphinx and jieba's dictionary loaded), on a copy of the
   sources; then a clean build of the same sources, which must write the same files;
-* the sizes of the outputs of the last release build, and each home page with all it loads;
+* the sizes of the outputs of the last release build (the social card among them), and each
+  home page with all it loads;
 * where Node.js and ``npm ci``'s Lighthouse are there, Lighthouse on the home page, a role, a
   project and the search page of each edition, built and served as Read the Docs does
   (``tools/lighthouse.py``, median of its runs): scores, layout shift, KiB loaded.
@@ -38,7 +39,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from resume.languages import EDITIONS, SOURCE
-from resume.outputs import BASENAME
+from resume.outputs import BASENAME, SOCIAL_CARD
 
 from . import BUILD, REPO, lighthouse
 from .preview import rebuild, warm_up
@@ -59,6 +60,7 @@ NOT_SOURCES = shutil.ignore_patterns(
     ".pytest_cache", ".mypy_cache", ".ruff_cache",
 )  # fmt: skip
 HOME = "home page KiB with all it loads (uncompressed)"
+CARD = "social card KiB (one edition)"
 #: Lighthouse's figures, per page: name in the table, key in ``lighthouse.figures``.
 LIGHTHOUSE_SCORES = {
     f"Lighthouse {category}": category for category in lighthouse.CATEGORIES
@@ -99,6 +101,8 @@ TARGETS = {
     "HTML tree KiB (one edition)": Target(1280),
     "searchindex.js KiB (one edition)": Target(56),
     "ePub KiB (one edition)": Target(72),
+    # At most 150 kB (146 KiB): what link previews fetch without fail, and a quick download.
+    CARD: Target(146),
     HOME: Target(lighthouse.TARGETS["KiB"]["home"]),
     **{name: Target(lighthouse.TARGETS["score"], "min") for name in LIGHTHOUSE_SCORES},
     LIGHTHOUSE_CLS: Target(lighthouse.TARGETS["cls"], "below"),
@@ -285,6 +289,7 @@ def measure(folder: Path) -> tuple[dict[str, list[tuple[str, float]]], dict[str,
                 _kib(build / "pdf" / edition.code / f"{BASENAME}-{edition.code}.pdf"),
             ),
             (HOME, page_weight(html / "index.html")),
+            (CARD, _kib(html / SOCIAL_CARD)),
         ):
             results.setdefault(name, []).append((edition.code, value))
     raw: dict[str, object] = {

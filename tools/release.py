@@ -55,7 +55,7 @@ from typing import IO
 
 from resume import environment, reading
 from resume.languages import BY_CODE, EDITIONS, Edition
-from resume.outputs import BASENAME
+from resume.outputs import BASENAME, SITE_FILES
 
 from . import BUILD, REPO
 from .root_page import write_root_index
@@ -64,6 +64,7 @@ __all__ = [
     "BASENAME",
     "BUILDERS",
     "PUBLISHED",
+    "SITE_FILES",
     "Job",
     "PublishError",
     "build_command",
@@ -700,7 +701,7 @@ def assemble(jobs: Iterable[Job], outputs: Path, release: Path, epoch: str | Non
     tree as it is, and of every other builder only its files (``PUBLISHED``), the ePub
     repacked; never a builder's scratch files (the PDF builder's Typst source, say).
 
-    Returns ``release``, shaped ``html/<code>/…``, ``epub/<code>/<BASENAME>-<code>.epub``,
+    Returns ``release``, shaped ``html/<code>/…`` (with ``SITE_FILES`` at its root), ``epub/<code>/<BASENAME>-<code>.epub``,
     ``pdf/<code>/<BASENAME>-<code>.pdf`` and ``text/<code>/<BASENAME>-<code>.txt``.
     Raises ``PublishError`` when a builder wrote no file it publishes.
     """
@@ -711,6 +712,13 @@ def assemble(jobs: Iterable[Job], outputs: Path, release: Path, epoch: str | Non
             target = release / fmt / code
             target.parent.mkdir(parents=True, exist_ok=True)
             if not extension:
+                # The site's own files besides its pages (resume.json, the vCard, the card).
+                missing = [name for name in SITE_FILES if not (source / name).is_file()]
+                if missing:
+                    raise PublishError(
+                        f"[{job.name}] the {job.builder} builder wrote no {', '.join(missing)}",
+                        "build again; if it happens again, report it with the build's output",
+                    )
                 source.rename(target)
                 continue
             output = source / f"{BASENAME}-{code}.{extension}"

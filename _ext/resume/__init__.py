@@ -20,6 +20,9 @@ One module per feature, each with its own ``setup_*``:
 ``epub``            the ePub's content documents in the edition's language
 ``pdf``             the résumé for paper: a two-page PDF (Typst) and a plain-text edition
 ``paper``           what the PDF and the text edition say, gathered from the doctrees
+``card``            the social preview card (PNG, Typst) and its ``og:image`` tags
+``updated``         when the résumé was last updated: ``resume-updated``, the PDF, ``resume.json``
+``vcard``           the owner's contact card, ``contact.vcf``, linked from the contact line
 ==================  ===========================================================================
 
 Standard-library helpers, also used outside Sphinx: ``languages`` (the editions' names),
@@ -34,6 +37,7 @@ from typing import Any
 
 
 def setup(app: Any) -> dict[str, Any]:
+    from .card import setup_card
     from .contact import setup_contact
     from .crosspage import setup_crosspage
     from .data import setup_data
@@ -50,6 +54,8 @@ def setup(app: Any) -> dict[str, Any]:
     from .switcher import setup_switcher
     from .theme import setup_theme
     from .translation import setup_translation
+    from .updated import setup_updated
+    from .vcard import setup_vcard
 
     app.setup_extension("myst_parser")
     for setup_feature in (
@@ -69,6 +75,9 @@ def setup(app: Any) -> dict[str, Any]:
         setup_insertion,
         setup_epub,
         setup_pdf,
+        setup_card,
+        setup_updated,
+        setup_vcard,
     ):
         setup_feature(app)
     return {

@@ -34,6 +34,7 @@ from .data import (
 )
 from .languages import edition
 from .outputs import RESUME_JSON, file_url, is_website, page_url
+from .updated import iso_timestamp
 
 #: conf.py titles every edition "name · headline".
 TITLE_SEPARATOR = " · "
@@ -202,7 +203,10 @@ def json_resume(app: Sphinx) -> dict[str, Any]:
             }
             for p in projects
         ],
-        "meta": {"language": edition(app.config.language).tag},
+        "meta": {
+            "language": edition(app.config.language).tag,
+            "lastModified": iso_timestamp(app.config),
+        },
     }
     if url := file_url(app, RESUME_JSON):
         resume["meta"]["canonical"] = url

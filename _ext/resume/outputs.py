@@ -14,6 +14,13 @@ BASENAME = "xu-xin-resume"
 WEBSITE_BUILDERS = frozenset({"html", "dirhtml"})
 #: The JSON Resume file at the root of each edition's web site.
 RESUME_JSON = "resume.json"
+#: The owner's contact card (vCard 4.0) at the root of each edition's web site.
+VCARD = "contact.vcf"
+#: The social preview card (PNG) at the root of each edition's web site: ``og:image``.
+SOCIAL_CARD = "social-card.png"
+#: The files the HTML builder writes at the root of every edition's web site besides its pages:
+#: the release refuses an HTML output that lacks one.
+SITE_FILES = (RESUME_JSON, VCARD, SOCIAL_CARD)
 
 
 def is_website(builder: Any) -> bool:

@@ -45,6 +45,7 @@ from .data import (
 from .figures import figures
 from .languages import SOURCE, edition
 from .machine_readable import owner, summary
+from .updated import last_updated
 
 #: The home page's and the index pages' labels whose section titles head the paper's sections.
 SECTION_LABELS = {
@@ -132,6 +133,7 @@ class Paper:
     date: tuple[int, int, int] = (1970, 1, 1)
     #: The highlights that restate one paragraph of the role they link to, by index, and the role.
     repeats: dict[int, str] = field(default_factory=dict)
+    updated: str = ""  # "Last updated on <date>", in the edition's language (resume.updated)
 
     def condensed(self, roles: int, projects: bool, repeats: int = 0) -> Paper:
         """The same résumé without the last ``repeats`` highlights that restate their role, with
@@ -412,6 +414,7 @@ def gather(app: Sphinx) -> Paper:
         colon=COLON.get(ed.sphinx, ": "),
         date=date,
         repeats=repeats,
+        updated=last_updated(config),
     )
 
 
@@ -435,6 +438,8 @@ def plain_text(paper: Paper) -> str:
     lines += [f"{label}{colon}{value.text}" for label, value in paper.contact]
     if paper.url:
         lines.append(paper.url)
+    if paper.updated:
+        lines.append(paper.updated)
 
     def section(key: str, body: list[str]) -> None:
         if body:

@@ -1,0 +1,82 @@
+"""When the résumé was last updated: the build's date (``SOURCE_DATE_EPOCH``) in each edition's
+own date form, on the home page, in the PDF and the text résumé, and in ``resume.json``."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
+from jsonschema import Draft7Validator
+from test_pdf import poppler, squeeze
+
+from resume.languages import EDITIONS
+from resume.outputs import BASENAME, RESUME_JSON
+from resume.updated import formatted_date, iso_timestamp
+
+from helpers import EPOCH, build
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "jsonresume.schema.json").read_text("utf-8"))
+#: The long date form of each edition's locale (CLDR) for EPOCH, 2023-11-14 22:13:20 UTC.
+LONG_DATES = {"zh_CN": "2023年11月14日", "en": "November 14, 2023", "ja": "2023年11月14日"}
+#: What the theme catalogs make of "Last updated on %(last_updated)s", without the date.
+SENTENCES = {"zh_CN": "最后更新于", "en": "Last updated on", "ja": "最終更新："}
+
+
+@pytest.mark.parametrize("language", [e.sphinx for e in EDITIONS])
+def test_date_in_the_editions_long_form(language):
+    config = SimpleNamespace(language=language, resume_build_date=int(EPOCH))
+    assert formatted_date(config) == LONG_DATES[language]
+    assert iso_timestamp(config) == "2023-11-14T22:13:20"
+
+
+@given(st.integers(min_value=0, max_value=4102444799))  # up to 2099-12-31
+def test_any_build_date_names_its_own_day(epoch):
+    """Each form names the build's UTC day: its year, and its day of the month, as figures."""
+    day = datetime.datetime.fromtimestamp(epoch, datetime.UTC).date()
+    for edition in EDITIONS:
+        text = formatted_date(SimpleNamespace(language=edition.sphinx, resume_build_date=epoch))
+        assert [int(n) for n in re.findall(r"\d+", text)] in (
+            [day.year, day.month, day.day],  # 2023年11月14日
+            [day.day, day.year],  # November 14, 2023
+        ), text
+    stamp = SimpleNamespace(language="en", resume_build_date=epoch)
+    assert datetime.datetime.fromisoformat(iso_timestamp(stamp)).date() == day
+
+
+@pytest.mark.parametrize("edition", EDITIONS, ids=lambda e: e.code)
+def test_every_output_says_the_same_date(good_release, edition):
+    """The release (SOURCE_DATE_EPOCH=EPOCH): the home page, the text, the PDF, resume.json."""
+    sentence = f"{SENTENCES[edition.sphinx]}"
+    date = LONG_DATES[edition.sphinx]
+    html = good_release / "html" / edition.code
+    home = BeautifulSoup((html / "index.html").read_text("utf-8"), "html.parser")
+    [shown] = home.select("p.resume-updated")
+    assert squeeze(shown.get_text()) == squeeze(sentence + date)
+
+    text = (good_release / "text" / edition.code / f"{BASENAME}-{edition.code}.txt").read_text()
+    assert [line for line in text.splitlines() if date in line] == [shown.get_text()]
+
+    pdf = good_release / "pdf" / edition.code / f"{BASENAME}-{edition.code}.pdf"
+    assert squeeze(sentence + date) in squeeze(poppler("pdftotext", str(pdf), "-"))
+
+    resume = json.loads((html / RESUME_JSON).read_text("utf-8"))
+    assert resume["meta"]["lastModified"] == "2023-11-14T22:13:20"
+    assert list(Draft7Validator(SCHEMA).iter_errors(resume)) == []
+
+
+def test_the_page_says_the_date_of_this_build(make_project, tmp_path):
+    """The sentence is filled when the page is written: a later build says its own date."""
+    src = make_project({"index.md": "# Name\n\n```{resume-updated}\n```\n"})
+    for epoch, day in ((1700000000, "2023年11月14日"), (1760000000, "2025年10月9日")):
+        result = build(src, tmp_path / str(epoch), confoverrides={"resume_build_date": epoch})
+        assert result.returncode == 0, result.stderr
+        [para] = result.html("index").select("p.resume-updated")
+        # The small project has no theme catalog: the sentence stays English, the date Chinese.
+        assert para.get_text() == f"Last updated on {day}"
