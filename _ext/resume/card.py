@@ -102,7 +102,7 @@ def gather(app: Sphinx) -> Card:
     native = str(config.project)
     chinese = ed == SOURCE
     shown = []
-    for item in highlights(app, names)[:HIGHLIGHTS]:
+    for item, _target in highlights(app, names)[:HIGHLIGHTS]:
         lead = [run for run in item if run.bold] or item  # the bold lead, else the whole item
         shown.append([{"text": run.text, "lang": run.lang} for run in lead])
     base = config.html_baseurl
