@@ -113,7 +113,7 @@ def output(outdir: Path, code: str, extension: str) -> Path:
 @pytest.fixture(scope="module")
 def paper(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Build]:
     """``paper(code, variant="default")``: the edition built with ``-b resumepdf`` once;
-    ``variant`` ``again`` is a second clean build, ``opt-in`` one with ``RESUME_PHONE``."""
+    ``variant`` ``opt-in`` is a build with ``RESUME_PHONE``."""
     cache: dict[tuple[str, str], Build] = {}
 
     def get(code: str, variant: str = "default") -> Build:
@@ -166,7 +166,7 @@ def test_every_font_embedded_and_subset_in_the_edition_s_face(paper, code):
     if code == "zh-cn":
         assert "NotoSansCJKsc" in names and "NotoSansCJKjp" not in names, table
     elif code == "ja":
-        assert "NotoSansCJKjp-Regular" in names, table
+        assert "NotoSansCJKjp" in names, table
     else:  # Latin text in a Latin face; the Chinese name in the Simplified Chinese one
         assert "LibertinusSerif-Regular" in names and "NotoSansCJKjp" not in names, table
 
@@ -281,13 +281,13 @@ def test_no_notdef_glyph(paper, code):
 def test_the_notdef_check_sees_a_missing_glyph(tmp_path):
     import typst
 
-    from resume.pdf import FONT_FOLDER
+    from resume.pdf import package_fonts
 
     source = tmp_path / "tofu.typ"
     source.write_text('#set text(font: "Noto Sans CJK SC")\nA \U00013000 B', "utf-8")
     pdf = typst.compile(
         str(source),
-        font_paths=[FONT_FOLDER],
+        font_paths=package_fonts(),
         ignore_system_fonts=True,
     )
     assert 0 in _shown_glyphs(pdf)
@@ -304,12 +304,83 @@ def test_page_one_is_not_blank(paper, tmp_path):
     assert dark > 0.01 * width * height
 
 
+#: The font file the PDF is set in, by name, with its SHA-256: the file that the wheel pinned by
+#: its digest in requirements-fonts.txt installs (upstream Noto Sans CJK 2.004, variable).
+PINNED_FONTS = {
+    "NotoSansCJK-VF.otf.ttc": "d3d8256cdec8dbcb3552284bc6b20c734dd60c2ee9df83b5758e34807c4bac32",
+}
+
+
+def _sha256(path: str | Path) -> str:
+    import hashlib
+
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def test_the_pdf_is_set_in_the_pinned_font_files():
+    import base64
+    from importlib import metadata
+
+    import typst
+
+    from resume.pdf import CHINESE, FONT_PACKAGE, FONT_REQUIREMENTS, TYPEFACES, font_folders
+
+    lines = (REPO / FONT_REQUIREMENTS).read_text("utf-8").replace("\\\n", " ").splitlines()
+    requirements = [line for line in lines if line.strip() and not line.startswith("#")]
+    # pip's hash-checking mode: every requirement pinned, with its digest.
+    assert requirements and all("==" in r and "--hash=sha256:" in r for r in requirements)
+    distribution = metadata.distribution(FONT_PACKAGE)
+    assert any(r.startswith(f"{FONT_PACKAGE}=={distribution.version} ") for r in requirements)
+    assert not distribution.requires  # a dependency would need a pinned digest of its own
+    # The wheel's own record of the files it installs, which the pinned digest covers.
+    recorded = {
+        file.name: base64.urlsafe_b64decode(file.hash.value + "=" * (-len(file.hash.value) % 4)).hex()
+        for file in distribution.files or []
+        if file.hash and file.hash.mode == "sha256"
+    }
+    assert {name: recorded.get(name) for name in PINNED_FONTS} == PINNED_FONTS
+    # The faces the builder sets each edition in, with no path configured, are those files.
+    fonts = typst.Fonts(
+        include_system_fonts=False, include_embedded_fonts=False, font_paths=font_folders([])
+    )
+    families = {*CHINESE, *(f for typeface in TYPEFACES.values() for f in typeface.fonts)}
+    used = {info.path for info in fonts.fonts() if info.family in families and info.path}
+    assert {Path(path).name: _sha256(path) for path in used} == PINNED_FONTS
+
+
 @pytest.mark.parametrize("code", ["zh-cn", "ja"])
-def test_two_builds_are_byte_identical(paper, code):
+def test_the_pdf_depends_on_the_pinned_fonts_alone(paper, code, tmp_path):
+    """Another checkout, another folder of the same font files, another user's environment:
+    the same bytes, so every machine with the pinned fonts and Typst makes this PDF."""
+    from resume.pdf import font_folders
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    for name in PINNED_FONTS:
+        (source,) = [Path(f, name) for f in font_folders([]) if Path(f, name).is_file()]
+        shutil.copyfile(source, fonts / name)
+        assert _sha256(fonts / name) == PINNED_FONTS[name]
+    project = copy_project(tmp_path / "checkout")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith(("LC_", "LANG"))
+    }
+    env |= {"SOURCE_DATE_EPOCH": EPOCH, "TZ": "Pacific/Kiritimati", "LANG": "C.UTF-8",
+            "HOME": str(home), "USER": "someone-else", "LOGNAME": "someone-else"}  # fmt: skip
+    outdir = tmp_path / "out"
+    command = [
+        sys.executable, "-m", "sphinx", "-b", "resumepdf", "-D", f"language={BY_CODE[code].sphinx}",
+        "-D", f"resume_pdf_font_paths={fonts}", "-d", str(tmp_path / "doctrees"),
+        "-n", "-W", "--keep-going", "-q", str(project), str(outdir),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, cwd=home, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
     for extension in ("pdf", "txt"):
-        first = output(paper(code).outdir, code, extension).read_bytes()
-        second = output(paper(code, "again").outdir, code, extension).read_bytes()
-        assert first == second, extension
+        here = output(paper(code).outdir, code, extension).read_bytes()
+        elsewhere = output(outdir, code, extension).read_bytes()
+        assert here == elsewhere, extension
 
 
 def test_the_typst_source_is_beside_the_pdf_for_the_privacy_scan(paper):
@@ -355,7 +426,10 @@ def test_read_the_docs_offers_one_pdf(tmp_path):
     config = yaml.safe_load((REPO / ".readthedocs.yaml").read_text("utf-8"))
     schema = json.loads((REPO / "tests/data/readthedocs-config-v2.schema.json").read_text("utf-8"))
     jsonschema.validate(config, schema)
-    assert "fonts-noto-cjk" in config["build"]["apt_packages"]
+    # The fonts come from the package index, as for nox -s build: no system package of fonts.
+    assert not [p for p in config["build"].get("apt_packages", []) if "font" in p], config
+    installed = [entry["requirements"] for entry in config["python"]["install"]]
+    assert installed == ["requirements-fonts.txt", "requirements.txt"], installed
     output_dir = tmp_path / "_readthedocs"
     env = {
         **os.environ,
@@ -404,7 +478,7 @@ def _add_bullet(src: Path, text: str) -> str:
 
 FAULTS = {
     # name: (change the project copy → the file the message names, confoverrides, message parts)
-    "missing font": (None, "resume_pdf_font_paths={empty}", ["fonts-noto-cjk", "{empty}"]),
+    "missing font": (None, "resume_pdf_font_paths={empty}", ["requirements-fonts.txt", "{empty}"]),
     "broken page": (
         lambda src: _add_bullet(src, "见 [不存在的页面](nowhere.md)"), "",
         ["experience/wanhui.md", "were not written"],
