@@ -22,7 +22,7 @@ from resume.figures import figures
 from resume.languages import BY_CODE, EDITIONS, SOURCE
 from resume.outputs import BASENAME
 
-from helpers import EPOCH, MADE_UP, REPO, Build, build, copy_project
+from helpers import ELSEWHERE, EPOCH, MADE_UP, REPO, Build, build, copy_project
 from resume_facts import ALLOWED_CJK, PROJECTS, ROLES
 
 CODES = [e.code for e in EDITIONS]
@@ -367,8 +367,7 @@ def test_the_pdf_depends_on_the_pinned_fonts_alone(paper, code, tmp_path):
     env = {
         key: value for key, value in os.environ.items() if not key.startswith(("LC_", "LANG"))
     }
-    env |= {"SOURCE_DATE_EPOCH": EPOCH, "TZ": "Pacific/Kiritimati", "LANG": "C.UTF-8",
-            "HOME": str(home), "USER": "someone-else", "LOGNAME": "someone-else"}  # fmt: skip
+    env |= {**ELSEWHERE, "SOURCE_DATE_EPOCH": EPOCH, "HOME": str(home)}
     outdir = tmp_path / "out"
     command = [
         sys.executable, "-m", "sphinx", "-b", "resumepdf", "-D", f"language={BY_CODE[code].sphinx}",
