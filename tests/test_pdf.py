@@ -493,6 +493,16 @@ FAULTS = {
 }  # fmt: skip
 
 
+def test_without_the_font_package_the_message_says_how_to_install_it():
+    from resume.pdf import FONT_PACKAGE, FONT_REQUIREMENTS, SC, PaperError, load_fonts
+
+    with pytest.raises(PaperError) as error:
+        load_fonts([], [SC])  # no folder configured, and the package not found
+    message = str(error.value)
+    assert f"{FONT_PACKAGE} is not installed" in message, message
+    assert f"What to do: install the pinned fonts, pip install -r {FONT_REQUIREMENTS}" in message
+
+
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_fault_fails_the_pdf_and_keeps_the_last_good_one(fault, paper, tmp_path):
     change, override, parts = FAULTS[fault]
