@@ -497,7 +497,7 @@ def test_without_the_font_package_the_message_says_how_to_install_it():
     with pytest.raises(PaperError) as error:
         load_fonts([], [SC])  # no folder configured, and the package not found
     message = str(error.value)
-    assert f"{FONT_PACKAGE} is not installed" in message, message
+    assert f"{FONT_PACKAGE}, the package that holds it, is missing" in message, message
     assert f"What to do: install the pinned fonts, pip install -r {FONT_REQUIREMENTS}" in message
 
 

@@ -215,10 +215,14 @@ def load_fonts(folders: list[str], needed: Iterable[str]) -> tuple[Any, Coverage
         for weight in WEIGHTS:
             info = next((info for info in found if _sets(info, weight)), None)
             if info is None:
-                where = ", ".join(folders) or f"(no folder: {FONT_PACKAGE} is not installed)"
+                where = (
+                    f"in {', '.join(folders)} (resume_pdf_font_paths)"
+                    if folders
+                    else f"installed: {FONT_PACKAGE}, the package that holds it, is missing"
+                )
                 raise PaperError(
-                    f"the font {family!r} ({'bold' if weight == 700 else 'regular'}) is not in "
-                    f"{where} (resume_pdf_font_paths), so the PDF cannot be typeset.\n"
+                    f"the font {family!r} ({'bold' if weight == 700 else 'regular'}) is not "
+                    f"{where}, so the PDF cannot be typeset.\n"
                     f"What to do: install the pinned fonts, pip install -r {FONT_REQUIREMENTS} "
                     f"(nox -s build and Read the Docs do), or set resume_pdf_font_paths in "
                     f"conf.py to folders that hold {family}, regular and bold."
