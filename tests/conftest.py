@@ -23,8 +23,6 @@ from resume.outputs import BASENAME
 from helpers import (
     BUILD_VARIABLE_PREFIXES,
     BUILD_VARIABLES,
-    ELSEWHERE,
-    EPOCH,
     GITHUB,
     INJECTED_CONTEXT,
     MADE_UP,
@@ -35,6 +33,7 @@ from helpers import (
     ReadTheDocs,
     build,
     copy_project,
+    elsewhere,
     read_the_docs,
     release,
     write_project,
@@ -150,14 +149,14 @@ def releases(good_release: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
     with another time zone, locale, home and user name (``ELSEWHERE``)."""
     folder = tmp_path_factory.mktemp("elsewhere")
     checkout = copy_project(folder / "another-checkout")
-    home = folder / "home"
-    home.mkdir()
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("LC_", "LANG"))}
-    env |= {**ELSEWHERE, "HOME": str(home), "SOURCE_DATE_EPOCH": EPOCH}
     # What nox -s build runs, with the checkout's own tools, from its own folder.
     script = "import sys\nfrom tools.release import release_build\nsys.exit(not release_build())"
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=checkout, env=env, capture_output=True, text=True
+        [sys.executable, "-c", script],
+        cwd=checkout,
+        env=elsewhere(folder / "home"),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, f"the release build elsewhere failed:\n{result.stderr}"
     return good_release, checkout / "_build"

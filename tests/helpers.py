@@ -67,6 +67,14 @@ SMALL_CONF = (
 )
 
 
+def elsewhere(home: Path) -> dict[str, str]:
+    """This process's environment as another user's machine would have it (``ELSEWHERE``, no
+    locale variable of ours, ``home`` as ``HOME``), with the tests' ``SOURCE_DATE_EPOCH``."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("LC_", "LANG"))}
+    home.mkdir(parents=True, exist_ok=True)
+    return env | ELSEWHERE | {"HOME": str(home), "SOURCE_DATE_EPOCH": EPOCH}
+
+
 @dataclass
 class Build:
     """One Sphinx build: its status, what it reported, and where it wrote."""

@@ -22,7 +22,7 @@ from resume.figures import figures
 from resume.languages import BY_CODE, EDITIONS, SOURCE
 from resume.outputs import BASENAME
 
-from helpers import ELSEWHERE, EPOCH, MADE_UP, REPO, Build, build, copy_project
+from helpers import EPOCH, MADE_UP, REPO, Build, build, copy_project, elsewhere
 from resume_facts import ALLOWED_CJK, PROJECTS, ROLES
 
 CODES = [e.code for e in EDITIONS]
@@ -335,7 +335,9 @@ def test_the_pdf_is_set_in_the_pinned_font_files():
     assert not distribution.requires  # a dependency would need a pinned digest of its own
     # The wheel's own record of the files it installs, which the pinned digest covers.
     recorded = {
-        file.name: base64.urlsafe_b64decode(file.hash.value + "=" * (-len(file.hash.value) % 4)).hex()
+        file.name: base64.urlsafe_b64decode(
+            file.hash.value + "=" * (-len(file.hash.value) % 4)
+        ).hex()
         for file in distribution.files or []
         if file.hash and file.hash.mode == "sha256"
     }
@@ -363,23 +365,20 @@ def test_the_pdf_depends_on_the_pinned_fonts_alone(paper, code, tmp_path):
         assert _sha256(fonts / name) == PINNED_FONTS[name]
     project = copy_project(tmp_path / "checkout")
     home = tmp_path / "home"
-    home.mkdir()
-    env = {
-        key: value for key, value in os.environ.items() if not key.startswith(("LC_", "LANG"))
-    }
-    env |= {**ELSEWHERE, "SOURCE_DATE_EPOCH": EPOCH, "HOME": str(home)}
     outdir = tmp_path / "out"
     command = [
         sys.executable, "-m", "sphinx", "-b", "resumepdf", "-D", f"language={BY_CODE[code].sphinx}",
         "-D", f"resume_pdf_font_paths={fonts}", "-d", str(tmp_path / "doctrees"),
         "-n", "-W", "--keep-going", "-q", str(project), str(outdir),
     ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, cwd=home, env=env)
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=tmp_path, env=elsewhere(home)
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     for extension in ("pdf", "txt"):
         here = output(paper(code).outdir, code, extension).read_bytes()
-        elsewhere = output(outdir, code, extension).read_bytes()
-        assert here == elsewhere, extension
+        there = output(outdir, code, extension).read_bytes()
+        assert here == there, extension
 
 
 def test_the_typst_source_is_beside_the_pdf_for_the_privacy_scan(paper):
