@@ -142,6 +142,61 @@ def pdf_text(paper: Callable[..., Build]) -> Callable[[str], str]:
     return get
 
 
+# -- The fonts -----------------------------------------------------------------------------
+
+#: The font file the PDF is set in, by name, with its SHA-256: the file that the wheel pinned by
+#: its digest in requirements-fonts.txt installs (upstream Noto Sans CJK 2.004, variable).
+PINNED_FONTS = {
+    "NotoSansCJK-VF.otf.ttc": "d3d8256cdec8dbcb3552284bc6b20c734dd60c2ee9df83b5758e34807c4bac32",
+}
+
+
+def _sha256(path: str | Path) -> str:
+    import hashlib
+
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def pinned_font_files() -> list[Path]:
+    """The pinned font files where the builder finds them, each checked against its digest."""
+    from resume.pdf import font_folders
+
+    files = [
+        Path(f, name) for f in font_folders([]) for name in PINNED_FONTS if Path(f, name).is_file()
+    ]
+    assert sorted(f.name for f in files) == sorted(PINNED_FONTS)
+    assert all(_sha256(f) == PINNED_FONTS[f.name] for f in files)
+    return files
+
+
+def _postscript_names(path: Path) -> set[str]:
+    """The PostScript name (name ID 6) of every face of an OpenType file or collection."""
+    import struct
+
+    data = path.read_bytes()
+    starts = [0]
+    if data[:4] == b"ttcf":
+        (count,) = struct.unpack(">I", data[8:12])
+        starts = list(struct.unpack(f">{count}I", data[12 : 12 + 4 * count]))
+    names = set()
+    for start in starts:
+        (tables,) = struct.unpack(">H", data[start + 4 : start + 6])
+        directory = data[start + 12 : start + 12 + 16 * tables]
+        offset = next(
+            struct.unpack(">I", directory[i + 8 : i + 12])[0]
+            for i in range(0, len(directory), 16)
+            if directory[i : i + 4] == b"name"
+        )
+        _, records, strings = struct.unpack(">HHH", data[offset : offset + 6])
+        for at in range(offset + 6, offset + 6 + 12 * records, 12):
+            platform, _, _, name_id, length, where = struct.unpack(">6H", data[at : at + 12])
+            if name_id == 6 and platform == 3:
+                text = data[offset + strings + where : offset + strings + where + length]
+                names.add(text.decode("utf-16-be"))
+    return names
+
+
 # -- The PDF -------------------------------------------------------------------------------
 
 
@@ -169,6 +224,10 @@ def test_every_font_embedded_and_subset_in_the_edition_s_face(paper, code):
         assert "NotoSansCJKjp" in names, table
     else:  # Latin text in a Latin face; the Chinese name in the Simplified Chinese one
         assert "LibertinusSerif-Regular" in names and "NotoSansCJKjp" not in names, table
+    # Every CJK face is one of the pinned font files' (PINNED_FONTS, by their digests).
+    pinned = {name for file in pinned_font_files() for name in _postscript_names(file)}
+    embedded = {row[0].split("+", 1)[1] for row in rows}
+    assert {name for name in embedded if "CJK" in name} <= pinned, (embedded, pinned)
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -304,20 +363,6 @@ def test_page_one_is_not_blank(paper, tmp_path):
     assert dark > 0.01 * width * height
 
 
-#: The font file the PDF is set in, by name, with its SHA-256: the file that the wheel pinned by
-#: its digest in requirements-fonts.txt installs (upstream Noto Sans CJK 2.004, variable).
-PINNED_FONTS = {
-    "NotoSansCJK-VF.otf.ttc": "d3d8256cdec8dbcb3552284bc6b20c734dd60c2ee9df83b5758e34807c4bac32",
-}
-
-
-def _sha256(path: str | Path) -> str:
-    import hashlib
-
-    with open(path, "rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
-
-
 def test_the_pdf_is_set_in_the_pinned_font_files():
     import base64
     from importlib import metadata
@@ -355,14 +400,10 @@ def test_the_pdf_is_set_in_the_pinned_font_files():
 def test_the_pdf_depends_on_the_pinned_fonts_alone(paper, code, tmp_path):
     """Another checkout, another folder of the same font files, another user's environment:
     the same bytes, so every machine with the pinned fonts and Typst makes this PDF."""
-    from resume.pdf import font_folders
-
     fonts = tmp_path / "fonts"
     fonts.mkdir()
-    for name in PINNED_FONTS:
-        (source,) = [Path(f, name) for f in font_folders([]) if Path(f, name).is_file()]
-        shutil.copyfile(source, fonts / name)
-        assert _sha256(fonts / name) == PINNED_FONTS[name]
+    for file in pinned_font_files():
+        shutil.copyfile(file, fonts / file.name)
     project = copy_project(tmp_path / "checkout")
     home = tmp_path / "home"
     outdir = tmp_path / "out"
