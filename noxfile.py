@@ -15,6 +15,9 @@ from tools import BUILD  # noqa: E402
 from tools.release import BASENAME, SITE_FILES, release_build, resolve_editions  # noqa: E402
 
 REQUIREMENTS = "requirements.txt"
+#: The PDF's fonts, pinned by their digest: installed on their own, since pip checks hashes for
+#: everything one install reads.
+FONT_REQUIREMENTS = "requirements-fonts.txt"
 TEST_REQUIREMENTS = "tests/requirements.txt"
 LINT_REQUIREMENTS = "requirements-lint.txt"
 #: The catalogs' folder (conf.py: resume_locale_dirs).
@@ -28,10 +31,16 @@ nox.options.default_venv_backend = "venv"
 # -- Sessions ------------------------------------------------------------------------------
 
 
+def install_build(session: nox.Session, requirements: str = REQUIREMENTS) -> None:
+    """The build's dependencies and the PDF's fonts."""
+    session.install("-r", FONT_REQUIREMENTS)
+    session.install("-r", requirements)
+
+
 @nox.session
 def build(session: nox.Session) -> None:
     """Release build, from clean, of every edition (or those named: nox -s build -- zh-cn)."""
-    session.install("-r", REQUIREMENTS)
+    install_build(session)
     python = str(Path(session.bin) / "python")
     if not release_build(python, session.posargs):
         session.error("the build failed; the previous output is untouched")
@@ -48,7 +57,7 @@ def build(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite on every core (pytest arguments pass through: nox -s tests -- -k epub;
     -n 0 runs it in one process)."""
-    session.install("-r", TEST_REQUIREMENTS)
+    install_build(session, TEST_REQUIREMENTS)
     session.run("pytest", "-n", "auto", "--dist", "load", *session.posargs)
 
 
@@ -99,7 +108,7 @@ def catalogs_check(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Time a release build of every edition and measure its outputs against the targets."""
-    session.install("-r", REQUIREMENTS)
+    install_build(session)
     session.run("python", "-m", "tools.bench")
 
 

@@ -57,7 +57,12 @@ def chromium() -> Iterator[Any]:
             )
         except Error as error:
             first_line = str(error).strip().splitlines()[0]
-            no_browser(f"{CHROMIUM} is missing and Playwright's own Chromium failed: {first_line}")
+            no_browser(
+                f"{CHROMIUM} is missing (apt-get install chromium) and Playwright's own Chromium "
+                f"failed: {first_line}"
+                if executable is None
+                else f"{CHROMIUM} failed to start: {first_line}"
+            )
         try:
             yield browser
         finally:

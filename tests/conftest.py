@@ -9,6 +9,8 @@ edition and builder (``build_site``), one gettext extraction (``gettext``), the 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -30,6 +32,8 @@ from helpers import (
     Build,
     ReadTheDocs,
     build,
+    copy_project,
+    elsewhere,
     read_the_docs,
     release,
     write_project,
@@ -140,11 +144,22 @@ def good_release(good_release_log: tuple[Path, str]) -> Path:
 
 @pytest.fixture(scope="session")
 def releases(good_release: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two clean release builds of every edition, with the same SOURCE_DATE_EPOCH."""
-    second = tmp_path_factory.mktemp("second") / "_build"
-    ok, out, err = release(second)
-    assert ok, f"the second release build of the real site failed:\n{out}\n{err}"
-    return good_release, second
+    """Two clean release builds of every edition with the same SOURCE_DATE_EPOCH: the
+    session's, and ``nox -s build``'s of a copy of the project in another folder, run there
+    with another time zone, locale, home and user name (``ELSEWHERE``)."""
+    folder = tmp_path_factory.mktemp("elsewhere")
+    checkout = copy_project(folder / "another-checkout")
+    # What nox -s build runs, with the checkout's own tools, from its own folder.
+    script = "import sys\nfrom tools.release import release_build\nsys.exit(not release_build())"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=checkout,
+        env=elsewhere(folder / "home"),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, f"the release build elsewhere failed:\n{result.stderr}"
+    return good_release, checkout / "_build"
 
 
 # -- Read the Docs' builds (in subprocesses, as there) -------------------------------------

@@ -41,6 +41,10 @@ from resume.outputs import BASENAME  # noqa: E402
 
 #: ``SOURCE_DATE_EPOCH`` of the release builds under test.
 EPOCH = "1700000000"
+#: Another machine's user, as far as a build could see it: a time zone 14 hours from UTC (another
+#: date than UTC's at EPOCH), the POSIX locale, another user name (``HOME`` is set per build).
+ELSEWHERE = {"TZ": "Pacific/Kiritimati", "LANG": "POSIX", "USER": "someone-else",
+             "LOGNAME": "someone-else"}  # fmt: skip
 #: The environment variables that change what a build publishes (resume/environment.py), and
 #: Read the Docs' own: the test session runs without them, whatever the shell has set.
 BUILD_VARIABLES = ("RESUME_PHONE", "RESUME_GITHUB", "RESUME_NOINDEX", "SOURCE_DATE_EPOCH")
@@ -61,6 +65,14 @@ SMALL_CONF = (
     "nitpicky = True\n"
     "html_search_options = {'dict': ''}\n"
 )
+
+
+def elsewhere(home: Path) -> dict[str, str]:
+    """This process's environment as another user's machine would have it (``ELSEWHERE``, no
+    locale variable of ours, ``home`` as ``HOME``), with the tests' ``SOURCE_DATE_EPOCH``."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("LC_", "LANG"))}
+    home.mkdir(parents=True, exist_ok=True)
+    return env | ELSEWHERE | {"HOME": str(home), "SOURCE_DATE_EPOCH": EPOCH}
 
 
 @dataclass

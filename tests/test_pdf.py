@@ -37,7 +37,7 @@ from resume.paper import (
 )
 from resume.pdf import trials
 
-from helpers import EPOCH, MADE_UP, REPO, Build, build, copy_project
+from helpers import EPOCH, MADE_UP, REPO, Build, build, copy_project, elsewhere
 from resume_facts import ALLOWED_CJK, PROJECTS, ROLES
 
 CODES = [e.code for e in EDITIONS]
@@ -128,7 +128,7 @@ def output(outdir: Path, code: str, extension: str) -> Path:
 @pytest.fixture(scope="module")
 def paper(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Build]:
     """``paper(code, variant="default")``: the edition built with ``-b resumepdf`` once;
-    ``variant`` ``again`` is a second clean build, ``opt-in`` one with ``RESUME_PHONE``."""
+    ``variant`` ``opt-in`` is a build with ``RESUME_PHONE``."""
     cache: dict[tuple[str, str], Build] = {}
 
     def get(code: str, variant: str = "default") -> Build:
@@ -157,6 +157,61 @@ def pdf_text(paper: Callable[..., Build]) -> Callable[[str], str]:
     return get
 
 
+# -- The fonts -----------------------------------------------------------------------------
+
+#: The font file the PDF is set in, by name, with its SHA-256: the file that the wheel pinned by
+#: its digest in requirements-fonts.txt installs (upstream Noto Sans CJK 2.004, variable).
+PINNED_FONTS = {
+    "NotoSansCJK-VF.otf.ttc": "d3d8256cdec8dbcb3552284bc6b20c734dd60c2ee9df83b5758e34807c4bac32",
+}
+
+
+def _sha256(path: str | Path) -> str:
+    import hashlib
+
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def pinned_font_files() -> list[Path]:
+    """The pinned font files where the builder finds them, each checked against its digest."""
+    from resume.pdf import font_folders
+
+    files = [
+        Path(f, name) for f in font_folders([]) for name in PINNED_FONTS if Path(f, name).is_file()
+    ]
+    assert sorted(f.name for f in files) == sorted(PINNED_FONTS)
+    assert all(_sha256(f) == PINNED_FONTS[f.name] for f in files)
+    return files
+
+
+def _postscript_names(path: Path) -> set[str]:
+    """The PostScript name (name ID 6) of every face of an OpenType file or collection."""
+    import struct
+
+    data = path.read_bytes()
+    starts = [0]
+    if data[:4] == b"ttcf":
+        (count,) = struct.unpack(">I", data[8:12])
+        starts = list(struct.unpack(f">{count}I", data[12 : 12 + 4 * count]))
+    names = set()
+    for start in starts:
+        (tables,) = struct.unpack(">H", data[start + 4 : start + 6])
+        directory = data[start + 12 : start + 12 + 16 * tables]
+        offset = next(
+            struct.unpack(">I", directory[i + 8 : i + 12])[0]
+            for i in range(0, len(directory), 16)
+            if directory[i : i + 4] == b"name"
+        )
+        _, records, strings = struct.unpack(">HHH", data[offset : offset + 6])
+        for at in range(offset + 6, offset + 6 + 12 * records, 12):
+            platform, _, _, name_id, length, where = struct.unpack(">6H", data[at : at + 12])
+            if name_id == 6 and platform == 3:
+                text = data[offset + strings + where : offset + strings + where + length]
+                names.add(text.decode("utf-16-be"))
+    return names
+
+
 # -- The PDF -------------------------------------------------------------------------------
 
 
@@ -181,9 +236,13 @@ def test_every_font_embedded_and_subset_in_the_edition_s_face(paper, code):
     if code == "zh-cn":
         assert "NotoSansCJKsc" in names and "NotoSansCJKjp" not in names, table
     elif code == "ja":
-        assert "NotoSansCJKjp-Regular" in names, table
+        assert "NotoSansCJKjp" in names, table
     else:  # Latin text in a Latin face; the Chinese name in the Simplified Chinese one
         assert "LibertinusSerif-Regular" in names and "NotoSansCJKjp" not in names, table
+    # Every CJK face is one of the pinned font files' (PINNED_FONTS, by their digests).
+    pinned = {name for file in pinned_font_files() for name in _postscript_names(file)}
+    embedded = {row[0].split("+", 1)[1] for row in rows}
+    assert {name for name in embedded if "CJK" in name} <= pinned, (embedded, pinned)
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -299,13 +358,13 @@ def test_no_notdef_glyph(paper, code):
 def test_the_notdef_check_sees_a_missing_glyph(tmp_path):
     import typst
 
-    from resume.pdf import FONT_FOLDER
+    from resume.pdf import package_fonts
 
     source = tmp_path / "tofu.typ"
     source.write_text('#set text(font: "Noto Sans CJK SC")\nA \U00013000 B', "utf-8")
     pdf = typst.compile(
         str(source),
-        font_paths=[FONT_FOLDER],
+        font_paths=package_fonts(),
         ignore_system_fonts=True,
     )
     assert 0 in _shown_glyphs(pdf)
@@ -322,12 +381,63 @@ def test_page_one_is_not_blank(paper, tmp_path):
     assert dark > 0.01 * width * height
 
 
+def test_the_pdf_is_set_in_the_pinned_font_files():
+    import base64
+    from importlib import metadata
+
+    import typst
+
+    from resume.pdf import CHINESE, FONT_PACKAGE, FONT_REQUIREMENTS, TYPEFACES, font_folders
+
+    lines = (REPO / FONT_REQUIREMENTS).read_text("utf-8").replace("\\\n", " ").splitlines()
+    requirements = [line for line in lines if line.strip() and not line.startswith("#")]
+    # pip's hash-checking mode: every requirement pinned, with its digest.
+    assert requirements and all("==" in r and "--hash=sha256:" in r for r in requirements)
+    distribution = metadata.distribution(FONT_PACKAGE)
+    assert any(r.startswith(f"{FONT_PACKAGE}=={distribution.version} ") for r in requirements)
+    assert not distribution.requires  # a dependency would need a pinned digest of its own
+    # The wheel's own record of the files it installs, which the pinned digest covers.
+    recorded = {
+        file.name: base64.urlsafe_b64decode(
+            file.hash.value + "=" * (-len(file.hash.value) % 4)
+        ).hex()
+        for file in distribution.files or []
+        if file.hash and file.hash.mode == "sha256"
+    }
+    assert {name: recorded.get(name) for name in PINNED_FONTS} == PINNED_FONTS
+    # The faces the builder sets each edition in, with no path configured, are those files.
+    fonts = typst.Fonts(
+        include_system_fonts=False, include_embedded_fonts=False, font_paths=font_folders([])
+    )
+    families = {*CHINESE, *(f for typeface in TYPEFACES.values() for f in typeface.fonts)}
+    used = {info.path for info in fonts.fonts() if info.family in families and info.path}
+    assert {Path(path).name: _sha256(path) for path in used} == PINNED_FONTS
+
+
 @pytest.mark.parametrize("code", ["zh-cn", "ja"])
-def test_two_builds_are_byte_identical(paper, code):
+def test_the_pdf_depends_on_the_pinned_fonts_alone(paper, code, tmp_path):
+    """Another checkout, another folder of the same font files, another user's environment:
+    the same bytes, so every machine with the pinned fonts and Typst makes this PDF."""
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    for file in pinned_font_files():
+        shutil.copyfile(file, fonts / file.name)
+    project = copy_project(tmp_path / "checkout")
+    home = tmp_path / "home"
+    outdir = tmp_path / "out"
+    command = [
+        sys.executable, "-m", "sphinx", "-b", "resumepdf", "-D", f"language={BY_CODE[code].sphinx}",
+        "-D", f"resume_pdf_font_paths={fonts}", "-d", str(tmp_path / "doctrees"),
+        "-n", "-W", "--keep-going", "-q", str(project), str(outdir),
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=tmp_path, env=elsewhere(home)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
     for extension in ("pdf", "txt"):
-        first = output(paper(code).outdir, code, extension).read_bytes()
-        second = output(paper(code, "again").outdir, code, extension).read_bytes()
-        assert first == second, extension
+        here = output(paper(code).outdir, code, extension).read_bytes()
+        there = output(outdir, code, extension).read_bytes()
+        assert here == there, extension
 
 
 def test_the_typst_source_is_beside_the_pdf_for_the_privacy_scan(paper):
@@ -518,7 +628,8 @@ def test_read_the_docs_offers_one_pdf(tmp_path):
     config = yaml.safe_load((REPO / ".readthedocs.yaml").read_text("utf-8"))
     schema = json.loads((REPO / "tests/data/readthedocs-config-v2.schema.json").read_text("utf-8"))
     jsonschema.validate(config, schema)
-    assert "fonts-noto-cjk" in config["build"]["apt_packages"]
+    # The fonts come from the package index, as for nox -s build: no system package of fonts.
+    assert not [p for p in config["build"].get("apt_packages", []) if "font" in p], config
     output_dir = tmp_path / "_readthedocs"
     env = {
         **os.environ,
@@ -567,7 +678,7 @@ def _add_bullet(src: Path, text: str) -> str:
 
 FAULTS = {
     # name: (change the project copy → the file the message names, confoverrides, message parts)
-    "missing font": (None, "resume_pdf_font_paths={empty}", ["fonts-noto-cjk", "{empty}"]),
+    "missing font": (None, "resume_pdf_font_paths={empty}", ["requirements-fonts.txt", "{empty}"]),
     "broken page": (
         lambda src: _add_bullet(src, "见 [不存在的页面](nowhere.md)"), "",
         ["experience/wanhui.md", "were not written"],
@@ -581,6 +692,16 @@ FAULTS = {
         ["full phone", "What to do"],
     ),
 }  # fmt: skip
+
+
+def test_without_the_font_package_the_message_says_how_to_install_it():
+    from resume.pdf import FONT_PACKAGE, FONT_REQUIREMENTS, SC, PaperError, load_fonts
+
+    with pytest.raises(PaperError) as error:
+        load_fonts([], [SC])  # no folder configured, and the package not found
+    message = str(error.value)
+    assert f"{FONT_PACKAGE}, the package that holds it, is missing" in message, message
+    assert f"What to do: install the pinned fonts, pip install -r {FONT_REQUIREMENTS}" in message
 
 
 @pytest.mark.parametrize("fault", FAULTS)

@@ -87,6 +87,7 @@ PUBLISHED = {
 #: The fixed links in ``build``, each to the same folder of the live release.
 LINKS = ("html", "epub", "pdf", "text")
 RELEASES = ".releases"
+BUILDINFO = ".buildinfo"
 CURRENT = "current"
 LOCK = ".lock"
 STAGING = ".staging-"
@@ -699,7 +700,8 @@ def repack_epub(path: Path, epoch: str | None) -> None:
 def assemble(jobs: Iterable[Job], outputs: Path, release: Path, epoch: str | None) -> Path:
     """Gather the jobs' outputs, ``outputs/<builder>/<code>/``, into ``release``: the HTML
     tree as it is, and of every other builder only its files (``PUBLISHED``), the ePub
-    repacked; never a builder's scratch files (the PDF builder's Typst source, say).
+    repacked; never a builder's scratch files (the PDF builder's Typst source, say) nor the
+    HTML builder's ``.buildinfo``.
 
     Returns ``release``, shaped ``html/<code>/…`` (with ``SITE_FILES`` at its root), ``epub/<code>/<BASENAME>-<code>.epub``,
     ``pdf/<code>/<BASENAME>-<code>.pdf`` and ``text/<code>/<BASENAME>-<code>.txt``.
@@ -720,6 +722,11 @@ def assemble(jobs: Iterable[Job], outputs: Path, release: Path, epoch: str | Non
                         "build again; if it happens again, report it with the build's output",
                     )
                 source.rename(target)
+                # Sphinx's note to its next incremental build, in the same folder: a digest of
+                # the configuration that holds the checkout's path. Releases are built from
+                # clean and served as they are: no reader, and it would make each folder's
+                # release differ.
+                (target / BUILDINFO).unlink(missing_ok=True)
                 continue
             output = source / f"{BASENAME}-{code}.{extension}"
             if not output.is_file():

@@ -45,6 +45,7 @@ from .pdf import (
     TYPEFACES,
     PaperError,
     _typst_array,
+    font_folders,
     load_fonts,
     unset_characters,
 )
@@ -142,7 +143,7 @@ def typeset(app: Sphinx, card: Card) -> bytes:
     template = TEMPLATE.read_bytes()
     digest = hashlib.sha256()
     for part in (template, main.encode(), data.encode(), version("typst").encode(),
-                 repr(config.resume_pdf_font_paths).encode()):  # fmt: skip
+                 repr(font_folders(config.resume_pdf_font_paths)).encode()):  # fmt: skip
         digest.update(hashlib.sha256(part).digest())
     # Checked before the cache: a card kept from a build that published a value is not reused
     # by one that does not.
@@ -161,7 +162,7 @@ def typeset(app: Sphinx, card: Card) -> bytes:
         return cached.read_bytes()
 
     needed = dict.fromkeys(f for f in (*typeface.fonts, *CHINESE) if f != LATIN)
-    fonts, coverage = load_fonts(list(config.resume_pdf_font_paths), needed)
+    fonts, coverage = load_fonts(font_folders(config.resume_pdf_font_paths), needed)
     if unset := unset_characters(asdict(card), coverage):
         shown = "; ".join(f"{c!r} (U+{ord(c):04X}) in {t[:60]!r}" for c, t in unset.items())
         raise PaperError(

@@ -6,7 +6,8 @@ them). It resolves every page as they do, so a page, reference or catalog fault 
 fails them (``-n -W --keep-going``); then, once, it writes into its output folder:
 
 * ``<BASENAME>-<code>.pdf``: typeset by Typst (the ``typst`` package) with the template
-  ``typst/resume.typ``, in Noto Sans CJK (Debian's ``fonts-noto-cjk``): the Chinese edition in
+  ``typst/resume.typ``, in Noto Sans CJK (the package pinned in ``requirements-fonts.txt``, or
+  the folders of ``resume_pdf_font_paths``): the Chinese edition in
   its Simplified Chinese face, the Japanese in its Japanese face, the English in Libertinus
   Serif (which Typst embeds) with the Chinese face for Chinese names;
 * ``<BASENAME>-<code>.txt``: the same résumé as plain text, one line per paragraph;
@@ -19,28 +20,29 @@ runs over, gives up repetition before facts: the highlights that restate a parag
 role, one by one from the last, then the projects' descriptions (what the owner did stays),
 then the oldest roles' bullets, one role at a time. It lists in its output what the PDF leaves
 out; the text edition has no page limit and says everything. Nothing is written when a font
-is missing (the message names the Debian package), a character has no glyph in the fonts, the
+is missing (the message names the package), a character has no glyph in the fonts, the
 page count is not met, the privacy scan finds a secret, or the build has already warned with
 warnings as errors: the previous files stay as they were.
 
-The document's date is ``resume_build_date`` (``SOURCE_DATE_EPOCH``): Typst reads no clock, so
-two builds of one commit are byte-identical.
+The document's date is ``resume_build_date`` (``SOURCE_DATE_EPOCH``): Typst reads no clock, and
+the typesetter and the fonts are pinned, so one commit gives the same PDF on every machine.
 """
 
 from __future__ import annotations
 
 import bisect
+import importlib.util
 import json
 import os
 import re
 import shutil
 import struct
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -57,9 +59,11 @@ logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 TEMPLATE = HERE / "typst" / "resume.typ"
-#: Where Debian's fonts-noto-cjk puts the fonts (and Read the Docs' apt_packages too).
-FONT_FOLDER = "/usr/share/fonts/opentype/noto"
-FONT_PACKAGE = "fonts-noto-cjk"
+#: The package of Noto Sans CJK that the build pins by its digest (requirements-fonts.txt), and
+#: the module it installs: the builder reads the fonts from that module's folder.
+FONT_PACKAGE = "manimgx-fonts-cjk"
+FONT_MODULE = "manimgx_fonts_cjk"
+FONT_REQUIREMENTS = "requirements-fonts.txt"
 SC, JP = "Noto Sans CJK SC", "Noto Sans CJK JP"
 #: A Latin face Typst carries in itself: proportional quotes and dashes for the English edition.
 LATIN = "Libertinus Serif"
@@ -93,24 +97,52 @@ class PaperError(SphinxError):
 # -- Fonts ---------------------------------------------------------------------------------
 
 
+# The few fields below are read by hand rather than with fontTools: a cmap and an axis do not
+# justify a 4 MB dependency of every build.
+
+
+def _tables(read: Callable[[int, int], bytes], index: int) -> dict[bytes, int]:
+    """The offset of each table of a face of an OpenType file or collection."""
+    start = 0
+    if read(0, 4) == b"ttcf":
+        (start,) = struct.unpack(">I", read(12 + 4 * index, 4))
+    (count,) = struct.unpack(">H", read(start + 4, 2))
+    tables = read(start + 12, 16 * count)
+    return {
+        tables[i : i + 4]: struct.unpack(">I", tables[i + 8 : i + 12])[0]
+        for i in range(0, len(tables), 16)
+    }
+
+
+def _reader(font: BinaryIO) -> Callable[[int, int], bytes]:
+    def read(offset: int, size: int) -> bytes:
+        font.seek(offset)
+        return font.read(size)
+
+    return read
+
+
+def weights(path: str, index: int) -> tuple[int, int] | None:
+    """The weights a variable face can set (its ``fvar`` table's ``wght`` axis), or ``None``
+    for a static face: Typst names a variable face by its default instance's weight alone."""
+    with open(path, "rb") as font:
+        read = _reader(font)
+        fvar = _tables(read, index).get(b"fvar")
+        if fvar is None:
+            return None
+        axes, _, count, size = struct.unpack(">HHHH", read(fvar + 4, 8))
+        for at in range(fvar + axes, fvar + axes + count * size, size):
+            tag, low, _default, high = struct.unpack(">4siii", read(at, 16))
+            if tag == b"wght":
+                return round(low / 65536), round(high / 65536)
+    return None
+
+
 def _cmap_ranges(path: str, index: int) -> list[tuple[int, int]]:
     """The code point ranges a face of an OpenType file or collection maps to glyphs."""
     with open(path, "rb") as font:
-
-        def read(offset: int, size: int) -> bytes:
-            font.seek(offset)
-            return font.read(size)
-
-        start = 0
-        if read(0, 4) == b"ttcf":
-            (start,) = struct.unpack(">I", read(12 + 4 * index, 4))
-        (count,) = struct.unpack(">H", read(start + 4, 2))
-        tables = read(start + 12, 16 * count)
-        cmap = next(
-            struct.unpack(">I", tables[i + 8 : i + 12])[0]
-            for i in range(0, len(tables), 16)
-            if tables[i : i + 4] == b"cmap"
-        )
+        read = _reader(font)
+        cmap = _tables(read, index)[b"cmap"]
         _version, subtables = struct.unpack(">HH", read(cmap, 4))
         records = read(cmap + 4, 8 * subtables)
         chosen: dict[tuple[int, int], int] = {}
@@ -158,10 +190,21 @@ class Coverage:
         return at >= 0 and self.ranges[at][0] <= point <= self.ranges[at][1]
 
 
+def package_fonts() -> list[str]:
+    """The folder of the pinned font package, or none when it is not installed."""
+    spec = importlib.util.find_spec(FONT_MODULE)
+    return list(spec.submodule_search_locations or []) if spec else []
+
+
+def font_folders(configured: Iterable[str]) -> list[str]:
+    """Where the builder reads fonts: ``resume_pdf_font_paths`` when set, else the package."""
+    return list(configured) or package_fonts()
+
+
 def load_fonts(folders: list[str], needed: Iterable[str]) -> tuple[Any, Coverage]:
     """Typst's fonts from ``folders`` and the ones it embeds (never the system's), and what
     the ``needed`` families can set. Raises ``PaperError`` naming a missing face and the
-    Debian package that has it."""
+    package that has it."""
     import typst
 
     missing_folders = [f for f in folders if not Path(f).is_dir()]
@@ -170,24 +213,38 @@ def load_fonts(folders: list[str], needed: Iterable[str]) -> tuple[Any, Coverage
         include_embedded_fonts=True,
         font_paths=[f for f in folders if f not in missing_folders],
     )
-    available = {(info.family, info.weight): info for info in fonts.fonts()}
     faces = []
     for family in needed:
+        found = [info for info in fonts.fonts() if info.family == family and info.style == "normal"]
         for weight in WEIGHTS:
-            info = available.get((family, weight))
+            info = next((info for info in found if _sets(info, weight)), None)
             if info is None:
-                where = ", ".join(folders) or "(no folder)"
+                where = (
+                    f"in {', '.join(folders)} (resume_pdf_font_paths)"
+                    if folders
+                    else f"installed: {FONT_PACKAGE}, the package that holds it, is missing"
+                )
                 raise PaperError(
-                    f"the font {family!r} ({'bold' if weight == 700 else 'regular'}) is not in "
-                    f"{where} (resume_pdf_font_paths), so the PDF cannot be typeset.\n"
-                    f"What to do: install Debian's {FONT_PACKAGE} (sudo apt-get install "
-                    f"{FONT_PACKAGE}), which puts NotoSansCJK-Regular.ttc and NotoSansCJK-Bold.ttc "
-                    f"in {FONT_FOLDER}, or set resume_pdf_font_paths in conf.py to the folder "
-                    "that holds them."
+                    f"the font {family!r} ({'bold' if weight == 700 else 'regular'}) is not "
+                    f"{where}, so the PDF cannot be typeset.\n"
+                    f"What to do: install the pinned fonts, pip install -r {FONT_REQUIREMENTS} "
+                    f"(nox -s build and Read the Docs do), or set resume_pdf_font_paths in "
+                    f"conf.py to folders that hold {family}, regular and bold."
                 )
             if info.path:
                 faces.append((info.path, info.index))
-    return fonts, Coverage.of(faces)
+    return fonts, Coverage.of(dict.fromkeys(faces))
+
+
+def _sets(info: Any, weight: int) -> bool:
+    """Whether a face Typst found sets ``weight``: a static face of that weight, or a
+    variable one whose range holds it."""
+    if info.weight == weight:
+        return True
+    if not info.path:
+        return False
+    span = weights(info.path, info.index)
+    return span is not None and span[0] <= weight <= span[1]
 
 
 # -- What goes into the PDF ----------------------------------------------------------------
@@ -275,7 +332,8 @@ class ResumePDFBuilder(Builder):
         self.edition = edition(self.config.language)
         self.typeface = TYPEFACES[self.edition.sphinx]
         needed = dict.fromkeys(f for f in (*self.typeface.fonts, *CHINESE) if f != LATIN)
-        self.fonts, self.coverage = load_fonts(list(self.config.resume_pdf_font_paths), needed)
+        self.font_folders = font_folders(self.config.resume_pdf_font_paths)
+        self.fonts, self.coverage = load_fonts(self.font_folders, needed)
 
     def get_outdated_docs(self) -> str:
         return "all documents"  # one résumé from every page: always written whole
@@ -334,7 +392,7 @@ class ResumePDFBuilder(Builder):
         data_name, main_name = f"{self.basename}.json", f"{self.basename}.typ"
         main = MAIN.format(
             name=main_name,
-            folder=" --font-path ".join(self.config.resume_pdf_font_paths),
+            folder=" --font-path ".join(self.font_folders),
             data=data_name,
             fonts=_typst_array(self.typeface.fonts),
             chinese=_typst_array(CHINESE),
@@ -434,8 +492,9 @@ class ResumePDFBuilder(Builder):
 
 
 def setup_pdf(app: Sphinx) -> None:
-    # Folders with Noto Sans CJK (fonts-noto-cjk); Typst reads no other font of the system.
-    app.add_config_value("resume_pdf_font_paths", [FONT_FOLDER], "env", types=[list])
+    # Folders with Noto Sans CJK instead of the pinned package's (empty: the package's); Typst
+    # reads no other font of the system.
+    app.add_config_value("resume_pdf_font_paths", [], "env", types=[list])
     # How many pages the PDF résumé must fill (0: any number).
     app.add_config_value("resume_pdf_pages", 2, "env", types=[int])
     app.add_builder(ResumePDFBuilder)
