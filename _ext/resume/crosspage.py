@@ -45,7 +45,9 @@ def build_year(config: Any) -> int:
 def timeline(app: Sphinx, fromdocname: str, roles: list[Role]) -> nodes.bullet_list:
     """The roles, newest first, each with its span on one shared axis (bars are fractions)."""
     first = min(Date.parse(role.start, key="start").value for role in roles)
-    last = build_year(app.config) + 1
+    # A role that starts this month may be newer than the build's date (the last commit's).
+    newest = max(Date.parse(role.start, key="start").year for role in roles)
+    last = max(build_year(app.config), newest) + 1
     span = max(last - first, 1)
     items = nodes.bullet_list(classes=["resume-timeline"])
     for role in roles:
