@@ -70,6 +70,17 @@ def pages(root: Path = REPO) -> set[str]:
     return found
 
 
+def redirected(root: Path = REPO) -> set[str]:
+    """The old pages that ``redirects.txt`` sends on: each writes a redirect page, not a page."""
+    path = root / "redirects.txt"
+    lines = path.read_text("utf-8").splitlines() if path.is_file() else []
+    return {
+        line.split()[0].removesuffix(".md")
+        for line in lines
+        if line.strip() and not line.lstrip().startswith("#")
+    }
+
+
 def _section_items(text: str, label: str) -> int:
     """The top-level list items of the section labelled ``(label)=``."""
     section = text.partition(f"({label})=")[2]

@@ -52,7 +52,11 @@ def timeline(app: Sphinx, fromdocname: str, roles: list[Role]) -> nodes.bullet_l
     items = nodes.bullet_list(classes=["resume-timeline"])
     for role in roles:
         begin = Date.parse(role.start, key="start").value
-        end = last if role.end == PRESENT else Date.parse(role.end, key="end").value + 1
+        if role.end == PRESENT:
+            end = last
+        else:  # to the end of the year or month it names
+            finish = Date.parse(role.end, key="end")
+            end = finish.value + (1 / 12 if finish.month else 1)
         item = nodes.list_item(classes=["resume-timeline-item"])
         item += nodes.paragraph(
             "",

@@ -99,7 +99,8 @@ def use_template(app: Any) -> None:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="robots" content="noindex">\n'
         '<meta http-equiv="refresh" content="0; url={{ rel_url | e }}">\n</head>\n'
-        '<body>\n<main><p><a href="{{ rel_url | e }}">{{ rel_url | e }}</a></p></main>\n'
+        f"<body>\n<main>\n<h1>{title}</h1>\n"
+        '<p><a href="{{ rel_url | e }}">{{ rel_url | e }}</a></p>\n</main>\n'
         "</body>\n</html>\n",
         "utf-8",
     )
