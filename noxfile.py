@@ -40,6 +40,15 @@ def build(session: nox.Session) -> None:
 
 
 @nox.session
+def pdf(session: nox.Session) -> None:
+    """The PDF and text résumé of the editions named, for one reader, into a folder of your own
+    (nox -s pdf -- en --out DIR), never the site; RESUME_PHONE set for this command alone puts
+    the full number in them (tools/paper_copy.py)."""
+    session.install("-r", REQUIREMENTS)
+    session.run("python", "-m", "tools.paper_copy", *session.posargs)
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite on every core (pytest arguments pass through: nox -s tests -- -k epub;
     -n 0 runs it in one process)."""
