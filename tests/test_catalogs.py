@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from resume.catalogs import KINDS, catalog_files, catalog_problems, header_problems, language_problems
+from resume.catalogs import (
+    KINDS,
+    catalog_files,
+    catalog_problems,
+    header_problems,
+    language_problems,
+)
 from tools import catalogs
 from tools.check_catalogs import LOCALES, main, report
 

@@ -13,7 +13,7 @@ import pytest
 
 from resume.figures import figures
 
-from helpers import REPO, Build
+from helpers import Build
 from resume_sources import projects, roles, source
 
 # The résumé's own words are checked where its sources use them: each rule below names a Chinese
@@ -248,7 +248,10 @@ def test_japanese_names_each_company_one_way(editions):
         text = article(ja, docname)
         assert "ByteDance の" not in text and "Tencent の" not in text, docname
         assert not re.search(r"字节|腾讯|汇|联|医疗|设备", text), docname
-    for chinese, japanese in (("字节跳动", "バイトダンス（ByteDance）"), ("腾讯", "テンセント（Tencent）")):
+    for chinese, japanese in (
+        ("字节跳动", "バイトダンス（ByteDance）"),
+        ("腾讯", "テンセント（Tencent）"),
+    ):
         if chinese in source("index"):
             assert japanese in article(ja, "index")
 
@@ -269,7 +272,9 @@ def test_japanese_role_titles_with_the_original(editions, docname, title):
 def test_japanese_register(editions):
     """職務経歴書: no calques, Arabic numerals, the labels a recruiter reads."""
     ja = editions["ja"]
-    text = " ".join(article(ja, page) for page in ["index", "experience/index", *roles(), *projects()])
+    text = " ".join(
+        article(ja, page) for page in ["index", "experience/index", *roles(), *projects()]
+    )
     for calque in (
         "0 から 1",
         "自動エンジニアリング化",

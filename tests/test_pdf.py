@@ -24,7 +24,8 @@ from resume.languages import BY_CODE, EDITIONS, SOURCE
 from resume.outputs import BASENAME
 
 from helpers import EPOCH, MADE_UP, REPO, Build, build, copy_project
-from resume_sources import allowed_han, projects, roles as role_data
+from resume_sources import allowed_han, projects
+from resume_sources import roles as role_data
 
 CODES = [e.code for e in EDITIONS]
 POPPLER = ("pdfinfo", "pdffonts", "pdftotext", "pdftoppm")

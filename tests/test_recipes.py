@@ -190,7 +190,10 @@ def test_every_recipe_of_the_readme_keeps_the_build_and_the_content_checks_green
     translate(project, change=lambda string, _source: string.replace("30%", "40%"))
 
     # Add a project (two: one to rename, one to retire).
-    for name, title, tied in (("example-tool", TOOL, "experience/example"), ("example-lib", LIB, "")):
+    for name, title, tied in (
+        ("example-tool", TOOL, "experience/example"),
+        ("example-lib", LIB, ""),
+    ):
         page = PROJECT.format(name=name, title=title, roles=tied)
         (project / "projects" / f"{name}.md").write_text(page, "utf-8")
         edit(project / "projects" / "index.md", r"^(:caption: .*\n\n)", rf"\1{name}\n", regex=True)

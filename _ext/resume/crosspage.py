@@ -52,6 +52,7 @@ def timeline(app: Sphinx, fromdocname: str, roles: list[Role]) -> nodes.bullet_l
     items = nodes.bullet_list(classes=["resume-timeline"])
     for role in roles:
         begin = Date.parse(role.start, key="start").value
+        end: float
         if role.end == PRESENT:
             end = last
         else:  # to the end of the year or month it names

@@ -72,9 +72,7 @@ def check_redirects(app: Any, env: Any) -> None:
             old = docname(match[2] or match[3], suffixes)
             new = docname(match[5] or match[6], suffixes)
             if old in env.found_docs:
-                problem = (
-                    f"redirects {old}, which is still a page: remove the line, or the page"
-                )
+                problem = f"redirects {old}, which is still a page: remove the line, or the page"
             elif new not in env.found_docs:
                 problem = (
                     f"redirects {old} to {new}, which is not a page: name the page it became "
