@@ -47,4 +47,4 @@ def test_epubcheck_passes(releases, edition):
 
 
 # A failed build leaves the last good output: tests/test_bad_input.py, whose one failed build
-# breaks experience/abeam.md's period among its cases.
+# writes a role page with an end before its start among its cases.
