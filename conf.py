@@ -56,6 +56,7 @@ EPUB_AUTHORS = {"zh_CN": "徐鑫", "en": "Xu Xin (徐鑫)", "ja": "徐鑫"}
 
 extensions = [
     "myst_parser",
+    "sphinxext.rediraffe",  # the old addresses of renamed and retired pages (redirects.txt)
     "resume",  # ours, in _ext/resume: every feature of the résumé
 ]
 
@@ -151,6 +152,13 @@ resume_build_date = ENVIRONMENT.build_date
 html_theme_options.update(source_repository="", source_branch="", source_directory="")
 # The web's "not found" page (404.md) is no chapter of the book.
 epub_exclude_files = ["404.xhtml"]
+
+# -- Options for redirects -----------------------------------------------------------------
+# https://github.com/wpilibsuite/sphinxext-rediraffe
+
+# A renamed or retired page's old address, and where it sends the reader: "old.md new.md" a
+# line, checked by every build (resume/redirects.py; README.md, "Updating the résumé").
+rediraffe_redirects = "redirects.txt"
 
 # -- Options for the résumé extension ------------------------------------------------------
 

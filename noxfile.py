@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -20,8 +19,6 @@ REQUIREMENTS = "requirements.txt"
 FONT_REQUIREMENTS = "requirements-fonts.txt"
 TEST_REQUIREMENTS = "tests/requirements.txt"
 LINT_REQUIREMENTS = "requirements-lint.txt"
-#: The catalogs' folder (conf.py: resume_locale_dirs).
-LOCALES = "locales"
 PREVIEW_REQUIREMENTS = "requirements-preview.txt"
 
 nox.options.sessions = ["build", "tests"]
@@ -54,6 +51,15 @@ def build(session: nox.Session) -> None:
 
 
 @nox.session
+def pdf(session: nox.Session) -> None:
+    """The PDF and text résumé of the editions named, for one reader, into a folder of your own
+    (nox -s pdf -- en --out DIR), never the site; RESUME_PHONE set for this command alone puts
+    the full number in them (tools/paper_copy.py)."""
+    session.install("-r", REQUIREMENTS)
+    session.run("python", "-m", "tools.paper_copy", *session.posargs)
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite on every core (pytest arguments pass through: nox -s tests -- -k epub;
     -n 0 runs it in one process)."""
@@ -72,29 +78,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def catalogs(session: nox.Session) -> None:
-    """Extract the messages and update the English and Japanese catalogs (then translate)."""
+    """Extract the messages into an emptied _build/gettext and update the English and Japanese
+    catalogs (tools/catalogs.py), then check them: translate what the check lists."""
     session.install("-r", REQUIREMENTS)
-    pot = BUILD / "gettext"
-    session.run(
-        "python", "-m", "sphinx",
-        "-b", "gettext",
-        "-n", "-W", "--keep-going",
-        "-E",                # every page, so no message is left out
-        "-q",
-        str(HERE), str(pot),
-    )  # fmt: skip
-    # sphinx-intl takes the catalogs' folder from a conf.py's locale_dirs; ours gives Sphinx none
-    # (resume.translation compiles the catalogs itself), so sphinx-intl gets a one-line one.
-    intl_conf = BUILD / "sphinx-intl-conf.py"
-    intl_conf.write_text(f"locale_dirs = [{str(HERE / LOCALES)!r}]\n", "utf-8")
-    intl = ("sphinx-intl", "--config", str(intl_conf), "update", "-w", "0")
-    languages = [arg for code in ("en", "ja") for arg in ("-l", code)]
-    session.run(*intl, "-p", str(pot), *languages)
-    # Chinese is the source: it has only the theme's catalog, updated from sphinx.pot alone.
-    theme = BUILD / "gettext-theme"
-    theme.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(pot / "sphinx.pot", theme / "sphinx.pot")
-    session.run(*intl, "-p", str(theme), "-l", "zh_CN")
+    session.run("python", "-m", "tools.catalogs")
     session.notify("catalogs-check")
 
 

@@ -45,12 +45,15 @@ pytest_plugins = ["sphinx.testing.fixtures", "browser"]
 
 
 @pytest.fixture(scope="session", autouse=True)
-def hermetic_environment() -> Iterator[None]:
-    """The session's builds see none of the shell's build variables (a RESUME_PHONE, say)."""
+def hermetic_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The session's builds see none of the shell's build variables (a RESUME_PHONE, say), and
+    what their processes leave in a temporary folder (Sphinx's crash reports) goes to the
+    session's own, which pytest removes, not to the system's."""
     saved = dict(os.environ)
     for name in list(os.environ):
         if name in BUILD_VARIABLES or name.startswith(BUILD_VARIABLE_PREFIXES):
             del os.environ[name]
+    os.environ["TMPDIR"] = str(tmp_path_factory.mktemp("tmpdir"))
     yield
     os.environ.clear()
     os.environ.update(saved)

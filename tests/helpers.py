@@ -39,8 +39,11 @@ for path in (REPO, REPO / "_ext"):
 from resume.languages import BY_CODE, BY_SPHINX, SOURCE  # noqa: E402
 from resume.outputs import BASENAME  # noqa: E402
 
-#: ``SOURCE_DATE_EPOCH`` of the release builds under test.
-EPOCH = "1700000000"
+from resume_sources import epoch_after_sources  # noqa: E402
+
+#: ``SOURCE_DATE_EPOCH`` of the builds under test: fixed for fixed sources, and after every date
+#: they state, so that new content never falls after the build's date.
+EPOCH = str(epoch_after_sources())
 #: Another machine's user, as far as a build could see it: a time zone 14 hours from UTC (another
 #: date than UTC's at EPOCH), the POSIX locale, another user name (``HOME`` is set per build).
 ELSEWHERE = {"TZ": "Pacific/Kiritimati", "LANG": "POSIX", "USER": "someone-else",

@@ -2,7 +2,8 @@
 last good output exactly as it was.
 
 The cases are rows of one table, applied together to one copy of the project, each to a page or
-catalog of its own so that none hides or shifts another; one release build of the Chinese and the
+catalog of its own that the test writes, so that none hides or shifts another and none depends on
+what the résumé says; one release build of the Chinese and the
 English editions then fails, once. Each row checks that the edition it breaks reports it, all
 its parts on one line; the last good output is checked once, whole.
 """
@@ -19,24 +20,6 @@ import pytest
 from helpers import copy_project, release, tree_digest
 
 
-def edit(relative: str, old: str, new: str) -> Callable[[Path], None]:
-    def apply(project: Path) -> None:
-        path = project / relative
-        text = path.read_text("utf-8")
-        assert old in text, f"{relative} no longer holds {old!r}: update this test"
-        path.write_text(text.replace(old, new, 1), "utf-8")
-
-    return apply
-
-
-def append(relative: str, text: str) -> Callable[[Path], None]:
-    def apply(project: Path) -> None:
-        path = project / relative
-        path.write_text(path.read_text("utf-8") + text, "utf-8")
-
-    return apply
-
-
 def write(relative: str, text: str) -> Callable[[Path], None]:
     def apply(project: Path) -> None:
         (project / relative).write_text(text, "utf-8")
@@ -44,77 +27,99 @@ def write(relative: str, text: str) -> Callable[[Path], None]:
     return apply
 
 
-def blank_translation(relative: str, msgid: str) -> Callable[[Path], None]:
+EN = "locales/en/LC_MESSAGES/"
+#: A role page of the test's own (its data at lines 4–8), so that no case depends on the résumé's
+#: content: ``role(label, extra)`` with a line to add after the data.
+ROLE = """\
+({label})=
+# 某公司
+
+```{{resume-role}}
+:organisation: 某公司
+:title: 工程师
+:start: 2014
+:end: 2016{extra}
+```
+"""
+#: A page and its English catalog, of the test's own: ``PO`` takes the entries.
+PAGE = "({label})=\n# 某项目\n\n我们帮助 7 个产品上线。\n"
+PO = (
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: en\\n"\n'
+    '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n{}'
+)
+GOOD = 'msgid "某项目"\nmsgstr "A project"\n\nmsgid "我们帮助 7 个产品上线。"\nmsgstr "We helped 7 products launch."\n'
+
+
+def role(label: str, extra: str = "") -> str:
+    return ROLE.format(label=label, extra=extra)
+
+
+def page_with_catalog(name: str, entries: str) -> Callable[[Path], None]:
+    """``experience/<name>.md`` and its English catalog holding ``entries``."""
+
     def apply(project: Path) -> None:
-        path = project / relative
-        text, count = re.subn(
-            rf'(msgid "{re.escape(msgid)}"\n)msgstr "[^\n]*"\n(?:"[^\n]*"\n)*',
-            r'\1msgstr ""\n',
-            path.read_text("utf-8"),
-        )
-        assert count == 1, f"{relative} holds no single {msgid!r}: update this test"
-        path.write_text(text, "utf-8")
+        write(f"experience/{name}.md", PAGE.format(label=name))(project)
+        write(f"{EN}experience/{name}.po", PO.format(entries))(project)
 
     return apply
 
 
-EN = "locales/en/LC_MESSAGES/"
 # Each case: how to break the project, the edition whose build must report it, and what one
-# line of that report must name. Every case has a file of its own: the Chinese cases a page each
-# (wanhui.md's appended cases come after its data, and name no line), the English cases a
-# catalog each, of a page that no Chinese case touches.
+# line of that report must name. Every case has a file of its own, made by the test (a page and
+# its catalog), so that none hides or shifts another, and none depends on what the résumé says;
+# the project's own pages and catalogs are left as they are.
 CASES = {
     "invalid-yaml-front-matter": (
-        edit("projects/hydra.md", "(hydra)=", "---\ntitle: [unclosed\n---\n(hydra)="),
-        "zh-cn", ["projects/hydra.md:1:", "Malformed YAML"],
+        write("experience/bad-yaml.md", "---\ntitle: [unclosed\n---\n" + role("bad-yaml")),
+        "zh-cn", ["experience/bad-yaml.md:1:", "Malformed YAML"],
     ),
     "unknown-field": (
-        edit("experience/wanhui.md", ":end: 2019\n", ":end: 2019\n:salary: 1\n"),
-        "zh-cn", ["experience/wanhui.md:9:", "Unknown option key: 'salary'"],
+        write("experience/bad-key.md", role("bad-key", "\n:salary: 1")),
+        "zh-cn", ["experience/bad-key.md:9:", "Unknown option key: 'salary'"],
     ),
     "missing-field": (
-        edit("experience/juding.md", ":title: Software Developer\n", ""),
-        "zh-cn", ["experience/juding.md:4:", "'title' is missing"],
+        write("experience/bad-missing.md", role("bad-missing").replace(":title: 工程师\n", "")),
+        "zh-cn", ["experience/bad-missing.md:4:", "'title' is missing"],
     ),
     "end-before-start": (
-        edit("experience/abeam.md", ":end: 2016", ":end: 2012"),
-        "zh-cn", ["experience/abeam.md:8:", "end 2012 is before start 2014"],
+        write("experience/bad-end.md", role("bad-end").replace(":end: 2016", ":end: 2012")),
+        "zh-cn", ["experience/bad-end.md:8:", "end 2012 is before start 2014"],
     ),
     "bad-date": (
-        edit("experience/bytedance.md", ":start: 2021", ":start: 2021-14"),
-        "zh-cn", ["experience/bytedance.md:7:", "month 14 is not 01 to 12"],
+        write("experience/bad-date.md", role("bad-date").replace(":start: 2014", ":start: 2014-14")),
+        "zh-cn", ["experience/bad-date.md:7:", "month 14 is not 01 to 12"],
     ),
     "broken-cross-reference": (
-        append("experience/wanhui.md", "\n另见 {ref}`no-such-label`。\n"),
-        "zh-cn", ["experience/wanhui.md:", "undefined label: 'no-such-label'"],
+        write("experience/bad-ref.md", role("bad-ref") + "\n另见 {ref}`no-such-label`。\n"),
+        "zh-cn", ["experience/bad-ref.md:", "undefined label: 'no-such-label'"],
     ),
     "page-outside-every-toctree": (
         write("experience/lonely.md", "(lonely)=\n# 孤立的页面\n"),
         "zh-cn", ["experience/lonely.md", "isn't included in any toctree"],
     ),
     "duplicate-label": (
-        append("experience/wanhui.md", "\n(wanhui-summary)=\n## 重复\n\n文字。\n"),
-        "zh-cn", ["experience/wanhui.md:", "wanhui-summary"],
+        write("experience/bad-label.md", role("bad-label") + "\n(bad-label)=\n## 重复\n\n文字。\n"),
+        "zh-cn", ["experience/bad-label.md:", "bad-label"],
     ),
     "unknown-directive": (
-        append("experience/wanhui.md", "\n```{resume-rol}\n:title: X\n```\n"),
-        "zh-cn", ["experience/wanhui.md:", "Unknown directive type: 'resume-rol'"],
+        write("experience/bad-directive.md", role("bad-directive") + "\n```{resume-rol}\n:title: X\n```\n"),
+        "zh-cn", ["experience/bad-directive.md:", "Unknown directive type: 'resume-rol'"],
     ),
     "po-syntax-error": (
-        append(f"{EN}projects/apisix.po", '\nmsgid "坏"\nmsgstr "broken\n'),
-        "en", [f"{EN}projects/apisix.po:", "syntax"],
+        page_with_catalog("bad-syntax", GOOD + '\nmsgid "坏"\nmsgstr "broken\n'),
+        "en", [f"{EN}experience/bad-syntax.po:", "syntax"],
     ),
     "fuzzy-entry": (
-        edit(f"{EN}projects/kubernetes.po", '\nmsgid "Kubernetes"\n', '\n#, fuzzy\nmsgid "Kubernetes"\n'),
-        "en", [f"{EN}projects/kubernetes.po:", "fuzzy"],
+        page_with_catalog("bad-fuzzy", GOOD.replace('msgid "某项目"', '#, fuzzy\nmsgid "某项目"')),
+        "en", [f"{EN}experience/bad-fuzzy.po:", "fuzzy"],
     ),
     "untranslated-entry": (
-        blank_translation(f"{EN}projects/prometheus.po", "Prometheus"),
-        "en", [f"{EN}projects/prometheus.po:", "untranslated"],
+        page_with_catalog("bad-untranslated", GOOD.replace('"A project"', '""')),
+        "en", [f"{EN}experience/bad-untranslated.po:", "untranslated"],
     ),
     "figures-differ": (
-        edit(f"{EN}experience/tencent.po", "helped 7 products", "helped 8 products"),
-        "en", [f"{EN}experience/tencent.po:", "figures", "count:7"],
+        page_with_catalog("bad-figures", GOOD.replace("helped 7", "helped 8")),
+        "en", [f"{EN}experience/bad-figures.po:", "figures", "count:7"],
     ),
 }  # fmt: skip
 EDITIONS = sorted({edition for _, edition, _ in CASES.values()})

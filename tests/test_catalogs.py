@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,14 @@ from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from resume.catalogs import KINDS, catalog_files, catalog_problems, language_problems
+from resume.catalogs import (
+    KINDS,
+    catalog_files,
+    catalog_problems,
+    header_problems,
+    language_problems,
+)
+from tools import catalogs
 from tools.check_catalogs import LOCALES, main, report
 
 from helpers import REPO, build, copy_project
@@ -98,16 +104,7 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> dict:
     assert STALE_SOURCE in page.read_text("utf-8")
     page.write_text(page.read_text("utf-8").replace(STALE_SOURCE, STALE_EDITED), "utf-8")
 
-    pot = build(project, project / "_build" / "pot", "gettext")
-    assert pot.returncode == 0, pot.stderr
-    # As nox -s catalogs runs it: sphinx-intl takes the catalogs' folder from a conf.py of its own.
-    intl_conf = project / "_build" / "sphinx-intl-conf.py"
-    intl_conf.write_text(f"locale_dirs = [{str(project / 'locales')!r}]\n", "utf-8")
-    subprocess.run(
-        [sys.executable, "-m", "sphinx_intl", "--config", str(intl_conf), "update",
-         "-p", str(pot.outdir), "-w", "0", "-l", "en", "-l", "ja"],
-        cwd=project, check=True, capture_output=True,
-    )  # fmt: skip
+    catalogs.main(project, project / "_build")  # as nox -s catalogs runs it
     problems = language_problems("en", project / "locales")
 
     catalog = project / BROKEN_CATALOG
@@ -198,3 +195,47 @@ def test_chinese_prose_is_refused_in_english_and_japanese(tmp_path, chinese, eng
     assert "untranslated" not in _entry(tmp_path, "en", "源", f"{english} (徐鑫) {english}")
     assert "untranslated" in _entry(tmp_path, "ja", "源", chinese)
     assert "untranslated" not in _entry(tmp_path, "ja", "源", chinese + kana)
+
+
+NEW_PAGE = """\
+(example)=
+# 某科技公司
+
+```{resume-role}
+:organisation: 某科技公司
+:title: Engineer
+:start: 2019
+:end: 2020
+```
+"""
+
+
+def test_catalogs_follow_a_renamed_page_and_give_a_new_one_a_whole_header(tmp_path):
+    """``nox -s catalogs`` twice: before and after a page is renamed (its catalogs moved with it,
+    as ``git mv`` does) and another added. The old name's template is gone with the rest of the
+    last extraction, so no catalog comes back under it; the new page's catalogs can be loaded."""
+    project = copy_project(tmp_path / "project")
+    catalogs.main(project, project / "_build")
+    old, new = "experience/wanhui", "experience/wanhui-interconnect"
+    (project / f"{old}.md").rename(project / f"{new}.md")
+    for language in TRANSLATED:
+        folder = project / "locales" / language / "LC_MESSAGES"
+        (folder / f"{old}.po").rename(folder / f"{new}.po")
+    toc = project / "experience" / "index.md"
+    toc.write_text(re.sub(r"^wanhui$", "wanhui-interconnect\nexample", toc.read_text("utf-8"), flags=re.M), "utf-8")  # fmt: skip
+    (project / "experience" / "example.md").write_text(NEW_PAGE, "utf-8")
+
+    catalogs.main(project, project / "_build")
+
+    for language in TRANSLATED:
+        folder = project / "locales" / language / "LC_MESSAGES"
+        assert not (folder / f"{old}.po").exists(), f"{language}: {old}.po came back"
+        assert msgids(folder / f"{new}.po"), f"{language}: {new}.po lost its messages"
+        created = folder / "experience" / "example.po"
+        text = created.read_text("utf-8")
+        assert header_problems(created, text, language) == []
+        assert f'"Language: {language}\\n"' in text and "Plural-Forms: nplurals=" in text
+        kinds = {p.kind for p in catalog_problems(created)}
+        assert kinds == {"untranslated"}, kinds  # not a fuzzy header: each entry to translate
+    problems = [p for p in language_problems("en", project / "locales") if "example" not in str(p.path)]  # fmt: skip
+    assert problems == [], [str(p) for p in problems]

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from resume_facts import PAGES, PROJECTS, ROLES
+from resume_sources import pages, projects, roles
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -48,10 +48,10 @@ def test_metadata(book):
 
 def test_every_page_is_in_the_book_and_its_toc(book):
     names = set(book.namelist())
-    assert {f"{page}.xhtml" for page in PAGES} <= names
+    assert {f"{page}.xhtml" for page in pages()} <= names
     ncx = ET.fromstring(book.read("toc.ncx"))
     targets = {
         point.find("ncx:content", NS).get("src").split("#")[0].removesuffix(".xhtml")
         for point in ncx.iter(f"{{{NS['ncx']}}}navPoint")
     }
-    assert set(ROLES) | set(PROJECTS) <= targets
+    assert set(roles()) | set(projects()) <= targets

@@ -1,11 +1,12 @@
 """The build refuses what it must not publish, naming the file and line: the owner's private
 details in any output (issue cases: a full number typed into a page, a masked value that hides
 nothing) and data that does not make sense (an option given twice, a page without its data, a
-date after the build's date)."""
+date after today)."""
 
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -107,15 +108,31 @@ def test_a_role_page_without_its_directive_fails(tmp_path):
     )
 
 
-@pytest.mark.parametrize(("start", "end", "key", "line"), [("2030-06", "present", "start", 6),
-                                                          ("2019", "2031", "end", 7)])  # fmt: skip
-def test_a_date_after_the_build_date_fails(start, end, key, line, tmp_path):
-    page = ROLE.replace("START", start).replace("END", end)
+def _month(shift: int) -> str:
+    """This month by the clock, ``shift`` months on, as ``YYYY-MM``."""
+    today = time.gmtime()
+    months = today.tm_year * 12 + today.tm_mon - 1 + shift
+    return f"{months // 12}-{months % 12 + 1:02d}"
+
+
+@pytest.mark.parametrize(("start", "end", "key", "line"), [("NEXT", "present", "start", 6),
+                                                          ("2019", "NEXT", "end", 7)])  # fmt: skip
+def test_a_date_after_today_fails(start, end, key, line, tmp_path):
+    page = ROLE.replace("START", start).replace("END", end).replace("NEXT", _month(1))
     src = write_project(tmp_path / "src", {"index.md": page})
-    result = build(src, tmp_path / "out", confoverrides={"resume_build_date": 1700000000})
+    result = build(src, tmp_path / "out")
     assert result.returncode != 0
     assert f"{src / 'index.md'}:{line}: ERROR: resume-role: {key}:" in result.stderr
-    assert "after the build's date, 2023-11" in result.stderr
+    assert f"after today, {_month(0)}" in result.stderr
+
+
+def test_a_role_starting_this_month_builds_before_it_is_committed(tmp_path):
+    """The build's date is the last commit's, older than the new role: the check is today's."""
+    page = ROLE.replace("START", _month(0)).replace("END", "present")
+    src = write_project(tmp_path / "src", {"index.md": page})
+    a_year_ago = int(time.time()) - 366 * 86400
+    result = build(src, tmp_path / "out", confoverrides={"resume_build_date": a_year_ago})
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_misspelt_placeholder_in_a_theme_translation_fails_at_its_line(tmp_path):

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-EPOCH = "1700000000"
+from helpers import EPOCH, REPO
+
 MADE_UP = "+86 136 0000 3209"  # the masked number's visible digits; made-up hidden ones
 IGNORED = shutil.ignore_patterns(
     "_build",

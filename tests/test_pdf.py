@@ -22,6 +22,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from resume.dates import format_period
 from resume.figures import figures
 from resume.languages import BY_CODE, EDITIONS, SOURCE
 from resume.outputs import BASENAME
@@ -38,7 +39,8 @@ from resume.paper import (
 from resume.pdf import trials
 
 from helpers import EPOCH, MADE_UP, REPO, Build, build, copy_project, elsewhere
-from resume_facts import ALLOWED_CJK, PROJECTS, ROLES
+from resume_sources import allowed_han, projects
+from resume_sources import roles as role_data
 
 CODES = [e.code for e in EDITIONS]
 POPPLER = ("pdfinfo", "pdffonts", "pdftotext", "pdftoppm")
@@ -101,9 +103,10 @@ def organisation(docname: str) -> str:
 
 def roles(code: str) -> list[tuple[str, str]]:
     """Each role's organisation and period in the edition, newest first."""
+    language = BY_CODE[code].sphinx
     return [
-        (translate(code, name, organisation(name)), translate(code, name, period))
-        for name, (_, _, period, _) in ROLES.items()
+        (translate(code, name, organisation(name)), format_period(role.start, role.end, language))
+        for name, role in role_data().items()
     ]
 
 
@@ -261,8 +264,8 @@ def test_every_role_and_headline_figure_in_reading_order(paper, pdf_text, code):
             found = text.find(squeeze(part), position)
             assert found >= 0, f"{part!r} is missing or out of order in the {code} PDF:\n{text}"
             position = found
-    for name, _url, _roles in PROJECTS.values():
-        assert squeeze(name) in text, name
+    for project in projects().values():
+        assert squeeze(project.name) in text, project.name
 
 
 def test_the_phone_follows_the_privacy_setting(paper, pdf_text):
@@ -571,8 +574,8 @@ def test_text_edition_holds_every_role_and_project(paper, code):
     assert text.endswith("\n") and "\n\n\n\n" not in text
     for name, period in roles(code):
         assert name in text and period in text, name
-    for name, _url, _roles in PROJECTS.values():
-        assert name in text
+    for project in projects().values():
+        assert project.name in text
     for item in glance(code):
         lead = first(r"\*\*(.+?)\*\*", item)
         line = next(line for line in text.splitlines() if lead in line)
@@ -580,7 +583,7 @@ def test_text_edition_holds_every_role_and_project(paper, code):
         stated = re.sub(r"\*\*|\[([^]]*)\]\([^)]*\)", lambda m: m[1] or "", item)
         assert not (figures(stated) - figures(line)), (stated, line)
     if code == "en":
-        allowed = {*ALLOWED_CJK, "徐鑫"}
+        allowed = {*allowed_han(), "徐鑫"}
         assert set(_HAN.findall(text)) <= allowed, set(_HAN.findall(text)) - allowed
     if code == "ja":
         assert re.search(r"[\u3040-\u30ff]", text)  # kana: Japanese, not the Chinese source
@@ -610,7 +613,7 @@ def _plain(text: str) -> str:
 def test_the_text_edition_says_every_bullet_and_project_description(paper, code):
     """Whatever the PDF leaves out, the text edition holds every fact of the edition's pages."""
     text = _plain(output(paper(code).outdir, code, "txt").read_text("utf-8"))
-    for docname in [*ROLES, *PROJECTS]:
+    for docname in [*role_data(), *projects()]:
         for message in _prose(docname):
             said = translate(code, docname, message)
             assert _plain(said) in text, (docname, said)

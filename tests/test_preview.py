@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -65,3 +66,38 @@ def test_the_builder_sphinx_autobuild_hands_to_its_workers_pickles() -> None:
     """sphinx-autobuild runs each rebuild in a process of its pool, sent there pickled: a
     builder class defined inside a function would never rebuild (the change is lost silently)."""
     assert pickle.loads(pickle.dumps(preview.ForkedBuilder)) is preview.ForkedBuilder
+
+
+QUIET_SCRIPT = """\
+import sys
+sys.path.insert(0, {repo!r})
+from pathlib import Path
+from tools.preview import rebuild_quietly, warm_up
+src, out = Path(sys.argv[1]), Path(sys.argv[2])
+arguments = ["-b", "html", "-n", "--keep-going", str(src), str(out)]
+warm_up()
+print(rebuild_quietly(arguments, "first build")[1], flush=True)
+page = src / "index.md"
+page.write_text(page.read_text("utf-8") + "\\nA saved paragraph.\\n", "utf-8")
+print(rebuild_quietly(arguments, "index.md")[1], flush=True)
+page.write_text(page.read_text("utf-8") + "\\n[nowhere](#nowhere)\\n", "utf-8")
+print(rebuild_quietly(arguments, "index.md")[1], flush=True)
+"""
+
+
+def test_each_rebuild_prints_one_line_and_its_warnings(tmp_path: Path) -> None:
+    """What changed, how long, how many warnings: no progress, no MyST settings (MdParserConfig)."""
+    src = write_project(tmp_path / "src", {"index.md": "# Home\n\nFirst paragraph.\n"}, CONF)
+    result = subprocess.run(
+        [sys.executable, "-c", QUIET_SCRIPT.format(repo=str(REPO)), str(src), str(tmp_path / "o")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3, result.stdout
+    assert re.fullmatch(r"first build: rebuilt in \d+\.\ds, 0 warnings", lines[0]), lines[0]
+    assert re.fullmatch(r"index\.md: rebuilt in \d+\.\ds, 0 warnings", lines[1]), lines[1]
+    assert re.fullmatch(r"index\.md: rebuilt in \d+\.\ds, 1 warning", lines[2]), lines[2]
+    warnings = result.stderr.strip().splitlines()
+    assert len(warnings) == 1 and f"{src / 'index.md'}:" in warnings[0], result.stderr
+    assert "MdParserConfig" not in result.stdout + result.stderr

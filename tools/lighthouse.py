@@ -142,11 +142,22 @@ class GzipHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A reader that leaves before its answer is sent (a browser dropping a request it no longer
+    needs, a page closed) is no fault of the server's: socketserver would print a traceback for
+    it. Any other error is printed as before."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(root: Path, handler: type[SimpleHTTPRequestHandler] = GzipHandler) -> Iterator[str]:
     """Serve ``root`` on a free port of 127.0.0.1 from a thread (gzipped, as Read the Docs
     serves it, unless another ``handler`` is given); yield its base URL."""
-    server = ThreadingHTTPServer((HOST, 0), partial(handler, directory=str(root)))
+    server = QuietServer((HOST, 0), partial(handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -22,6 +22,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -67,13 +69,6 @@ def rebuild(arguments: Sequence[str]) -> int:
     return os.waitstatus_to_exitcode(status)
 
 
-try:
-    from sphinx_autobuild.build import Builder as AutobuildBuilder
-    from sphinx_autobuild.utils import show_message
-except ImportError:  # only nox -s serve installs sphinx-autobuild
-    AutobuildBuilder = object
-
-
 def _shown(path: Path) -> str:
     try:
         return path.relative_to(Path.cwd()).as_posix()
@@ -81,9 +76,52 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+#: Sphinx's words for a problem, in the warning file (``-w``): one line each.
+PROBLEM_WORDS = ("WARNING:", "ERROR:", "CRITICAL:")
+
+
+def rebuild_quietly(arguments: Sequence[str], what: str) -> tuple[int, str]:
+    """``rebuild`` with ``-q`` (no progress, no MyST settings: Sphinx's warnings alone, on
+    stderr) and its one line of summary: ``what`` changed, how long it took, how many warnings
+    (counted in a warning file, ``-w``, deleted afterwards), and the exit status if not 0."""
+    with tempfile.TemporaryDirectory(prefix="resume-preview-") as folder:
+        log = Path(folder) / "warnings.txt"
+        began = time.perf_counter()
+        code = rebuild(["-q", "-w", str(log), *arguments])
+        seconds = time.perf_counter() - began
+        text = log.read_text("utf-8", "replace") if log.exists() else ""
+    count = sum(1 for line in text.splitlines() if any(w in line for w in PROBLEM_WORDS))
+    line = f"{what}: rebuilt in {seconds:.1f}s, {count} warning{'s' * (count != 1)}"
+    if code:
+        line += (
+            f"; Sphinx exited with {code}: the preview serves the last output until the problems "
+            "above are fixed (Ctrl+C stops it)"
+        )
+    return code, line
+
+
+def changes(changed: Sequence[Path], deleted: Sequence[Path], extension: bool) -> str:
+    """What a rebuild is for, in a few words."""
+    if deleted:
+        return f"{', '.join(_shown(p) for p in deleted[:3])} deleted (whole)"
+    if not changed:
+        return "first build"
+    named = ", ".join(_shown(p) for p in changed[:3])
+    more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+    return f"{named}{more}{' (the extension: whole)' if extension else ''}"
+
+
+try:
+    from sphinx_autobuild.build import Builder as AutobuildBuilder
+    from sphinx_autobuild.utils import show_message
+except ImportError:  # only nox -s serve installs sphinx-autobuild
+    AutobuildBuilder = object
+
+
 class ForkedBuilder(AutobuildBuilder):
-    """sphinx-autobuild's builder (pinned in requirements-preview.txt), with the same messages,
-    each rebuild forked from a warm process (``rebuild``) instead of a new Python.
+    """sphinx-autobuild's builder (pinned in requirements-preview.txt), each rebuild forked from
+    a warm process (``rebuild``) instead of a new Python, and summed up in one line
+    (``rebuild_quietly``) instead of Sphinx's progress and MyST's settings.
 
     sphinx-autobuild calls it here for the first build, then, for each change, in a process
     it forks from this one for the purpose (which is warm too), handing it over pickled: so
@@ -94,28 +132,20 @@ class ForkedBuilder(AutobuildBuilder):
 
     def __call__(self, *, changed_paths: Sequence[Path]) -> None:
         changed = [path for path in changed_paths if path.exists()]
-        if changed:
-            show_message(f"Detected changes ({', '.join(_shown(p) for p in changed[:5])})")
         arguments = list(self.sphinx_args)
         deleted = [p for p in changed_paths if not p.exists() and p.suffix in SOURCE_SUFFIXES]
+        extension = any(EXTENSION in path.resolve().parents for path in changed)
         if deleted:
             from sphinx.cmd.build import get_parser
 
             outdir = Path(get_parser().parse_args(arguments).outputdir)
-            show_message(f"Deleted ({', '.join(_shown(p) for p in deleted[:5])}): rebuilding whole")
             shutil.rmtree(outdir, ignore_errors=True)
             arguments.insert(0, "-E")
-        elif any(EXTENSION in path.resolve().parents for path in changed):
-            show_message("The extension changed: every page is read again")
+        elif extension:
             arguments.insert(0, "-E")
-        show_message("Rebuilding...")
-        if code := rebuild(arguments):
-            print(
-                f"Sphinx exited with exit code: {code}\n"
-                "The preview keeps serving the last output, which no longer matches the "
-                "sources: fix the problems above and save again, or press Ctrl+C to stop."
-            )
-        show_message(f"Serving on {self.uri}")
+        # One line a rebuild: what changed, how long, how many warnings (shown above it).
+        _code, line = rebuild_quietly(arguments, changes(changed, deleted, extension))
+        show_message(line if changed_paths else f"{line}; serving on {self.uri}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -46,7 +46,7 @@ import sys
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,12 +125,36 @@ HINTS = {
 }
 #: Said when no hint above matches: every failure ends with what to do.
 GENERAL_HINT = "fix each problem above at the file and line it names, then build again"
+#: An error of ours says what to do in its message ("What to do: …"), whatever its file or line.
+WHAT_TO_DO = re.compile(r"What to do: ([^\n]+)")
+#: Where Sphinx's full crash report of the last build goes, under the build folder; the next
+#: build deletes it. Sphinx writes it to the system's temporary folder first.
+CRASH_REPORTS = "crash-reports"
+_SAVED_REPORT = re.compile(r"The full traceback has been saved in:\n(\S+sphinx-err-\w+\.log)")
 
 
 def hints(output: str) -> list[str]:
-    """What to do about the problems in a build's ``output``: the hint of every kind it shows,
-    in ``HINTS``' order, or ``GENERAL_HINT`` when none is known."""
-    return [hint for mark, hint in HINTS.items() if mark in output] or [GENERAL_HINT]
+    """What to do about the problems in a build's ``output``: each "What to do" its messages
+    give, then the hint of every kind it shows, in ``HINTS``' order; ``GENERAL_HINT`` when none
+    is known."""
+    said = list(dict.fromkeys(m.rstrip() for m in WHAT_TO_DO.findall(ANSI_CODE.sub("", output))))
+    return said + [hint for mark, hint in HINTS.items() if mark in output] or [GENERAL_HINT]
+
+
+def keep_crash_reports(results: Sequence[JobResult], build: Path) -> dict[str, str]:
+    """Move each crash report the jobs name out of the temporary folder into
+    ``build/crash-reports/<job>.log``; return the old path → the new one."""
+    moved: dict[str, str] = {}
+    for result in results:
+        for old in _SAVED_REPORT.findall(ANSI_CODE.sub("", result.stdout + result.stderr)):
+            new = build / CRASH_REPORTS / f"{result.job.name.replace('/', '-')}.log"
+            try:
+                new.parent.mkdir(exist_ok=True)
+                shutil.move(old, new)
+            except OSError:
+                continue
+            moved[old] = str(new)
+    return moved
 
 
 class PublishError(Exception):
@@ -857,10 +881,11 @@ def _interruptible() -> Iterator[None]:
 
 #: Sphinx's report of an error that stopped a build (``sphinx.cmd.build``'s ``handle_exception``
 #: in Sphinx 8.2): the category, versions, extensions, a traceback ending in the exception and
-#: its message, where the full report was saved, and a request to report it upstream.
+#: its message (all its lines), where the full report was saved, and a request to report it
+#: upstream.
 CRASH_REPORT = re.compile(
     r"^(?P<category>[A-Z][\w ]*?(?: error)?)!\n"
-    r".*?^\s*[\w.]+: (?P<message>[^\n]*)\n"
+    r".*?^\s*[\w.]+: (?P<message>[^\n]*(?:\n[^\n]+)*)\n"  # to the blank line: "What to do: …"
     r"(?:.*?The full traceback has been saved in:\n(?P<log>[^\n]+)\n)?"
     r".*?so that a better error message can be provided next time\.\n?",
     re.MULTILINE | re.DOTALL,
@@ -894,17 +919,19 @@ def disk_full(results: Sequence[JobResult]) -> bool:
     return any(r.returncode and DISK_FULL.search(r.stdout + r.stderr) for r in results)
 
 
-def _report(results: Sequence[JobResult]) -> list[str]:
+def _report(results: Sequence[JobResult], moved: Mapping[str, str] = {}) -> list[str]:
     """Print each job's status and output, prefixed by its name, Sphinx's crash reports cut to
-    their message; a failure told already by an earlier job is named, not repeated. Return the
-    failed jobs' names."""
+    their message (``moved``: where each full report went); a failure told already by an
+    earlier job is named, not repeated. Return the failed jobs' names."""
     failed = []
     told: dict[str, str] = {}
     for result in results:
         status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
         print(f"[{result.job.name}] {status} in {result.seconds:.1f}s", flush=True)
         text = condense(result.stdout) + condense(result.stderr)
-        same = re.sub(r"/tmp/sphinx-err-\w+\.log", "", text)  # each report has a log of its own
+        for old, new in moved.items():
+            text = text.replace(old, new)
+        same = re.sub(r"\S*(?:sphinx-err-|crash-reports/)\S+\.log", "", text)  # one per job
         if result.returncode and same.strip() and same in told:
             print(f"[{result.job.name}] the same as [{told[same]}]", flush=True)
         else:
@@ -951,6 +978,7 @@ def release_build(
         with _flock(build / LOCK):
             for path in _recover(build):
                 print(f"Removed what an interrupted build left: {path}", file=sys.stderr)
+            shutil.rmtree(build / CRASH_REPORTS, ignore_errors=True)  # the last build's
             staging = build / f"{STAGING}{os.getpid()}-{secrets.token_hex(4)}"
             staging.mkdir()
             lock_fd = os.open(staging / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -1001,7 +1029,7 @@ def release_build(
                     file=sys.stderr,
                 )
                 return False
-            failed = _report(results)
+            failed = _report(results, keep_crash_reports(results, build))
             if failed:
                 output = "\n".join(r.stdout + r.stderr for r in results)
                 advice = hints(output)

@@ -15,6 +15,7 @@ One module per feature, each with its own ``setup_*``:
 ``search``          search in every language: jieba, the Japanese splitter, the query script
 ``switcher``        the language switcher and the alternate links between editions
 ``hosting``         head tags, OpenGraph, sitemap, robots.txt, the 404 page, the downloads
+``redirects``       the old addresses of renamed and retired pages: the list checked, a template
 ``machine_readable`` JSON-LD on the home page and ``resume.json``
 ``theme``           furo in the page's language
 ``epub``            the ePub's content documents in the edition's language
@@ -49,6 +50,7 @@ def setup(app: Any) -> dict[str, Any]:
     from .nodes import setup_nodes
     from .pdf import setup_pdf
     from .privacy import setup_privacy
+    from .redirects import setup_redirects
     from .safety import setup_safety
     from .search import setup_search
     from .switcher import setup_switcher
@@ -68,6 +70,7 @@ def setup(app: Any) -> dict[str, Any]:
         setup_search,
         setup_switcher,
         setup_hosting,
+        setup_redirects,
         setup_machine_readable,
         setup_theme,
         setup_privacy,

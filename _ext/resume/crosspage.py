@@ -45,12 +45,19 @@ def build_year(config: Any) -> int:
 def timeline(app: Sphinx, fromdocname: str, roles: list[Role]) -> nodes.bullet_list:
     """The roles, newest first, each with its span on one shared axis (bars are fractions)."""
     first = min(Date.parse(role.start, key="start").value for role in roles)
-    last = build_year(app.config) + 1
+    # A role that starts this month may be newer than the build's date (the last commit's).
+    newest = max(Date.parse(role.start, key="start").year for role in roles)
+    last = max(build_year(app.config), newest) + 1
     span = max(last - first, 1)
     items = nodes.bullet_list(classes=["resume-timeline"])
     for role in roles:
         begin = Date.parse(role.start, key="start").value
-        end = last if role.end == PRESENT else Date.parse(role.end, key="end").value + 1
+        end: float
+        if role.end == PRESENT:
+            end = last
+        else:  # to the end of the year or month it names
+            finish = Date.parse(role.end, key="end")
+            end = finish.value + (1 / 12 if finish.month else 1)
         item = nodes.list_item(classes=["resume-timeline-item"])
         item += nodes.paragraph(
             "",

@@ -22,6 +22,7 @@ from sphinx.locale import _
 from sphinx.util.docutils import SphinxDirective
 
 from .data import PRESENT, DataError, Date, parse_period, split_list
+from .dates import format_period
 from .nodes import entry_card, placeholder, project_card, role_card
 
 #: Each field's label, an interface string in English (the theme catalogs translate it, for the
@@ -39,8 +40,6 @@ LABELS = {
     "study": "Field of study",
     "institution": "Institution",
 }
-PRESENT_LABEL = "至今"
-PERIOD_SEPARATOR = " – "
 _OPTION = re.compile(r"\s*:(?P<key>[\w-]+):")
 
 
@@ -86,24 +85,27 @@ class _DataDirective(SphinxDirective):
                 )
             seen.add(key)
 
-    def not_after_build(self, date: Date, key: str) -> Date:
-        """``date``, unless it is after the build's date (``resume_build_date``)."""
-        today = time.gmtime(self.config.resume_build_date)
+    def not_after_today(self, date: Date, key: str) -> Date:
+        """``date``, unless it is after this month, by the clock: not the build's date
+        (``resume_build_date``, the last commit's), so that a role starting this month builds
+        before it is committed; the outputs still print the build's date."""
+        today = time.gmtime()
         if (date.year, date.month) > (today.tm_year, today.tm_mon):
             raise DataError(
-                f"{key}: {date} is after the build's date, "
+                f"{key}: {date} is after today, "
                 f"{today.tm_year}-{today.tm_mon:02d}; a résumé states what has happened",
                 key,
             )
         return date
 
     def period(self) -> tuple[str, str, str]:
-        """``start`` and ``end`` as stored (a date, or ``present``), and the period as shown."""
+        """``start`` and ``end`` as stored (a date, or ``present``), and the period as the
+        edition writes it (``resume.dates``)."""
         start, end = parse_period(self.options["start"], self.options["end"])
-        self.not_after_build(start, "start")
+        self.not_after_today(start, "start")
         if end:
-            self.not_after_build(end, "end")
-        shown = f"{start}{PERIOD_SEPARATOR}{end if end else PRESENT_LABEL}"
+            self.not_after_today(end, "end")
+        shown = format_period(start, end, self.config.language)
         return str(start), str(end) if end else PRESENT, shown
 
     def option_line(self, key: str) -> int:
@@ -176,7 +178,7 @@ class RoleDirective(_DataDirective):
         fields = nodes.field_list(classes=["resume-fields"])
         fields += self.text_field("organisation", self.options["organisation"])
         fields += self.text_field("title", self.options["title"])
-        fields += self.text_field("period", period)
+        fields += self.text_field("period", period, translatable=False)
         if technologies:
             fields += self.text_field("technologies", "、".join(technologies))
         fields += self.field("projects", placeholder(kind="projects-of-role"))
@@ -291,7 +293,7 @@ class EducationDirective(_EntryDirective):
         return self.card(
             self.text_field("study", self.options["study"]),
             self.text_field("institution", self.options["institution"]),
-            self.text_field("period", period),
+            self.text_field("period", period, translatable=False),
             start=start,
             end=end,
         )
@@ -305,7 +307,7 @@ class AwardDirective(_EntryDirective):
     option_spec: ClassVar = {key: directives.unchanged_required for key in required}
 
     def build(self) -> list[nodes.Node]:
-        year = self.not_after_build(Date.parse(self.options["year"], key="year"), "year")
+        year = self.not_after_today(Date.parse(self.options["year"], key="year"), "year")
         field = self.named_field("title", "summary", self.options["summary"])
         year_text = nodes.paragraph(
             str(year), str(year), classes=["resume-year"], translatable=False

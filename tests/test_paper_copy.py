@@ -1,0 +1,64 @@
+"""``nox -s pdf -- en --out DIR`` (``tools/paper_copy.py``): a recruiter's copy of the PDF and the
+text résumé, with the full number only when ``RESUME_PHONE`` is set for it, and nothing else: not
+beside the two files, not under ``_build/``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from resume.outputs import BASENAME
+from tools import paper_copy
+
+from helpers import MADE_UP, REPO
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def snapshot(folder: Path) -> dict[str, float]:
+    """Every file under ``folder`` with its modification time (nothing when it does not exist)."""
+    if not folder.exists():
+        return {}
+    return {str(p): p.lstat().st_mtime for p in folder.rglob("*")}
+
+
+def test_the_copy_holds_the_full_number_in_two_files_and_nowhere_else(tmp_path, monkeypatch):
+    monkeypatch.setenv("RESUME_PHONE", MADE_UP)
+    before = snapshot(REPO / "_build")
+    out = tmp_path / "for-one-recruiter"
+
+    assert paper_copy.main(["en", "--out", str(out)]) == 0
+
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [f"{BASENAME}-en.pdf", f"{BASENAME}-en.txt"]
+    assert MADE_UP in (out / f"{BASENAME}-en.txt").read_text("utf-8")
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext is missing (apt-get install poppler-utils)")
+        pytest.skip("pdftotext is missing (apt-get install poppler-utils)")
+    text = subprocess.run(
+        ["pdftotext", str(out / f"{BASENAME}-en.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert squeeze(MADE_UP) in squeeze(text)
+    assert snapshot(REPO / "_build") == before, "the copy touched _build/"
+
+
+def test_a_mistyped_number_is_one_plain_line_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    typo = MADE_UP[:-1]  # a digit short
+    monkeypatch.setenv("RESUME_PHONE", typo)
+    out = tmp_path / "out"
+
+    assert paper_copy.main(["en", "--out", str(out)]) == 1
+
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert "RESUME_PHONE" in lines[0] and "What to do:" in lines[0]
+    assert squeeze(typo) not in squeeze(captured.err + captured.out)
+    assert list(out.iterdir()) == []
