@@ -13,7 +13,7 @@ import pytest
 
 from resume.figures import figures
 
-from helpers import Build
+from helpers import REPO, Build
 from resume_sources import projects, roles, source
 
 # The résumé's own words are checked where its sources use them: each rule below names a Chinese

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from resume.outputs import BASENAME
+from resume.outputs import BASENAME, SITE_FILES
 from tools.release import release_build
 
 from helpers import MADE_UP, REPO, tree_digest
@@ -35,7 +35,8 @@ resume_contact_values = {{"phone": os.environ["RESUME_PHONE"]}} if os.environ.ge
 def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Path]:
     """The fake Python and a source folder with ``CONF``."""
     python = tmp_path / "python"
-    python.write_text(FAKE_SCRIPT.format(python=sys.executable, basename=BASENAME), "utf-8")
+    script = FAKE_SCRIPT.format(python=sys.executable, basename=BASENAME, site_files=SITE_FILES)
+    python.write_text(script, "utf-8")
     python.chmod(0o755)
     source = tmp_path / "source"
     source.mkdir()

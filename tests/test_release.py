@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from resume.languages import BY_CODE, EDITIONS
-from resume.outputs import BASENAME
+from resume.outputs import BASENAME, SITE_FILES
 
 from helpers import EPOCH, epubcheck, tree_digest
 
@@ -63,7 +63,9 @@ def test_the_release_leaves_out_sphinx_s_build_info(tmp_path):
     html = tmp_path / "out" / "html" / "en"
     html.mkdir(parents=True)
     (html / "index.html").write_text("<p>page</p>")
+    for name in SITE_FILES:
+        (html / name).write_bytes(b"")
     (html / ".buildinfo").write_text("config: 0123\ntags: 4567\n")
     release = assemble([Job(BY_CODE["en"], "html")], tmp_path / "out", tmp_path / "release", None)
     published = sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
-    assert published == ["html/en/index.html"]
+    assert published == sorted(["html/en/index.html", *(f"html/en/{n}" for n in SITE_FILES)])

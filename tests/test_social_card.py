@@ -19,7 +19,7 @@ from resume.languages import EDITIONS, SOURCE
 from resume.outputs import SOCIAL_CARD
 
 from helpers import OPT_IN_BASEURL, build
-from resume_facts import ALLOWED_CJK
+from resume_sources import allowed_han
 
 #: Han, kana and CJK punctuation: a Chinese or Japanese text has some, an English one none.
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
@@ -71,7 +71,7 @@ def test_every_page_names_the_card(opt_in, edition):
         # In the edition's language: English has no CJK but the native name and allowed names.
         own = alt.replace(native, "")
         if edition.code == "en":
-            for allowed in ALLOWED_CJK:
+            for allowed in allowed_han():
                 own = own.replace(allowed, "")
             assert not CJK.search(own), alt
         else:

@@ -125,8 +125,9 @@ HINTS = {
 }
 #: Said when no hint above matches: every failure ends with what to do.
 GENERAL_HINT = "fix each problem above at the file and line it names, then build again"
-#: An error of ours says what to do in its message ("What to do: …"), whatever its file or line.
-WHAT_TO_DO = re.compile(r"What to do: ([^\n]+)")
+#: An error of ours says what to do in its message ("What to do: …"), whatever its file or line;
+#: Sphinx adds the warning's type ("[resume.card]") to the line when it is a warning.
+WHAT_TO_DO = re.compile(r"What to do: ([^\n]+?)(?: \[[\w.]+\])?[ \t]*$", re.M)
 #: Where Sphinx's full crash report of the last build goes, under the build folder; the next
 #: build deletes it. Sphinx writes it to the system's temporary folder first.
 CRASH_REPORTS = "crash-reports"
@@ -137,7 +138,7 @@ def hints(output: str) -> list[str]:
     """What to do about the problems in a build's ``output``: each "What to do" its messages
     give, then the hint of every kind it shows, in ``HINTS``' order; ``GENERAL_HINT`` when none
     is known."""
-    said = list(dict.fromkeys(m.rstrip() for m in WHAT_TO_DO.findall(ANSI_CODE.sub("", output))))
+    said = list(dict.fromkeys(WHAT_TO_DO.findall(ANSI_CODE.sub("", output))))
     return said + [hint for mark, hint in HINTS.items() if mark in output] or [GENERAL_HINT]
 
 
