@@ -179,17 +179,33 @@ def syntax_problems(path: Path) -> list[Problem]:
             if starts_entry:
                 current = {}
                 entries.append((number, current))
+            elif "msgid" not in current and keyword != "msgid":
+                # A msgstr (or msgid_plural) with no msgid before it: gettext refuses the file.
+                problems.append(Problem(path, number, "syntax", "an entry needs a msgid and a msgstr"))
+                current = {}
+            elif keyword in current:
+                problems.append(Problem(path, number, "syntax", f"{keyword} twice in one entry"))
             current[keyword] = text.strip()[1:-1]
             last = keyword
         elif _CONTINUATION.fullmatch(line) and last:
             current[last] += line[1:-1]
         else:
             problems.append(Problem(path, number, "syntax", f"not a catalog line: {_excerpt(raw)}"))
+    if not any(entry.get("msgid") == "" and "msgctxt" not in entry for _, entry in entries):
+        problems.append(Problem(
+            path, 1, "syntax", 'the catalog has no header: an entry msgid "" with its fields',
+        ))  # fmt: skip
     seen: set[tuple[str, str]] = set()
     for number, entry in entries:
         if "msgid" not in entry or not any(k.startswith("msgstr") for k in entry):
             problems.append(Problem(path, number, "syntax", "an entry needs a msgid and a msgstr"))
             continue
+        plural, indexed = "msgid_plural" in entry, any(k.startswith("msgstr[") for k in entry)
+        if plural != indexed or (plural and "msgstr" in entry):
+            problems.append(Problem(
+                path, number, "syntax",
+                "a msgid_plural takes msgstr[0], msgstr[1] …, a msgid alone one msgstr",
+            ))  # fmt: skip
         key = (entry.get("msgctxt", ""), entry["msgid"])
         if key in seen:
             problems.append(Problem(path, number, "syntax", f"duplicate msgid {_excerpt(key[1])}"))
