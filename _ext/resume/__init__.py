@@ -24,6 +24,7 @@ One module per feature, each with its own ``setup_*``:
 ``card``            the social preview card (PNG, Typst) and its ``og:image`` tags
 ``updated``         when the résumé was last updated: ``resume-updated``, the PDF, ``resume.json``
 ``vcard``           the owner's contact card, ``contact.vcf``, linked from the contact line
+``variants``        tags on the data and bullets, and the variants: a résumé cut for one job
 ==================  ===========================================================================
 
 Standard-library helpers, also used outside Sphinx: ``languages`` (the editions' names),
@@ -58,6 +59,7 @@ def setup(app: Any) -> dict[str, Any]:
     from .translation import setup_translation
     from .updated import setup_updated
     from .vcard import setup_vcard
+    from .variants import setup_variants
 
     app.setup_extension("myst_parser")
     for setup_feature in (
@@ -81,6 +83,7 @@ def setup(app: Any) -> dict[str, Any]:
         setup_card,
         setup_updated,
         setup_vcard,
+        setup_variants,
     ):
         setup_feature(app)
     return {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatch
 from typing import Any, TypeVar
 
@@ -21,6 +21,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from . import nodes as resume_nodes
+from .variants import Variant, keeps
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,8 @@ class Role:
     technologies: tuple[str, ...] = ()
     summary: str = ""  # the page's first paragraph
     highlights: tuple[str, ...] = ()  # the page's bullet points
+    tags: tuple[str, ...] = ()  # for the variants (resume.variants)
+    highlight_tags: tuple[tuple[str, ...], ...] = ()  # each bullet's {tag}s, when any has one
 
     @property
     def sort_key(self) -> tuple[int, int]:
@@ -121,6 +124,7 @@ class Project:
     relation: str
     roles: tuple[str, ...] = ()  # docnames of role pages
     paragraphs: tuple[str, ...] = ()  # what it is, what the owner did
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,7 @@ class SkillGroup:
     line: int
     name: str
     keywords: tuple[str, ...]  # as the page shows them, translated
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,7 @@ class Language:
     language: str
     fluency: str
     code: str  # BCP 47
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,7 @@ class Education:
     period: str
     start: str
     end: str
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,10 +168,12 @@ class Award:
     summary: str
     date: str  # YYYY
     certificate: bool = False
+    tags: tuple[str, ...] = ()
 
 
 Entry = SkillGroup | Language | Education | Award
 _E = TypeVar("_E", SkillGroup, Language, Education, Award)
+_R = TypeVar("_R", Role, Project, SkillGroup, Language, Education, Award)
 
 
 # -- Reading the records off a page's nodes ------------------------------------------------
@@ -185,9 +194,17 @@ def _fields(card: nodes.Element) -> dict[str, str]:
     return values
 
 
-def _prose(doctree: nodes.document) -> tuple[list[str], list[str]]:
-    """The page's own paragraphs and bullet points, outside any data card."""
-    paragraphs, bullets = [], []
+def tags_in(node: nodes.Element) -> tuple[str, ...]:
+    """The tags that ``{tag}`` roles give inside ``node`` (a bullet's paragraph), each once."""
+    found = [tag for marker in node.findall(resume_nodes.tag_marker) for tag in marker["tags"]]
+    return tuple(dict.fromkeys(found))
+
+
+def _prose(
+    doctree: nodes.document,
+) -> tuple[list[str], list[str], list[tuple[str, ...]]]:
+    """The page's own paragraphs, bullet points and each bullet's tags, outside any data card."""
+    paragraphs, bullets, tags = [], [], []
     for node in doctree.findall(nodes.paragraph):
         if isinstance(node.parent, nodes.section):
             paragraphs.append(_text(node))
@@ -195,21 +212,23 @@ def _prose(doctree: nodes.document) -> tuple[list[str], list[str]]:
             node.parent.parent.parent, nodes.section
         ):
             bullets.append(_text(node))
-    return paragraphs, bullets
+            tags.append(tags_in(node))
+    return paragraphs, bullets, tags
 
 
 def _entry(docname: str, card: resume_nodes.entry_card) -> Entry:
     values, kind, line = _fields(card), card["kind"], card["line"]
+    tags = tuple(card.get("tags", ()))
     if kind == "skills":
         keywords = tuple(word.strip() for word in values["keywords"].split("·") if word.strip())
-        return SkillGroup(docname, line, values["name"], keywords)
+        return SkillGroup(docname, line, values["name"], keywords, tags)
     if kind == "language":
-        return Language(docname, line, values["language"], values["fluency"], card["code"])
+        return Language(docname, line, values["language"], values["fluency"], card["code"], tags)
     if kind == "education":
         return Education(docname, line, values["study"], values["institution"],
-                         values["period"], card["start"], card["end"])  # fmt: skip
+                         values["period"], card["start"], card["end"], tags)  # fmt: skip
     return Award(docname, line, values["title"], values["summary"], card["date"],
-                 certificate=kind == "certificate")  # fmt: skip
+                 certificate=kind == "certificate", tags=tags)  # fmt: skip
 
 
 class ResumeDomain(Domain):
@@ -226,7 +245,7 @@ class ResumeDomain(Domain):
     initial_data: dict[str, Any] = {  # noqa: RUF012 (Sphinx's Domain declares it so)
         "roles": {}, "projects": {}, "entries": {}, "code": set(), "drawing": set(),
     }  # fmt: skip
-    data_version = 3
+    data_version = 4
 
     @property
     def role_pages(self) -> dict[str, Role]:
@@ -274,7 +293,7 @@ class ResumeDomain(Domain):
             self.drawing_pages.add(docname)
         if any(True for _ in document.findall(nodes.literal_block)):
             self.code_pages.add(docname)
-        paragraphs, bullets = _prose(document)
+        paragraphs, bullets, bullet_tags = _prose(document)
         cards: list[nodes.Element] = [
             *document.findall(resume_nodes.role_card), *document.findall(resume_nodes.project_card)
         ]  # fmt: skip
@@ -299,6 +318,8 @@ class ResumeDomain(Domain):
                     technologies=tuple(card["technologies"]),
                     summary=paragraphs[0] if paragraphs else "",
                     highlights=tuple(bullets),
+                    tags=tuple(card.get("tags", ())),
+                    highlight_tags=tuple(bullet_tags) if any(bullet_tags) else (),
                 )
             else:
                 self.project_pages[docname] = Project(
@@ -309,6 +330,7 @@ class ResumeDomain(Domain):
                     relation=values["relation"],
                     roles=tuple(card["roles"]),
                     paragraphs=tuple(paragraphs),
+                    tags=tuple(card.get("tags", ())),
                 )
 
     def check_consistency(self) -> None:
@@ -364,6 +386,44 @@ class ResumeDomain(Domain):
 
 def get_domain(env: BuildEnvironment) -> ResumeDomain:
     return env.get_domain(ResumeDomain.name)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Records:
+    """What one document of the résumé shows, in reading order: every record for an edition,
+    the records (and role bullets) a variant keeps for a variant."""
+
+    roles: list[Role]  # newest first
+    projects: list[Project]  # in reading order
+    skills: list[SkillGroup]
+    languages: list[Language]
+    education: list[Education]
+    awards: list[Award]  # awards, then certificates
+
+
+def _bullets_kept(role: Role, variant: Variant | None) -> Role:
+    tags = role.highlight_tags or ((),) * len(role.highlights)
+    kept = [h for h, t in zip(role.highlights, tags, strict=True) if keeps(variant, t)]
+    return replace(role, highlights=tuple(kept), highlight_tags=())
+
+
+def records(env: BuildEnvironment, variant: Variant | None = None) -> Records:
+    """The Domain's records as ``variant`` cuts them (by their tags and their bullets' tags),
+    or all of them: the one place where a document's records are chosen and ordered."""
+    domain = get_domain(env)
+
+    def kept(items: Iterable[_R]) -> list[_R]:
+        return [item for item in items if keeps(variant, item.tags)]
+
+    awards = kept(domain.get_entries(Award))
+    return Records(
+        roles=[_bullets_kept(role, variant) for role in kept(domain.get_roles())],
+        projects=kept(domain.get_projects(document_order(env))),
+        skills=kept(domain.get_entries(SkillGroup)),
+        languages=kept(domain.get_entries(Language)),
+        education=kept(domain.get_entries(Education)),
+        awards=[a for a in awards if not a.certificate] + [a for a in awards if a.certificate],
+    )
 
 
 def unknown_roles(project: Project, known: Iterable[str]) -> list[str]:

@@ -24,6 +24,7 @@ from sphinx.util.docutils import SphinxDirective
 from .data import PRESENT, DataError, Date, parse_period, split_list
 from .dates import format_period
 from .nodes import entry_card, placeholder, project_card, role_card
+from .variants import VariantError, split_tags
 
 #: Each field's label, an interface string in English (the theme catalogs translate it, for the
 #: Chinese edition too); also listed in ``_templates/partials/resume-labels.html`` for gettext.
@@ -58,13 +59,27 @@ class _DataDirective(SphinxDirective):
     required: ClassVar[tuple[str, ...]] = ()
     has_content = False
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "option_spec", None):
+            # Every data directive can be tagged for the variants (resume.variants).
+            cls.option_spec = {**cls.option_spec, "tags": directives.unchanged}
+
     def run(self) -> list[nodes.Node]:
         try:
             self.check_duplicates()
             for key in self.required:
                 if not self.options.get(key, "").strip():
                     raise DataError(f"the required key {key!r} is missing or empty")
-            return self.build()
+            try:
+                self.tags = list(split_tags(self.options.get("tags", "")))
+            except VariantError as exc:
+                raise DataError(f"tags: {exc}", "tags") from None
+            built = self.build()
+            for node in built:
+                if isinstance(node, role_card | project_card | entry_card):
+                    node["tags"] = self.tags
+            return built
         except DataError as exc:
             return self.fail(str(exc), exc.key, exc.line)
 

@@ -31,6 +31,7 @@ from .data import (
     SkillGroup,
     document_order,
     get_domain,
+    tags_in,
 )
 from .languages import edition
 from .outputs import RESUME_JSON, file_url, is_website, page_url
@@ -51,8 +52,9 @@ def owner(app: Sphinx) -> tuple[str, str]:
     return name.strip(), headline.strip()
 
 
-def summary(app: Sphinx) -> str:
-    """The home page's summary: the first paragraph of its ``(summary)=`` section, translated."""
+def summary(app: Sphinx, tag: str = "") -> str:
+    """The home page's summary: the first paragraph of its ``(summary)=`` section, translated;
+    with ``tag``, the paragraph a variant's ``{tag}`` marks (an untagged one otherwise)."""
     labels = app.env.domains.standard_domain.labels
     if SUMMARY_LABEL not in labels:
         return ""
@@ -60,7 +62,8 @@ def summary(app: Sphinx) -> str:
     for section in app.env.get_doctree(docname).findall(nodes.section):
         if labelid in section["ids"]:
             for para in section.findall(nodes.paragraph):
-                return " ".join(para.astext().split())
+                if tag in tags_in(para) if tag else not tags_in(para):
+                    return " ".join(para.astext().split())
     return ""
 
 

@@ -4,6 +4,7 @@
   translatable and whose attributes hold the raw values; HTML writers draw a ``<div>``.
 * ``placeholder``: filled from other pages' data once every page is read (``resume.crosspage``).
 * ``timeline_bar``: one role's span on the timeline; only HTML writers draw it.
+* ``tag_marker``: a bullet's tags (``resume.variants``); no writer draws it.
 
 Other writers (LaTeX, text, manual pages, Texinfo) keep the cards' content and skip the rest.
 """
@@ -29,6 +30,10 @@ class entry_card(nodes.General, nodes.Element):
 
 class placeholder(nodes.General, nodes.Element):
     """Replaced once every page is read: ``kind`` says with what."""
+
+
+class tag_marker(nodes.Inline, nodes.Element):
+    """The ``{tag}`` role: the ``tags`` of the bullet or item it is in; no writer shows it."""
 
 
 class timeline_bar(nodes.General, nodes.Element):
@@ -71,3 +76,4 @@ def setup_nodes(app: Any) -> None:
         app.add_node(node, **card)
     app.add_node(placeholder, html=(skip, None), **skipped)
     app.add_node(timeline_bar, html=(visit_timeline_bar, None), **skipped)
+    app.add_node(tag_marker, html=(skip, None), **skipped)

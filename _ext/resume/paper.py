@@ -34,18 +34,12 @@ from sphinx.application import Sphinx
 from sphinx.locale import _
 
 from .contact import LABELS, published_by
-from .data import (
-    Award,
-    Education,
-    Language,
-    SkillGroup,
-    document_order,
-    get_domain,
-)
+from .data import get_domain, records, tags_in
 from .figures import figures
 from .languages import SOURCE, edition
 from .machine_readable import owner, summary
 from .updated import last_updated
+from .variants import Variant, keeps
 
 #: The home page's and the index pages' labels whose section titles head the paper's sections.
 SECTION_LABELS = {
@@ -134,6 +128,8 @@ class Paper:
     #: The highlights that restate one paragraph of the role they link to, by index, and the role.
     repeats: dict[int, str] = field(default_factory=dict)
     updated: str = ""  # "Last updated on <date>", in the edition's language (resume.updated)
+    #: Set in smaller type (a one-page variant that does not fit otherwise).
+    compact: bool = False
 
     def condensed(self, roles: int, projects: bool, repeats: int = 0) -> Paper:
         """The same résumé without the last ``repeats`` highlights that restate their role, with
@@ -264,9 +260,11 @@ def section_title(app: Sphinx, label: str) -> str:
     return " ".join(title.astext().split()) if title is not None else ""
 
 
-def highlights(app: Sphinx, chinese: re.Pattern[str] | None) -> list[tuple[Text, str]]:
+def highlights(
+    app: Sphinx, chinese: re.Pattern[str] | None, variant: Variant | None = None
+) -> list[tuple[Text, str]]:
     """The home page's "at a glance": each item's paragraph, with its bold lead, and the page
-    it links to (a role's docname, or "")."""
+    it links to (a role's docname, or ""); a ``variant``'s, only the items its tags keep."""
     section = _section(app, SECTION_LABELS["highlights"])
     if section is None:
         return []
@@ -279,7 +277,8 @@ def highlights(app: Sphinx, chinese: re.Pattern[str] | None) -> list[tuple[Text,
             for xref in item[0].findall(addnodes.pending_xref)
             if xref.get("refdomain") == "doc"
         ]
-        found.append((inline_runs(item[0], chinese), targets[-1] if targets else ""))
+        if keeps(variant, tags_in(item[0])):
+            found.append((inline_runs(item[0], chinese), targets[-1] if targets else ""))
     return found
 
 
@@ -341,14 +340,15 @@ def site_url(app: Sphinx, docname: str) -> str:
     return posixpath.join(base, target)
 
 
-def gather(app: Sphinx) -> Paper:
-    """The edition's résumé from the environment: records, prose and titles, translated."""
+def gather(app: Sphinx, variant: Variant | None = None) -> Paper:
+    """The edition's résumé from the environment: records, prose and titles, translated; a
+    ``variant``'s cut of it (``data.records``), with its summary, when one is given."""
     config = app.config
     env = app.env
     ed = edition(config.language)
     chinese = ed == SOURCE
     names = chinese_names(ed.tag)
-    domain = get_domain(env)
+    shown = records(env, variant)
     name, headline = owner(app)
 
     contact = []
@@ -366,7 +366,7 @@ def gather(app: Sphinx) -> Paper:
             summary=runs(role.summary, names),
             highlights=[runs(h, names) for h in role.highlights],
         )
-        for role in domain.get_roles()
+        for role in shown.roles
     ]
     projects = [
         ProjectEntry(
@@ -375,13 +375,15 @@ def gather(app: Sphinx) -> Paper:
             relation=project.relation,
             paragraphs=[runs(p, names) for p in project.paragraphs],
         )
-        for project in domain.get_projects(document_order(env))
+        for project in shown.projects
     ]
-    awards = domain.get_entries(Award)
-    ordered_awards = [a for a in awards if not a.certificate] + [a for a in awards if a.certificate]
     date = _date(config.resume_build_date)
-    glance = highlights(app, names)
-    said = {role.docname: [role.summary, *role.highlights] for role in domain.get_roles()}
+    glance = highlights(app, names, variant)
+    if variant is not None:  # an item about a role the variant leaves out goes with it
+        every_role = get_domain(env).role_pages
+        kept = {role.docname for role in shown.roles}
+        glance = [(t, target) for t, target in glance if target not in every_role or target in kept]
+    said = {role.docname: [role.summary, *role.highlights] for role in shown.roles}
     repeats = {
         i: " ".join(env.titles[target].astext().split())
         for i, (text, target) in enumerate(glance)
@@ -400,17 +402,16 @@ def gather(app: Sphinx) -> Paper:
         url=percent_encoded(site_url(app, config.root_doc)),
         contact=contact,
         titles={key: section_title(app, label) for key, label in SECTION_LABELS.items()},
-        summary=runs(summary(app), names),
+        summary=runs(summary(app, variant.summary if variant else ""), names),
         highlights=[text for text, _target in glance],
         roles=roles,
         projects=projects,
-        skills=[(e.name, ITEM_SEPARATOR.join(e.keywords)) for e in domain.get_entries(SkillGroup)],
-        languages=[(e.language, e.fluency) for e in domain.get_entries(Language)],
+        skills=[(e.name, ITEM_SEPARATOR.join(e.keywords)) for e in shown.skills],
+        languages=[(e.language, e.fluency) for e in shown.languages],
         education=[
-            (e.study, runs(e.institution, names), bind_figures(e.period))
-            for e in domain.get_entries(Education)
+            (e.study, runs(e.institution, names), bind_figures(e.period)) for e in shown.education
         ],
-        awards=[(*_award(a.title, a.summary, names), a.date) for a in ordered_awards],
+        awards=[(*_award(a.title, a.summary, names), a.date) for a in shown.awards],
         colon=COLON.get(ed.sphinx, ": "),
         date=date,
         repeats=repeats,

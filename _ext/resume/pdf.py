@@ -40,7 +40,7 @@ import struct
 import time
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
@@ -53,7 +53,8 @@ from sphinx.util import logging
 from . import privacy
 from .languages import edition
 from .outputs import BASENAME
-from .paper import Paper, gather, plain_text
+from .paper import Paper, flat, gather, plain_text
+from .variants import Variant, variant_of
 
 logger = logging.getLogger(__name__)
 
@@ -308,13 +309,30 @@ def page_count(pdf: bytes) -> int:
 def trials(paper: Paper) -> list[tuple[int, bool, int]]:
     """The ways to set ``paper``, from the whole to the most condensed, as ``Paper.condensed``'s
     (roles, projects, repeats): repetition goes first, one restating highlight at a time, then
-    the projects' descriptions, then the oldest roles' bullets, one role at a time."""
+    the projects' descriptions, then the oldest roles' bullets, one role at a time. A variant
+    is condensed the same way, and never loses a record its tags keep."""
     repeats = len(paper.repeats)
     return (
         [(0, False, n) for n in range(repeats + 1)]
         + [(0, True, repeats)]
         + [(n, True, repeats) for n in range(1, len(paper.roles))]
     )
+
+
+def longest(paper: Paper, count: int = 3) -> list[str]:
+    """The ``count`` longest parts of ``paper`` (the summary, the at-a-glance list, a role, a
+    project), each named with its length in characters: what to shorten or leave out first."""
+    parts = [
+        (len(flat(paper.summary)), paper.titles.get("summary") or "the summary"),
+        (sum(len(flat(h)) for h in paper.highlights), paper.titles.get("highlights") or "at a glance"),
+    ]
+    parts += [
+        (len(flat(r.summary)) + sum(len(flat(h)) for h in r.highlights), flat(r.organisation))
+        for r in paper.roles
+    ]
+    parts += [(sum(len(flat(t)) for t in p.paragraphs), p.name) for p in paper.projects]
+    ranked = sorted((p for p in parts if p[0]), key=lambda p: -p[0])[:count]
+    return [f"{name} ({size} characters)" for size, name in ranked]
 
 
 # -- The builder ---------------------------------------------------------------------------
@@ -334,6 +352,7 @@ class ResumePDFBuilder(Builder):
         needed = dict.fromkeys(f for f in (*self.typeface.fonts, *CHINESE) if f != LATIN)
         self.font_folders = font_folders(self.config.resume_pdf_font_paths)
         self.fonts, self.coverage = load_fonts(self.font_folders, needed)
+        self.variant = variant_of(self.config)  # checked in config-inited
 
     def get_outdated_docs(self) -> str:
         return "all documents"  # one résumé from every page: always written whole
@@ -350,7 +369,7 @@ class ResumePDFBuilder(Builder):
 
     @property
     def basename(self) -> str:
-        return f"{BASENAME}-{self.edition.code}"
+        return f"{BASENAME}-{self.variant.name if self.variant else self.edition.code}"
 
     def finish(self) -> None:
         app = self.app
@@ -364,7 +383,7 @@ class ResumePDFBuilder(Builder):
             )
             return
         started = time.perf_counter()
-        paper = gather(app)
+        paper = gather(app, self.variant)
         written = self.typeset(paper)
         if written is not None:
             logger.info(
@@ -381,7 +400,7 @@ class ResumePDFBuilder(Builder):
 
         outdir = Path(self.outdir)
         outdir.mkdir(parents=True, exist_ok=True)
-        target = self.config.resume_pdf_pages
+        target = self.variant.pages if self.variant else self.config.resume_pdf_pages
         problem = self.check(paper)
         if problem:
             logger.error(problem, type="resume", subtype="pdf")
@@ -400,8 +419,12 @@ class ResumePDFBuilder(Builder):
         )
         (outdir / main_name).write_text(main, encoding="utf-8")
         pdf, pages, chosen = b"", 0, paper
-        for roles, projects, dropped in trials(paper):
-            chosen = paper.condensed(roles, projects, dropped)
+        # A one-page variant is tried in smaller type too, before it fails.
+        compact = (False, True) if self.variant and target == 1 else (False,)
+        for small, (roles, projects, dropped) in (
+            (small, trial) for small in compact for trial in trials(paper)
+        ):
+            chosen = replace(paper.condensed(roles, projects, dropped), compact=small)
             data = json.dumps(chosen.as_data(), ensure_ascii=False, indent=1)
             (outdir / data_name).write_text(data + "\n", encoding="utf-8")
             try:
@@ -428,6 +451,22 @@ class ResumePDFBuilder(Builder):
             pages = page_count(pdf)
             if not target or pages <= target:
                 break
+        if self.variant is not None and pages > target:
+            logger.error(
+                "the variant %r fills %d page(s), not %d, even with the projects and the older "
+                "roles condensed; it leaves out no role, project or entry its tags keep. The "
+                "longest parts: %s.\nWhat to do: tag what this variant can do "
+                "without (:tags: on a directive, {tag} on a bullet) and add the tag to its "
+                "'exclude' in resume_variants, shorten the longest parts, or set its 'pages' to 2",
+                self.variant.name,
+                pages,
+                target,
+                "; ".join(longest(paper)),
+                type="resume",
+                subtype="pdf",
+            )
+            self.app.statuscode = 1
+            return None
         if target and pages != target:
             logger.error(
                 "the PDF résumé (%s) fills %d page(s), not %d, even with the projects and the "
@@ -458,7 +497,15 @@ class ResumePDFBuilder(Builder):
         return pdf
 
     def check(self, paper: Paper) -> str:
-        """What stops the PDF before it is typeset: a character without a glyph, or a secret."""
+        """What stops the PDF before it is typeset: a character without a glyph, a secret, or
+        a variant's summary that no paragraph gives."""
+        if self.variant and self.variant.summary and not paper.summary:
+            return (
+                f"the variant {self.variant.name!r} takes its summary from the paragraph tagged "
+                f"{self.variant.summary!r}, and the home page's summary section has none.\nWhat "
+                f"to do: add that paragraph, with {{tag}}`{self.variant.summary}` in it, under the "
+                "summary's heading, or remove 'summary' from the variant"
+            )
         unset = unset_characters(paper.as_data(), self.coverage)
         if unset:
             shown = "; ".join(
