@@ -11,7 +11,14 @@ HERE = Path(__file__).parent.resolve()
 sys.path.insert(0, str(HERE))
 
 from tools import BUILD  # noqa: E402
-from tools.release import BASENAME, SITE_FILES, release_build, resolve_editions  # noqa: E402
+from tools.release import (  # noqa: E402
+    BASENAME,
+    SITE_FILES,
+    VARIANTS,
+    release_build,
+    resolve_editions,
+    resolve_variants,
+)
 
 REQUIREMENTS = "requirements.txt"
 #: The PDF's fonts, pinned by their digest: installed on their own, since pip checks hashes for
@@ -34,20 +41,43 @@ def install_build(session: nox.Session, requirements: str = REQUIREMENTS) -> Non
     session.install("-r", requirements)
 
 
+def split_variants(posargs: list[str]) -> tuple[list[str], list[str] | None]:
+    """The edition codes and the ``--variant NAME`` (or ``--variant=NAME``) of the arguments;
+    ``None`` when no variant is named (then the editions' variants are built)."""
+    codes: list[str] = []
+    variants: list[str] = []
+    arguments = iter(posargs)
+    for argument in arguments:
+        if argument == "--variant":
+            variants.append(next(arguments, ""))
+        elif argument.startswith("--variant="):
+            variants.append(argument.partition("=")[2])
+        else:
+            codes.append(argument)
+    return codes, (variants or None)
+
+
 @nox.session
 def build(session: nox.Session) -> None:
-    """Release build, from clean, of every edition (or those named: nox -s build -- zh-cn)."""
+    """Release build, from clean, of every edition and every declared variant (or those named:
+    nox -s build -- zh-cn, nox -s build -- --variant platform-en)."""
     install_build(session)
     python = str(Path(session.bin) / "python")
-    if not release_build(python, session.posargs):
+    codes, variants = split_variants(session.posargs)
+    if not release_build(python, codes, variants=variants):
         session.error("the build failed; the previous output is untouched")
-    for edition in resolve_editions(session.posargs):
+    editions = resolve_editions(codes) if codes or variants is None else []
+    for edition in editions:
         code = edition.code
         session.log(f"{code}: {BUILD / 'html' / code}/index.html")
         for folder, extension in (("epub", "epub"), ("pdf", "pdf"), ("text", "txt")):
             session.log(f"{code}: {BUILD / folder / code / f'{BASENAME}-{code}.{extension}'}")
         for name in SITE_FILES:  # resume.json, the contact card, the social preview card
             session.log(f"{code}: {BUILD / 'html' / code / name}")
+    for variant in resolve_variants(HERE, variants, editions)[1]:
+        for extension in ("pdf", "txt"):
+            name = f"{BASENAME}-{variant.name}.{extension}"
+            session.log(f"{variant.name}: {BUILD / VARIANTS / variant.name / name}")
 
 
 @nox.session

@@ -5,7 +5,9 @@ The release build (``tools/release.py``) runs this once, in a process of its own
 
     python -m tools.edition_build --source SOURCE --workers 2 \\
         --edition zh_CN DOCTREES LOGS html=OUT epub=OUT resumepdf=OUT \\
-        --edition en …
+        --edition en … resumepdf@platform-en=OUT
+
+(``resumepdf@<name>``: the PDF builder with ``-D resume_variant=<name>``, a variant's résumé.)
 
 Each builder runs ``sphinx.cmd.build.build_main``, exactly as ``python -m sphinx`` would, with
 ``-n -W --keep-going -q``, on its edition's doctree folder ``DOCTREES``. An edition's first
@@ -92,12 +94,19 @@ class Edition:
     outputs: tuple[tuple[str, Path], ...]
 
 
+#: Between a builder and the variant it writes: ``resumepdf@platform-en`` (``resume.variants``).
+VARIANT = "@"
+
+
 def builder_arguments(
     builder: str, language: str, doctrees: Path, source: Path, outdir: Path, first: bool
 ) -> list[str]:
-    """``sphinx-build``'s arguments for one builder; ``first``: read into a fresh environment."""
+    """``sphinx-build``'s arguments for one builder; ``first``: read into a fresh environment.
+    ``resumepdf@<name>`` is the PDF builder writing the variant ``<name>``."""
+    builder, _, variant = builder.partition(VARIANT)
     return [
         "-b", builder,
+        *(("-D", f"resume_variant={variant}") if variant else ()),
         "-D", f"language={language}",
         "-d", str(doctrees),
         *STRICT,

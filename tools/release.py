@@ -18,6 +18,9 @@ The layout of ``build`` (``_build/``) it maintains::
       epub -> current/epub
       pdf -> current/pdf
       text -> current/text
+      variants -> current/variants   each declared variant's résumé, variants/<name>/
+                             xu-xin-resume-<name>.pdf and .txt (resume.variants); no page
+                             of the site links to them
       .staging-<pid>-<token>/        a running build's work; its own .lock is held while it runs
 
 ``<id>`` is a digest of the release's content, so two builds of the same commit make the same
@@ -54,8 +57,9 @@ from types import FrameType
 from typing import IO
 
 from resume import environment, reading
-from resume.languages import BY_CODE, EDITIONS, Edition
+from resume.languages import BY_CODE, BY_SPHINX, EDITIONS, Edition
 from resume.outputs import BASENAME, SITE_FILES
+from resume.variants import Variant, VariantError, declared
 
 from . import BUILD, REPO
 from .root_page import write_root_index
@@ -73,6 +77,7 @@ __all__ = [
     "recover",
     "release_build",
     "resolve_editions",
+    "resolve_variants",
 ]
 
 HERE = REPO
@@ -86,6 +91,10 @@ PUBLISHED = {
 }
 #: The fixed links in ``build``, each to the same folder of the live release.
 LINKS = ("html", "epub", "pdf", "text")
+#: The folder of the variants' résumés, ``variants/<name>/``, each a PDF and a text.
+VARIANTS = "variants"
+#: The builder that writes a variant, and what it publishes.
+VARIANT_BUILDER = "resumepdf"
 RELEASES = ".releases"
 BUILDINFO = ".buildinfo"
 CURRENT = "current"
@@ -188,15 +197,23 @@ class Interrupted(BaseException):
 
 @dataclass(frozen=True)
 class Job:
-    """One builder of one edition (``html``, ``epub``, ``resumepdf``), with its own result."""
+    """One builder of one edition (``html``, ``epub``, ``resumepdf``), with its own result;
+    with ``variant``, the PDF builder writing that variant from the edition's doctrees."""
 
     edition: Edition
     builder: str
+    variant: str = ""
 
     @property
     def name(self) -> str:
-        """``<builder>/<code>``: the job's prefix in the build's report."""
-        return f"{self.builder}/{self.edition.code}"
+        """``<builder>/<code>``, or ``variant/<name>``: the job's prefix in the build's report."""
+        return f"{VARIANTS[:-1]}/{self.variant}" if self.variant else f"{self.builder}/{self.edition.code}"
+
+    @property
+    def key(self) -> str:
+        """The builder as ``tools.edition_build`` names it (``resumepdf@<variant>``), and its
+        logs' name."""
+        return f"{self.builder}@{self.variant}" if self.variant else self.builder
 
 
 @dataclass(frozen=True)
@@ -227,23 +244,36 @@ def build_command(
     staging: Path,
     source: Path = HERE,
     workers: int = 2,
+    variants: Sequence[Variant] = (),
 ) -> list[str]:
     """The one command line that builds ``editions`` with ``builders``:
     ``python -m tools.edition_build``, which reads each edition once, into
     ``staging/doctrees/<code>``, and runs each builder on it as ``python -m sphinx -b <builder>
     -D language=… -n -W --keep-going -q`` would (the first with ``-E``: a fresh environment,
     release builds never reuse old state), writing ``staging/out/<builder>/<code>`` and the
-    logs ``staging/logs/<code>/<builder>.*``; at most ``workers`` children at a time."""
+    logs ``staging/logs/<code>/<builder>.*``; at most ``workers`` children at a time. Each of
+    ``variants`` is written last by its edition, into ``staging/out/variants/<name>`` (its
+    edition is read for it alone when not among ``editions``)."""
     command = [
         python, "-m", "tools.edition_build", "--source", str(source), "--workers", str(workers),
     ]  # fmt: skip
-    for edition in editions:
+    needed = [BY_SPHINX[v.language] for v in variants if BY_SPHINX[v.language] not in editions]
+    for edition in [*editions, *dict.fromkeys(needed)]:
         code = edition.code
+        own = [
+            f"{builder}={staging / 'out' / builder / code}"
+            for builder in (builders if edition in editions else ())
+        ]
+        own += [
+            f"{VARIANT_BUILDER}@{v.name}={staging / 'out' / VARIANTS / v.name}"
+            for v in variants
+            if v.language == edition.sphinx
+        ]
         command += [
             "--edition", edition.sphinx,
             str(staging / "doctrees" / code),
             str(staging / "logs" / code),
-            *(f"{builder}={staging / 'out' / builder / code}" for builder in builders),
+            *own,
         ]  # fmt: skip
     return command
 
@@ -279,6 +309,33 @@ def resolve_editions(codes: Iterable[str]) -> list[Edition]:
             f"What to do: name editions from {', '.join(BY_CODE)}, or none to build them all"
         )
     return [BY_CODE[code] for code in codes] if codes else list(EDITIONS)
+
+
+def resolve_variants(
+    source: Path, names: Sequence[str] | None, editions: Sequence[Edition]
+) -> tuple[list[str], list[Variant]]:
+    """Every variant ``source/conf.py`` declares (names), and those to build: the ``names``
+    given (each once), else those in the languages of ``editions``.
+
+    Raises ``SystemExit`` naming an unknown variant or what is wrong in ``resume_variants``.
+    """
+    try:
+        every = declared(source)
+    except VariantError as error:
+        raise SystemExit(
+            f"{error}\nWhat to do: correct resume_variants in conf.py (see README.md, 'Variants')"
+        ) from None
+    if names is None:
+        languages = {edition.sphinx for edition in editions}
+        return list(every), [v for v in every.values() if v.language in languages]
+    names = list(dict.fromkeys(names))
+    unknown = [name for name in names if name not in every]
+    if unknown:
+        raise SystemExit(
+            f"unknown variant {', '.join(unknown)}\nWhat to do: name a variant that "
+            f"resume_variants in conf.py declares ({', '.join(every) or 'none is'})"
+        )
+    return list(every), [every[name] for name in names]
 
 
 # -- Locks and the layout ----------------------------------------------------------------------
@@ -616,7 +673,7 @@ def _run_results(run: Run, returncode: int, out: str, err: str, seconds: float) 
     own_output_given = False
     left = seconds
     for job in run.jobs:
-        stem = run.logs / job.edition.code / job.builder
+        stem = run.logs / job.edition.code / job.key
         texts = [_read(stem.with_suffix(".out")), _read(stem.with_suffix(".err"))]
         try:
             status = json.loads(stem.with_suffix(".json").read_text("utf-8"))
@@ -733,6 +790,9 @@ def assemble(jobs: Iterable[Job], outputs: Path, release: Path, epoch: str | Non
     Raises ``PublishError`` when a builder wrote no file it publishes.
     """
     for job in jobs:
+        if job.variant:
+            _assemble_variant(job, outputs, release)
+            continue
         code = job.edition.code
         source = outputs / job.builder / code
         for fmt, extension in PUBLISHED[job.builder].items():
@@ -768,6 +828,20 @@ def assemble(jobs: Iterable[Job], outputs: Path, release: Path, epoch: str | Non
     return release
 
 
+def _assemble_variant(job: Job, outputs: Path, release: Path) -> None:
+    """A variant's PDF and text into ``release/variants/<name>/``: nothing else it wrote."""
+    target = release / VARIANTS / job.variant
+    target.mkdir(parents=True)
+    for extension in PUBLISHED[VARIANT_BUILDER].values():
+        output = outputs / VARIANTS / job.variant / f"{BASENAME}-{job.variant}.{extension}"
+        if not output.is_file():
+            raise PublishError(
+                f"[{job.name}] the {job.builder} builder wrote no {output.name}",
+                "build again; if it happens again, report it with the build's output",
+            )
+        output.rename(target / output.name)
+
+
 def release_id(release: Path) -> str:
     """A digest of every file's path and content under ``release``: 20 hex digits.
 
@@ -790,20 +864,25 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def carry_over(live: Path, release: Path, codes: Iterable[str]) -> list[str]:
+def carry_over(
+    live: Path, release: Path, codes: Iterable[str], variants: Iterable[str] = ()
+) -> list[str]:
     """Copy into ``release`` each edition folder of ``live`` (``<format>/<code>/``) that this
-    build did not make (its code is not in ``codes``): a partial build publishes a whole site.
+    build did not make (its code is not in ``codes``), and each of ``variants`` (names, still
+    declared) it did not make: a partial build publishes a whole site.
 
     Returns the ``<format>/<code>`` carried over. Raises ``OSError`` on I/O errors.
     """
     built = set(codes)
+    kept = set(variants)
     carried = []
     for fmt in sorted(live.iterdir()):
         if fmt.is_symlink() or not fmt.is_dir():
             continue
         for edition in sorted(fmt.iterdir()):
             target = release / fmt.name / edition.name
-            if edition.name in BY_CODE and edition.name not in built and not target.exists():
+            wanted = edition.name in kept if fmt.name == VARIANTS else edition.name in BY_CODE
+            if wanted and edition.name not in built and not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copytree(edition, target, symlinks=True, copy_function=_link_or_copy)
                 carried.append(f"{fmt.name}/{edition.name}")
@@ -811,11 +890,15 @@ def carry_over(live: Path, release: Path, codes: Iterable[str]) -> list[str]:
 
 
 def publish(
-    build: Path, release: Path, codes: Sequence[str], found: Sequence[reading.Secret] = ()
+    build: Path,
+    release: Path,
+    codes: Sequence[str],
+    found: Sequence[reading.Secret] = (),
+    variants: Iterable[str] = (),
 ) -> Path:
     """Make ``release`` (a complete staged tree, ``html/<code>/``, ``epub/<code>/``,
     ``pdf/<code>/``, ``text/<code>/``, on the same file system as ``build``) the live output,
-    in one atomic step.
+    in one atomic step; ``variants`` names the declared variants it may carry over.
 
     Under ``build/.lock``: migrate the old layout, check that everything can be written, carry
     the editions not in ``codes`` over from the live release, write the root page, check that
@@ -831,7 +914,7 @@ def publish(
         check_writable(build)
         _migrate(build)
         live = live_release(build)
-        carried = carry_over(live, release, codes) if live is not None else []
+        carried = carry_over(live, release, codes, variants) if live is not None else []
         if (release / "html").is_dir():
             write_root_index(release / "html")  # the page that picks an edition for the reader
         check_release(release, found, carried)
@@ -950,9 +1033,12 @@ def release_build(
     build: Path = BUILD,
     source: Path = HERE,
     workers: int = 2,
+    variants: Sequence[str] | None = None,
 ) -> bool:
     """Build the editions named by ``codes`` (all when empty), HTML, ePub, PDF and text, from
-    clean, and publish them all at once; return whether the new output is live.
+    clean, with the declared variants of their languages (``resolve_variants``: only the
+    ``variants`` named, and no edition unless ``codes`` names it, when ``variants`` is given),
+    and publish them all at once; return whether the new output is live.
 
     One child process builds every edition (``build_command``: each edition's doctrees read
     once, then written by every builder; ``workers`` editions at a time). ``python`` runs
@@ -961,10 +1047,13 @@ def release_build(
     failure the reason and a ``What to do:`` line go to stderr, and the previous output stays
     live, unchanged. SIGINT, SIGTERM and SIGHUP stop the children and remove the staging
     folder; then ``KeyboardInterrupt`` propagates, or ``SystemExit(128 + signal)``.
-    Raises ``SystemExit`` for an unknown edition code.
+    Raises ``SystemExit`` for an unknown edition code or variant, or a malformed
+    ``resume_variants``.
     """
-    editions = resolve_editions(codes)
+    editions = resolve_editions(codes) if codes or variants is None else []
+    every_variant, chosen = resolve_variants(source, variants, editions)
     jobs = [Job(edition, builder) for edition in editions for builder in BUILDERS]
+    jobs += [Job(BY_SPHINX[v.language], VARIANT_BUILDER, v.name) for v in chosen]
     build = Path(build)
     untouched = f"The previous output in {build} is untouched."
     try:  # what conf.py will read: refused here once, not by every builder
@@ -1010,7 +1099,9 @@ def release_build(
                 env["SOURCE_DATE_EPOCH"] = epoch
             outputs = staging / "out"
             # One process builds every edition: see tools/edition_build.py.
-            command = build_command(python, editions, BUILDERS, staging, source, workers)
+            command = build_command(
+                python, editions, BUILDERS, staging, source, workers, chosen
+            )
             runs = [Run(tuple(jobs), tuple(command), staging / "logs")]
             try:
                 results = run_jobs(runs, staging / "logs", HERE, env, 1)
@@ -1044,7 +1135,9 @@ def release_build(
             try:
                 release = assemble(jobs, outputs, staging / "release", epoch)
                 found = release_secrets(source)
-                live = publish(build, release, [e.code for e in editions], found)
+                live = publish(
+                    build, release, [e.code for e in editions], found, every_variant
+                )
             except PublishError as error:
                 print(f"{error.report()} {untouched}", file=sys.stderr)
                 return False
