@@ -150,12 +150,29 @@ FAILURES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
         "locale_dirs = ['locales']\ngettext_compact = False\n",
         "[resume.markup]",
     ),
+    "translation that drops a bullet's tag": (
+        {
+            "index.md": "# 首页\n\n- 团队有 5 人。{tag}`early-career`\n",
+            "locales/en/LC_MESSAGES/index.po": PO.format(
+                entries='msgid "首页"\nmsgstr "Home"\n\n'
+                'msgid "团队有 5 人。{tag}`early-career`"\nmsgstr "A team of 5."\n'
+            ),
+        },
+        "locale_dirs = ['locales']\ngettext_compact = False\n",
+        "[resume.markup]",
+    ),
+    "variant in an unknown language": (
+        {"index.md": "# 首页\n"},
+        "resume_variants = {'platform-fr': {'language': 'fr', 'pages': 1}}\n",
+        "resume_variant",
+    ),
 }
 #: The rows built as the English edition.
 ENGLISH = {
     "fuzzy translation",
     "translation with another figure",
     "translation with unbalanced emphasis",
+    "translation that drops a bullet's tag",
 }
 
 

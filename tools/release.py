@@ -130,6 +130,7 @@ HINTS = {
     "or unset it": "set the environment variable the message names as it says, or unset it, then build again",
     "[resume.insertion]": "write the text, rows or file in the repository, inside the source folder; no page reads a file outside it or an address",
     "symbolic link": "replace the link the message names with the file itself, or delete it",
+    "resume_variant": "correct resume_variants in conf.py, or build a variant it declares, in its language (README.md, 'Variants')",
     "resume_contact": "correct resume_contact in conf.py, or the environment variable the message names (RESUME_PHONE, RESUME_GITHUB)",
 }
 #: Said when no hint above matches: every failure ends with what to do.

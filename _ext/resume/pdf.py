@@ -467,7 +467,7 @@ class ResumePDFBuilder(Builder):
             )
             self.app.statuscode = 1
             return None
-        if target and pages != target:
+        if target and pages != target and self.variant is None:  # a variant: at most
             logger.error(
                 "the PDF résumé (%s) fills %d page(s), not %d, even with the projects and the "
                 "older roles condensed.\nWhat to do: %s",

@@ -161,7 +161,7 @@ def chosen(variants: dict[str, Variant], name: str, language: str) -> Variant | 
     variant = variants[name]
     if variant.language != language:
         raise VariantError(
-            f"the variant {name!r} is in {variant.language!r}; build it with "
+            f"resume_variant = {name!r} is a variant in {variant.language!r}; build it with "
             f"-D language={variant.language}"
         )
     return variant

@@ -1,0 +1,337 @@
+"""Tags and variants (``resume/variants.py``): a résumé cut for one job, from the same pages.
+
+Small projects show what a tag and a variant do to the records, the bullets, the summary and the
+site; the real repository, copied and tagged, shows the one-page English variant the release
+publishes beside the site and never links.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from resume.outputs import BASENAME
+from resume.variants import NAME, Variant, VariantError, parse, split_tags
+
+from tools.release import condense, hints
+
+from helpers import REPO, build, copy_project, release, write_project
+from test_pdf import organisation, poppler, squeeze, translate
+
+# -- The rule: which items a variant keeps ----------------------------------------------------
+
+TAGS = st.frozensets(st.sampled_from(["a", "b", "c", "early-career"]), max_size=3)
+
+
+@given(tags=TAGS, include=TAGS, exclude=TAGS)
+def test_a_variant_keeps_no_excluded_tag_and_only_included_or_untagged_items(
+    tags, include, exclude
+):
+    variant = Variant("v", "en", 1, include - exclude, exclude)
+    kept = variant.keeps(tags)
+    if tags & exclude:
+        assert not kept
+    elif not tags or not include - exclude:
+        assert kept
+    else:
+        assert kept == bool(tags & (include - exclude))
+
+
+@given(st.text(max_size=20))
+def test_a_tag_is_a_hyphenated_lower_case_ascii_name_or_refused(text):
+    try:
+        tags = split_tags(text)
+    except VariantError as error:
+        assert "is not a tag" in str(error)
+    else:
+        assert all(NAME.fullmatch(tag) for tag in tags)
+        assert len(set(tags)) == len(tags)
+
+
+@pytest.mark.parametrize(
+    ("raw", "said"),
+    [
+        ([], "expected a dict of variants"),
+        ({"Platform EN": {"language": "en"}}, "is not a variant name"),
+        ({"en": {"language": "en"}}, "is an edition's code"),
+        ({"p": {"language": "fr"}}, "['language'] = 'fr': expected one of"),
+        ({"p": {"language": "en", "pages": 3}}, "['pages'] = 3: expected 1 or 2"),
+        ({"p": {"language": "en", "pages": True}}, "expected 1 or 2"),
+        ({"p": {"language": "en", "exclude": "old"}}, "expected a list of tags"),
+        ({"p": {"language": "en", "exclude": ["Old Roles"]}}, "is not a tag"),
+        ({"p": {"language": "en", "include": ["x"], "exclude": ["x"]}}, "both included and"),
+        ({"p": {"language": "en", "page": 1}}, "unknown key 'page'"),
+        ({"p": {"language": "en", "summary": ["x"]}}, "['summary'] = ['x']"),
+    ],
+)
+def test_a_malformed_variant_is_named_with_what_to_write(raw, said):
+    with pytest.raises(VariantError, match=re.escape(said)):
+        parse(raw)
+
+
+def test_a_variant_s_language_may_be_its_folder_code():
+    (variant,) = parse({"p": {"language": "zh-cn", "pages": 1}}).values()
+    assert (variant.language, variant.pages) == ("zh_CN", 1)
+
+
+# -- Small projects ----------------------------------------------------------------------------
+
+ROLE = """\
+({label})=
+# {name}
+
+```{{resume-role}}
+:organisation: {name}
+:title: Engineer
+:start: {start}
+:end: {end}
+{tags}
+```
+
+Overview of {name}.
+
+- Built the {name} pipeline.
+- Ran the {name} {{tag}}`ml` model service.
+"""
+
+INDEX = """\
+(home)=
+# Owner
+
+(summary)=
+## Summary
+
+The summary for every reader.
+
+The platform summary {tag}`platform-summary`.
+
+(at-a-glance)=
+## At a glance
+
+- **Gamma lead**: led Gamma — [Gamma](experience/gamma.md)
+- **Alpha lead**: led Alpha — [Alpha](experience/alpha.md)
+
+(skills)=
+## Skills
+
+```{resume-skills}
+:name: Languages
+:keywords: Go, Rust
+```
+
+```{resume-skills}
+:name: Legacy
+:keywords: COBOL
+:tags: early-career
+```
+
+```{toctree}
+experience/index
+```
+"""
+
+EXPERIENCE = """\
+(experience)=
+# Experience
+
+```{toctree}
+alpha
+beta
+gamma
+```
+"""
+
+
+def small_project(src: Path, variants: str) -> Path:
+    roles = {
+        "alpha": ("2010", "2012", ":tags: early-career"),
+        "beta": ("2012", "2016", ""),
+        "gamma": ("2016", "present", ""),
+    }
+    pages = {"index.md": INDEX, "experience/index.md": EXPERIENCE}
+    for label, (start, end, tags) in roles.items():
+        name = label.capitalize()
+        pages[f"experience/{label}.md"] = ROLE.format(
+            label=label, name=name, start=start, end=end, tags=tags
+        )
+    conf = "resume_pdf_pages = 0\nresume_variants = " + variants + "\n"
+    return write_project(src, pages, conf)
+
+
+VARIANTS = (
+    '{"lean": {"language": "zh_CN", "pages": 2, "exclude": ["early-career", "ml"],'
+    ' "summary": "platform-summary"},'
+    ' "ml": {"language": "zh_CN", "include": ["ml"]}}'
+)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return small_project(tmp_path_factory.mktemp("variants") / "src", VARIANTS)
+
+
+def _text(small: Path, out: Path, variant: str = "") -> str:
+    overrides = {"resume_variant": variant} if variant else {}
+    result = build(small, out, "resumepdf", confoverrides=overrides, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert result.returncode == 0, result.stderr
+    name = variant or "zh-cn"
+    assert sorted(p.name for p in result.outdir.glob(f"{BASENAME}-*.pdf")) == [
+        f"{BASENAME}-{name}.pdf"
+    ]
+    return (result.outdir / f"{BASENAME}-{name}.txt").read_text("utf-8")
+
+
+def test_a_variant_leaves_out_the_records_and_bullets_its_tags_exclude(small, tmp_path):
+    lean = _text(small, tmp_path / "lean", "lean")
+    assert "Gamma" in lean and "Beta" in lean
+    assert "Alpha" not in lean  # the role tagged early-career, and the glance item about it
+    assert "COBOL" not in lean and "Go · Rust" in lean
+    assert "Built the Gamma pipeline." in lean
+    assert "model service" not in lean  # the bullets tagged ml
+    assert "The platform summary" in lean and "for every reader" not in lean
+    assert "Gamma lead" in lean and "Alpha lead" not in lean
+
+
+def test_include_keeps_the_untagged_and_the_included_only(small, tmp_path):
+    ml = _text(small, tmp_path / "ml", "ml")
+    assert "Ran the Gamma ml model service." not in ml  # the role's text, without the marker
+    assert "Ran the Gamma  model service." in ml or "Ran the Gamma model service." in ml
+    assert "Alpha" not in ml and "COBOL" not in ml  # tagged, but not with ml
+    assert "for every reader" in ml
+
+
+def test_the_edition_and_its_site_show_everything_but_the_variant_summaries(small, tmp_path):
+    edition = _text(small, tmp_path / "edition")
+    for said in ("Alpha", "COBOL", "Ran the Alpha model service.", "for every reader"):
+        assert said in edition
+    assert "platform summary" not in edition
+    site = build(small, tmp_path / "site", env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert site.returncode == 0, site.stderr
+    home = site.html("index").get_text(" ")
+    assert "for every reader" in home and "platform summary" not in home
+    role = site.html("experience/alpha").get_text(" ")
+    assert "Ran the Alpha model service." in " ".join(role.split())
+    assert "{tag}" not in role and "ml model" not in role
+
+
+def test_a_variant_that_cannot_fit_its_page_says_what_is_too_long(tmp_path):
+    src = small_project(tmp_path / "src", '{"one": {"language": "zh_CN", "pages": 1}}')
+    page = src / "experience" / "gamma.md"
+    long = "".join(f"- Shipped release {n} of the Gamma platform, {'and more ' * 30}.\n" for n in range(40))
+    page.write_text(page.read_text("utf-8") + long, "utf-8")
+    result = build(src, tmp_path / "out", "resumepdf", confoverrides={"resume_variant": "one"})
+    assert result.returncode != 0
+    assert "the variant 'one' fills" in result.stderr
+    assert re.search(r"The longest parts: Gamma \(\d+ characters\)", result.stderr)
+    assert "What to do:" in result.stderr
+    assert not list(result.outdir.glob("*.pdf")) and not list(result.outdir.glob("*.txt"))
+
+
+@pytest.mark.parametrize(
+    ("conf", "said"),
+    [
+        ('{"one": {"language": "en", "pages": 4}}', "['pages'] = 4: expected 1 or 2"),
+        ('{"one": {"language": "zh_CN"}}', "resume_variant = 'two' is not declared"),
+        ('{"two": {"language": "ja"}}', "resume_variant = 'two' is a variant in 'ja'"),
+    ],
+)
+def test_a_bad_variant_stops_the_build_before_it_reads(tmp_path, conf, said):
+    src = small_project(tmp_path / "src", conf)
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "sphinx", "-b", "resumepdf", "-D", "resume_variant=two",
+            "-n", "-W", "--keep-going", str(src), str(tmp_path / "out"),
+        ],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert said in result.stderr and "What to do:" in result.stderr
+    shown = condense(result.stderr)  # as the release build shows Sphinx's report
+    assert said in shown and "Traceback" not in shown
+    assert any("resume_variants in conf.py" in hint for hint in hints(shown))
+    assert not (tmp_path / "out" / ".doctrees").exists()
+
+
+def test_a_bad_tag_is_an_error_at_its_line(tmp_path):
+    src = small_project(tmp_path / "src", "{}")
+    page = src / "experience" / "beta.md"
+    page.write_text(page.read_text("utf-8").replace(":end: 2016\n", ":end: 2016\n:tags: Old Stuff\n"))
+    result = build(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert re.search(r"beta\.md:9: ERROR: resume-role: tags: 'Old' is not a tag", result.stderr)
+
+
+def test_an_unknown_variant_on_the_command_line_is_named(tmp_path):
+    from tools.release import resolve_variants
+
+    src = small_project(tmp_path / "src", VARIANTS)
+    with pytest.raises(SystemExit, match=r"unknown variant nope\nWhat to do: .*lean, ml"):
+        resolve_variants(src, ["nope"], [])
+
+
+# -- The real résumé, copied and tagged ----------------------------------------------------------
+
+
+def _role_pages(src: Path) -> dict[str, str]:
+    """Each role page's docname and start, from its directive."""
+    starts = {}
+    for page in sorted((src / "experience").glob("*.md")):
+        match = re.search(r"^:start: (\S+)$", page.read_text("utf-8"), re.MULTILINE)
+        if match:
+            starts[f"experience/{page.stem}"] = match[1]
+    return starts
+
+
+def test_a_one_page_english_variant_without_the_three_oldest_roles(tmp_path):
+    src = copy_project(tmp_path / "src")
+    starts = _role_pages(src)
+    oldest = sorted(starts, key=starts.__getitem__)[:3]
+    kept = [name for name in starts if name not in oldest]
+    assert kept, "the résumé has more than three roles"
+    for name in oldest:
+        page = src / f"{name}.md"
+        text = page.read_text("utf-8")
+        page.write_text(text.replace("\n:start:", "\n:tags: early-career\n:start:", 1), "utf-8")
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(
+            '\nresume_variants = {\n    "platform-en": {"language": "en", "pages": 1, '
+            '"exclude": ["early-career"]},\n}\n'
+        )
+    build_dir = tmp_path / "_build"
+    ok, _out, err = release(build_dir, source=src, codes=("en",))
+    assert ok, err
+
+    folder = build_dir / "variants" / "platform-en"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"{BASENAME}-platform-en.pdf",
+        f"{BASENAME}-platform-en.txt",
+    ]
+    pdf = folder / f"{BASENAME}-platform-en.pdf"
+    info = poppler("pdfinfo", str(pdf))
+    assert re.search(r"^Pages:\s+1$", info, re.MULTILINE), info
+    assert re.search(r"^Page size:.*\(A4\)", info, re.MULTILINE), info
+    shown = squeeze(poppler("pdftotext", str(pdf), "-"))
+    text = squeeze((folder / f"{BASENAME}-platform-en.txt").read_text("utf-8"))
+
+    def english(name: str) -> str:
+        """The organisation's name as the English edition writes it, up to its department."""
+        return squeeze(translate("en", name, organisation(name)).split(" · ")[0].split(" (")[0])
+
+    for name in kept:
+        assert english(name) in shown and english(name) in text, name
+    for name in oldest:
+        assert english(name) not in shown and english(name) not in text, name
+
+    site = build_dir / "html"
+    for page in site.rglob("*"):
+        if page.is_file() and page.suffix in (".html", ".js", ".json", ".xml", ".txt", ".inv"):
+            body = page.read_bytes()
+            assert b"platform-en" not in body and b"variants/" not in body, page
+    assert not (build_dir / "pdf" / "platform-en").exists()
+    assert REPO != src  # the real sources stay untagged
