@@ -15,14 +15,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_pdf import organisation, poppler, squeeze, translate
 
 from resume.outputs import BASENAME
 from resume.variants import NAME, Variant, VariantError, parse, split_tags
-
 from tools.release import condense, hints
 
-from helpers import REPO, build, copy_project, release, write_project
-from test_pdf import organisation, poppler, squeeze, translate
+from helpers import build, copy_project, release, write_project
 
 # -- The rule: which items a variant keeps ----------------------------------------------------
 
@@ -178,7 +177,9 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _text(small: Path, out: Path, variant: str = "") -> str:
     overrides = {"resume_variant": variant} if variant else {}
-    result = build(small, out, "resumepdf", confoverrides=overrides, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    result = build(
+        small, out, "resumepdf", confoverrides=overrides, env={"SOURCE_DATE_EPOCH": "1700000000"}
+    )
     assert result.returncode == 0, result.stderr
     name = variant or "zh-cn"
     assert sorted(p.name for p in result.outdir.glob(f"{BASENAME}-*.pdf")) == [
@@ -223,7 +224,9 @@ def test_the_edition_and_its_site_show_everything_but_the_variant_summaries(smal
 def test_a_variant_that_cannot_fit_its_page_says_what_is_too_long(tmp_path):
     src = small_project(tmp_path / "src", '{"one": {"language": "zh_CN", "pages": 1}}')
     page = src / "experience" / "gamma.md"
-    long = "".join(f"- Shipped release {n} of the Gamma platform, {'and more ' * 30}.\n" for n in range(40))
+    long = "".join(
+        f"- Shipped release {n} of the Gamma platform, {'and more ' * 30}.\n" for n in range(40)
+    )
     page.write_text(page.read_text("utf-8") + long, "utf-8")
     result = build(src, tmp_path / "out", "resumepdf", confoverrides={"resume_variant": "one"})
     assert result.returncode != 0
@@ -261,7 +264,9 @@ def test_a_bad_variant_stops_the_build_before_it_reads(tmp_path, conf, said):
 def test_a_bad_tag_is_an_error_at_its_line(tmp_path):
     src = small_project(tmp_path / "src", "{}")
     page = src / "experience" / "beta.md"
-    page.write_text(page.read_text("utf-8").replace(":end: 2016\n", ":end: 2016\n:tags: Old Stuff\n"))
+    page.write_text(
+        page.read_text("utf-8").replace(":end: 2016\n", ":end: 2016\n:tags: Old Stuff\n")
+    )
     result = build(src, tmp_path / "out")
     assert result.returncode != 0
     assert re.search(r"beta\.md:9: ERROR: resume-role: tags: 'Old' is not a tag", result.stderr)
@@ -334,4 +339,3 @@ def test_a_one_page_english_variant_without_the_three_oldest_roles(tmp_path):
             body = page.read_bytes()
             assert b"platform-en" not in body and b"variants/" not in body, page
     assert not (build_dir / "pdf" / "platform-en").exists()
-    assert REPO != src  # the real sources stay untagged

@@ -208,7 +208,11 @@ class Job:
     @property
     def name(self) -> str:
         """``<builder>/<code>``, or ``variant/<name>``: the job's prefix in the build's report."""
-        return f"{VARIANTS[:-1]}/{self.variant}" if self.variant else f"{self.builder}/{self.edition.code}"
+        return (
+            f"{VARIANTS[:-1]}/{self.variant}"
+            if self.variant
+            else f"{self.builder}/{self.edition.code}"
+        )
 
     @property
     def key(self) -> str:
@@ -1100,9 +1104,7 @@ def release_build(
                 env["SOURCE_DATE_EPOCH"] = epoch
             outputs = staging / "out"
             # One process builds every edition: see tools/edition_build.py.
-            command = build_command(
-                python, editions, BUILDERS, staging, source, workers, chosen
-            )
+            command = build_command(python, editions, BUILDERS, staging, source, workers, chosen)
             runs = [Run(tuple(jobs), tuple(command), staging / "logs")]
             try:
                 results = run_jobs(runs, staging / "logs", HERE, env, 1)

@@ -204,7 +204,9 @@ def _prose(
     doctree: nodes.document,
 ) -> tuple[list[str], list[str], list[tuple[str, ...]]]:
     """The page's own paragraphs, bullet points and each bullet's tags, outside any data card."""
-    paragraphs, bullets, tags = [], [], []
+    paragraphs: list[str] = []
+    bullets: list[str] = []
+    tags: list[tuple[str, ...]] = []
     for node in doctree.findall(nodes.paragraph):
         if isinstance(node.parent, nodes.section):
             paragraphs.append(_text(node))
@@ -218,7 +220,7 @@ def _prose(
 
 def _entry(docname: str, card: resume_nodes.entry_card) -> Entry:
     values, kind, line = _fields(card), card["kind"], card["line"]
-    tags = tuple(card.get("tags", ()))
+    tags: tuple[str, ...] = tuple(card.get("tags", ()))
     if kind == "skills":
         keywords = tuple(word.strip() for word in values["keywords"].split("·") if word.strip())
         return SkillGroup(docname, line, values["name"], keywords, tags)

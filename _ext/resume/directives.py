@@ -61,7 +61,7 @@ class _DataDirective(SphinxDirective):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if getattr(cls, "option_spec", None):
+        if cls.option_spec:
             # Every data directive can be tagged for the variants (resume.variants).
             cls.option_spec = {**cls.option_spec, "tags": directives.unchanged}
 

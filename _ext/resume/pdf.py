@@ -54,7 +54,7 @@ from . import privacy
 from .languages import edition
 from .outputs import BASENAME
 from .paper import Paper, flat, gather, plain_text
-from .variants import Variant, variant_of
+from .variants import variant_of
 
 logger = logging.getLogger(__name__)
 
@@ -324,7 +324,10 @@ def longest(paper: Paper, count: int = 3) -> list[str]:
     project), each named with its length in characters: what to shorten or leave out first."""
     parts = [
         (len(flat(paper.summary)), paper.titles.get("summary") or "the summary"),
-        (sum(len(flat(h)) for h in paper.highlights), paper.titles.get("highlights") or "at a glance"),
+        (
+            sum(len(flat(h)) for h in paper.highlights),
+            paper.titles.get("highlights") or "at a glance",
+        ),
     ]
     parts += [
         (len(flat(r.summary)) + sum(len(flat(h)) for h in r.highlights), flat(r.organisation))

@@ -128,9 +128,7 @@ def parse(raw: object) -> dict[str, Variant]:
             )
         pages = spec.get("pages", 2)
         if isinstance(pages, bool) or pages not in PAGES:
-            raise VariantError(
-                f"resume_variants[{name!r}]['pages'] = {pages!r}: expected 1 or 2"
-            )
+            raise VariantError(f"resume_variants[{name!r}]['pages'] = {pages!r}: expected 1 or 2")
         include = _tag_list(name, "include", spec.get("include", []))
         exclude = _tag_list(name, "exclude", spec.get("exclude", []))
         if both := sorted(include & exclude):
