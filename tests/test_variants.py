@@ -21,7 +21,7 @@ from resume.outputs import BASENAME
 from resume.variants import NAME, Variant, VariantError, parse, split_tags
 from tools.release import condense, hints
 
-from helpers import build, copy_project, release, write_project
+from helpers import EPOCH, build, copy_project, environment, release, write_project
 
 # -- The rule: which items a variant keeps ----------------------------------------------------
 
@@ -339,3 +339,13 @@ def test_a_one_page_english_variant_without_the_three_oldest_roles(tmp_path):
             body = page.read_bytes()
             assert b"platform-en" not in body and b"variants/" not in body, page
     assert not (build_dir / "pdf" / "platform-en").exists()
+
+    # The variant alone (nox -s build -- --variant platform-en): the site is carried over.
+    from tools.release import release_build
+
+    site_before = (site / "en" / "index.html").read_bytes()
+    variant_before = pdf.read_bytes()
+    with environment({"SOURCE_DATE_EPOCH": EPOCH}):
+        assert release_build(build=build_dir, source=src, variants=["platform-en"])
+    assert (site / "en" / "index.html").read_bytes() == site_before
+    assert pdf.read_bytes() == variant_before  # one commit, one PDF, byte for byte
