@@ -349,3 +349,38 @@ def test_a_one_page_english_variant_without_the_three_oldest_roles(tmp_path):
         assert release_build(build=build_dir, source=src, variants=["platform-en"])
     assert (site / "en" / "index.html").read_bytes() == site_before
     assert pdf.read_bytes() == variant_before  # one commit, one PDF, byte for byte
+
+
+def test_a_bullet_s_tag_survives_its_translation(tmp_path):
+    po = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: en\\n"\n\n'
+        'msgid "首页"\nmsgstr "Home"\n\nmsgid "一览"\nmsgstr "At a glance"\n\n'
+        'msgid "经历"\nmsgstr "Experience"\n\n'
+        'msgid "**团队**有 5 人。{tag}`ml`"\nmsgstr "A **team** of 5. {tag}`ml`"\n\n'
+        'msgid "**平台**上线。"\nmsgstr "The **platform** shipped."\n'
+    )
+    src = write_project(
+        tmp_path / "src",
+        {
+            "index.md": "# 首页\n\n(at-a-glance)=\n## 一览\n\n- **团队**有 5 人。{tag}`ml`\n"
+            "- **平台**上线。\n\n(experience)=\n## 经历\n",
+            "locales/en/LC_MESSAGES/index.po": po,
+        },
+        "locale_dirs = ['locales']\ngettext_compact = False\nresume_pdf_pages = 0\n"
+        'resume_variants = {"no-ml": {"language": "en", "exclude": ["ml"]}}\n',
+    )
+    texts = {}
+    for variant in ("", "no-ml"):
+        result = build(
+            src,
+            tmp_path / (variant or "en"),
+            "resumepdf",
+            "en",
+            confoverrides={"resume_variant": variant},
+            env={"SOURCE_DATE_EPOCH": "1700000000"},
+        )
+        assert result.returncode == 0, result.stderr
+        texts[variant] = (result.outdir / f"{BASENAME}-{variant or 'en'}.txt").read_text("utf-8")
+    assert "- A team of 5." in texts[""] and "- The platform shipped." in texts[""]
+    assert "team of 5" not in texts["no-ml"] and "- The platform shipped." in texts["no-ml"]
+    assert "{tag}" not in texts[""] + texts["no-ml"] and "ml`" not in texts[""]
