@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from test_pdf import organisation, poppler, squeeze, translate
 
 from resume.outputs import BASENAME
-from resume.variants import NAME, Variant, VariantError, parse, split_tags
+from resume.variants import NAME, Variant, VariantError, declared, parse, split_tags
 from tools.release import condense, hints
 
 from helpers import EPOCH, build, copy_project, environment, release, write_project
@@ -77,6 +77,20 @@ def test_a_malformed_variant_is_named_with_what_to_write(raw, said):
 def test_a_variant_s_language_may_be_its_folder_code():
     (variant,) = parse({"p": {"language": "zh-cn", "pages": 1}}).values()
     assert (variant.language, variant.pages) == ("zh_CN", 1)
+
+
+def test_the_release_reads_the_variants_from_conf_py_without_running_it(tmp_path):
+    conf = tmp_path / "conf.py"
+    conf.write_text(
+        "raise SystemExit('conf.py ran')\n"
+        'resume_variants = {"p": {"language": "en", "pages": 1}}\n'
+        'resume_variants: dict = {"q": {"language": "ja", "exclude": ["old"]}}\n',
+        "utf-8",
+    )
+    assert declared(tmp_path) == {"q": Variant("q", "ja", 2, frozenset(), frozenset({"old"}))}
+    conf.write_text("resume_variants = dict(p={'language': 'en'})\n", "utf-8")
+    with pytest.raises(VariantError, match=r"\(line 1\) is not a literal"):
+        declared(tmp_path)
 
 
 # -- Small projects ----------------------------------------------------------------------------

@@ -21,8 +21,8 @@ variants (``declared``) without Sphinx.
 
 from __future__ import annotations
 
+import ast
 import re
-import runpy
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,12 +167,32 @@ def chosen(variants: dict[str, Variant], name: str, language: str) -> Variant | 
 
 def declared(source: Path) -> dict[str, Variant]:
     """The variants that ``source/conf.py`` declares, checked: what the release build builds.
-    Raises ``VariantError``; any error of ``conf.py`` itself is left to the build to report."""
+
+    Read from the file's text, never run: ``conf.py`` runs in the builds (a configuration may
+    be slow or have effects), and ``resume_variants`` is a literal there. Raises
+    ``VariantError``; a ``conf.py`` that cannot be read or parsed is left to the build to report.
+    """
     try:
-        namespace = runpy.run_path(str(source / "conf.py"))
-    except Exception:  # Sphinx reports a broken conf.py with its own message
+        tree = ast.parse((source / "conf.py").read_text("utf-8"))
+    except (OSError, SyntaxError, ValueError):
         return {}
-    return parse(namespace.get("resume_variants", {}))
+    value: ast.expr | None = None
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        if isinstance(node, ast.Assign | ast.AnnAssign) and any(
+            isinstance(t, ast.Name) and t.id == "resume_variants" for t in targets
+        ):
+            value = node.value
+    if value is None:
+        return {}
+    try:
+        raw = ast.literal_eval(value)
+    except ValueError:
+        raise VariantError(
+            f"resume_variants in conf.py (line {value.lineno}) is not a literal: write the dict "
+            "itself, with strings, numbers and lists only"
+        ) from None
+    return parse(raw)
 
 
 def unknown(variants: Collection[str], names: Iterable[str]) -> list[str]:
