@@ -1138,9 +1138,7 @@ def release_build(
             try:
                 release = assemble(jobs, outputs, staging / "release", epoch)
                 found = release_secrets(source)
-                live = publish(
-                    build, release, [e.code for e in editions], found, every_variant
-                )
+                live = publish(build, release, [e.code for e in editions], found, every_variant)
             except PublishError as error:
                 print(f"{error.report()} {untouched}", file=sys.stderr)
                 return False

@@ -58,8 +58,8 @@ def setup(app: Any) -> dict[str, Any]:
     from .theme import setup_theme
     from .translation import setup_translation
     from .updated import setup_updated
-    from .vcard import setup_vcard
     from .variants import setup_variants
+    from .vcard import setup_vcard
 
     app.setup_extension("myst_parser")
     for setup_feature in (
