@@ -181,7 +181,9 @@ def syntax_problems(path: Path) -> list[Problem]:
                 entries.append((number, current))
             elif "msgid" not in current and keyword != "msgid":
                 # A msgstr (or msgid_plural) with no msgid before it: gettext refuses the file.
-                problems.append(Problem(path, number, "syntax", "an entry needs a msgid and a msgstr"))
+                problems.append(
+                    Problem(path, number, "syntax", "an entry needs a msgid and a msgstr")
+                )
                 current = {}
             elif keyword in current:
                 problems.append(Problem(path, number, "syntax", f"{keyword} twice in one entry"))
