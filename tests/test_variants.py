@@ -398,3 +398,12 @@ def test_a_bullet_s_tag_survives_its_translation(tmp_path):
     assert "- A team of 5." in texts[""] and "- The platform shipped." in texts[""]
     assert "team of 5" not in texts["no-ml"] and "- The platform shipped." in texts["no-ml"]
     assert "{tag}" not in texts[""] + texts["no-ml"] and "ml`" not in texts[""]
+
+
+def test_a_variant_summary_that_no_paragraph_gives_is_refused(tmp_path):
+    src = small_project(tmp_path / "src", '{"s": {"language": "zh_CN", "summary": "hiring-ml"}}')
+    result = build(src, tmp_path / "out", "resumepdf", confoverrides={"resume_variant": "s"})
+    assert result.returncode != 0
+    assert "takes its summary from the paragraph tagged 'hiring-ml'" in result.stderr
+    assert "{tag}`hiring-ml`" in result.stderr and "What to do:" in result.stderr
+    assert not list(result.outdir.glob("*.pdf")) and not list(result.outdir.glob("*.txt"))
