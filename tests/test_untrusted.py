@@ -188,6 +188,22 @@ def test_a_table_with_its_rows_in_the_page_is_kept(tmp_path: Path) -> None:
     assert cells == ["甲", "1", "乙", "2"]
 
 
+@pytest.mark.parametrize("target", [".git/config", ".env", "_build/secret.txt", ".nox/x.txt"])
+def test_a_link_to_a_hidden_or_unpublished_file_stops_the_build(tmp_path: Path, target: str) -> None:
+    conf = "html_static_path = ['_static']\nexclude_patterns = ['_build', '.nox']\n"
+    src = write_project(tmp_path / "src", {"index.md": "# 首页\n"}, conf)
+    (src / target).parent.mkdir(parents=True, exist_ok=True)
+    (src / target).write_text(f"url = https://owner:{SECRET}@example.com/r.git\n", "utf-8")
+    (src / "_static").mkdir()
+    os.symlink(Path("..", target), src / "_static" / "site.css")
+    result = build(src, tmp_path / "out")
+    assert result.returncode == 2
+    assert "_static/site.css" in result.stderr and "What to do:" in result.stderr, result.stderr
+    assert not any(
+        SECRET.encode() in p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()
+    )
+
+
 def test_a_link_inside_the_repository_is_kept(tmp_path: Path) -> None:
     conf = "html_static_path = ['_static']\n"
     src = write_project(tmp_path / "src", {"index.md": "# 首页\n"}, conf)
