@@ -58,7 +58,7 @@ NAMED = {
     "lookalike-letters": ("# A\n\n电话 l36 I234 32O9\n", 3),
 }
 #: Digits as English words, and letters a reader takes for a digit inside a run of digits.
-WORDS = "zero one two three four five six seven eight nine".split()
+WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 LOOKALIKES = {"0": ["o", "O"], "1": ["l", "I"]}
 
 

@@ -189,7 +189,9 @@ def test_a_table_with_its_rows_in_the_page_is_kept(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("target", [".git/config", ".env", "_build/secret.txt", ".nox/x.txt"])
-def test_a_link_to_a_hidden_or_unpublished_file_stops_the_build(tmp_path: Path, target: str) -> None:
+def test_a_link_to_a_hidden_or_unpublished_file_stops_the_build(
+    tmp_path: Path, target: str
+) -> None:
     conf = "html_static_path = ['_static']\nexclude_patterns = ['_build', '.nox']\n"
     src = write_project(tmp_path / "src", {"index.md": "# 首页\n"}, conf)
     (src / target).parent.mkdir(parents=True, exist_ok=True)
@@ -350,7 +352,10 @@ def test_what_would_run_in_the_browser_is_out_of_the_page_even_when_warnings_pas
     tmp_path: Path, case: str
 ) -> None:
     """The live preview only warns: the page it writes must hold no script all the same."""
-    pages = {"index.md": f"# 首页\n\n```{{toctree}}\n{case}\n```\n", f"{case}.md": SCRIPTS_ON_A_PAGE[case]}
+    pages = {
+        "index.md": f"# 首页\n\n```{{toctree}}\n{case}\n```\n",
+        f"{case}.md": SCRIPTS_ON_A_PAGE[case],
+    }
     src = write_project(tmp_path / "src", pages)
     (src / "p.png").write_bytes(png(1, 1))
     result = build(src, tmp_path / "out")

@@ -43,7 +43,11 @@ CHINESE_DIGITS = dict(zip("〇零一二三四五六七八九", "00123456789", st
 _OVERRIDE = re.compile("\u202e([^\u202a-\u202e\u2066-\u2069\n]*)")
 #: Digits spelt one by one as English words ("one three six …"), read as digits.
 _WORD_DIGITS = dict(
-    zip("zero oh one two three four five six seven eight nine".split(), "00123456789", strict=True)
+    zip(
+        ["zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
+        "00123456789",
+        strict=True,
+    )
 )
 _DIGIT_WORDS = re.compile(rf"(?<![a-z])({'|'.join(_WORD_DIGITS)})(?![a-z])")
 #: Letters a reader takes for digits in a run of digits ("l36", "32o9"): o for 0, l and i for 1.
