@@ -176,6 +176,30 @@ def test_a_translation_that_is_still_the_source_is_untranslated(
     assert ("untranslated" in _entry(tmp_path, language, msgid, msgstr)) == refused
 
 
+@given(
+    stand_in=st.sampled_from(
+        ["TODO", "tbd", "FIXME", "XXX", "translate me", "待翻译", "未翻訳", ""]
+    ),
+    around=st.text(alphabet=" .…?!-_:：。（）()[]*", max_size=6),
+)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+def test_a_stand_in_for_a_translation_is_untranslated(tmp_path, stand_in, around):
+    msgstr = f"{around}{stand_in}{around[::-1]}"
+    if not msgstr.strip():
+        return  # an empty translation is untranslated by gettext's own rule
+    assert "untranslated" in _entry(tmp_path, "en", "负责网关开发。", msgstr), msgstr
+    assert "untranslated" in _entry(tmp_path, "ja", "负责网关开发。", msgstr), msgstr
+
+
+@pytest.mark.parametrize(
+    ("msgid", "msgstr"),
+    [("负责网关开发。", "Todoist integration."), ("负责网关开发。", "XXL-Job"), ("…", "…"),
+     ("**20%**", "**20%**"), ("负责网关开发。", "Led the gateway work.")],
+)  # fmt: skip
+def test_a_translation_with_words_of_its_own_is_no_stand_in(tmp_path, msgid, msgstr):
+    assert "untranslated" not in _entry(tmp_path, "en", msgid, msgstr)
+
+
 # Chinese prose as Simplified Chinese writes it, and Japanese as Japanese writes it.
 _SIMPLIFIED = "这们说为发业务过经语实现时间结对负责带领团队"
 _KANA = "のをにはがでとしたするアイウエオゲートウェイ"
