@@ -54,6 +54,7 @@ NAMED = {
     "two-list-items": ("# A\n\n前言。\n\n- 电话 136 1234\n- 3209\n", 5),
     "percent-encoded-link": ("# A\n\n[打电话](tel:%2B86%20136%201234%203209)\n", 3),
     "right-to-left-override": ("# A\n\n电话 \u202e9023 4321 631\u202c\n", 3),
+    "right-to-left-isolate": ("# A\n\n电话 \u20673209 1234 136\u2069\n", 3),
     "english-words": ("# A\n\nCall one three six one two three four three two zero nine\n", 3),
     "lookalike-letters": ("# A\n\n电话 l36 I234 32O9\n", 3),
 }
@@ -88,11 +89,14 @@ def disguise(draw: st.DrawFn, number: str = NATIONAL) -> str:
     digits = draw(st.sampled_from(["", "86", "+86"])) + number
     cuts = sorted(draw(st.sets(st.integers(1, len(digits) - 1), max_size=5)))
     groups = [digits[a:b] for a, b in zip([0, *cuts], [*cuts, len(digits)], strict=True)]
-    layout = draw(st.sampled_from(["line", "list", "link", "override"]))
+    layout = draw(st.sampled_from(["line", "list", "link", "override", "isolate"]))
     if layout == "link":
         return f"[电话](tel:{quote(digits)})\n"
     if layout == "override":  # typed backwards, shown forwards
         return f"电话 \u202e{' '.join(group[::-1] for group in reversed(groups))}\u202c 后文\n"
+    if layout == "isolate":  # groups typed last first, shown right to left
+        mark = draw(st.sampled_from(["\u2067", "\u202b"]))
+        return f"电话 {mark}{' '.join(reversed(groups))}\u2069 后文\n"
     spelt = []
     for group in groups:
         kind = draw(st.sampled_from([*sorted(SCRIPTS), "words", "lookalikes"]))
