@@ -85,7 +85,7 @@ def pdf(session: nox.Session) -> None:
     """The PDF and text résumé of the editions named, for one reader, into a folder of your own
     (nox -s pdf -- en --out DIR), never the site; RESUME_PHONE set for this command alone puts
     the full number in them (tools/paper_copy.py)."""
-    session.install("-r", REQUIREMENTS)
+    install_build(session)
     session.run("python", "-m", "tools.paper_copy", *session.posargs)
 
 
@@ -149,7 +149,8 @@ def serve(session: nox.Session) -> None:
 
     sphinx-autobuild serves and reloads; each rebuild is forked from a process that has Sphinx
     and jieba's dictionary loaded already (tools/preview.py). What follows the edition code goes
-    to sphinx-autobuild (--port, --open-browser, …)."""
+    to sphinx-autobuild (--port, --open-browser, …). The fonts are the social card's."""
+    session.install("-r", FONT_REQUIREMENTS)
     session.install("-r", REQUIREMENTS, "-r", PREVIEW_REQUIREMENTS)
     codes = [arg for arg in session.posargs[:1] if not arg.startswith("-")]
     (edition,) = resolve_editions(codes or ["zh-cn"])

@@ -176,6 +176,30 @@ def test_a_translation_that_is_still_the_source_is_untranslated(
     assert ("untranslated" in _entry(tmp_path, language, msgid, msgstr)) == refused
 
 
+@given(
+    stand_in=st.sampled_from(
+        ["TODO", "tbd", "FIXME", "XXX", "translate me", "待翻译", "未翻訳", ""]
+    ),
+    around=st.text(alphabet=" .…?!-_:：。（）()[]*", max_size=6),
+)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+def test_a_stand_in_for_a_translation_is_untranslated(tmp_path, stand_in, around):
+    msgstr = f"{around}{stand_in}{around[::-1]}"
+    if not msgstr.strip():
+        return  # an empty translation is untranslated by gettext's own rule
+    assert "untranslated" in _entry(tmp_path, "en", "负责网关开发。", msgstr), msgstr
+    assert "untranslated" in _entry(tmp_path, "ja", "负责网关开发。", msgstr), msgstr
+
+
+@pytest.mark.parametrize(
+    ("msgid", "msgstr"),
+    [("负责网关开发。", "Todoist integration."), ("负责网关开发。", "XXL-Job"), ("…", "…"),
+     ("**20%**", "**20%**"), ("负责网关开发。", "Led the gateway work.")],
+)  # fmt: skip
+def test_a_translation_with_words_of_its_own_is_no_stand_in(tmp_path, msgid, msgstr):
+    assert "untranslated" not in _entry(tmp_path, "en", msgid, msgstr)
+
+
 # Chinese prose as Simplified Chinese writes it, and Japanese as Japanese writes it.
 _SIMPLIFIED = "这们说为发业务过经语实现时间结对负责带领团队"
 _KANA = "のをにはがでとしたするアイウエオゲートウェイ"
@@ -221,9 +245,11 @@ def test_catalogs_follow_a_renamed_page_and_give_a_new_one_a_whole_header(tmp_pa
     for language in TRANSLATED:
         folder = project / "locales" / language / "LC_MESSAGES"
         (folder / f"{old}.po").rename(folder / f"{new}.po")
+    # A name no page of the copy has: the owner's own pages may be called anything.
+    added = next(n for n in (f"example{i or ''}" for i in range(99)) if not (project / "experience" / f"{n}.md").exists())  # fmt: skip
     toc = project / "experience" / "index.md"
-    toc.write_text(re.sub(r"^wanhui$", "wanhui-interconnect\nexample", toc.read_text("utf-8"), flags=re.M), "utf-8")  # fmt: skip
-    (project / "experience" / "example.md").write_text(NEW_PAGE, "utf-8")
+    toc.write_text(re.sub(r"^wanhui$", f"wanhui-interconnect\n{added}", toc.read_text("utf-8"), flags=re.M), "utf-8")  # fmt: skip
+    (project / "experience" / f"{added}.md").write_text(NEW_PAGE.replace("(example)=", f"({added})="), "utf-8")  # fmt: skip
 
     catalogs.main(project, project / "_build")
 
@@ -231,11 +257,11 @@ def test_catalogs_follow_a_renamed_page_and_give_a_new_one_a_whole_header(tmp_pa
         folder = project / "locales" / language / "LC_MESSAGES"
         assert not (folder / f"{old}.po").exists(), f"{language}: {old}.po came back"
         assert msgids(folder / f"{new}.po"), f"{language}: {new}.po lost its messages"
-        created = folder / "experience" / "example.po"
+        created = folder / "experience" / f"{added}.po"
         text = created.read_text("utf-8")
         assert header_problems(created, text, language) == []
         assert f'"Language: {language}\\n"' in text and "Plural-Forms: nplurals=" in text
         kinds = {p.kind for p in catalog_problems(created)}
         assert kinds == {"untranslated"}, kinds  # not a fuzzy header: each entry to translate
-    problems = [p for p in language_problems("en", project / "locales") if "example" not in str(p.path)]  # fmt: skip
+    problems = [p for p in language_problems("en", project / "locales") if p.path.stem != added]
     assert problems == [], [str(p) for p in problems]

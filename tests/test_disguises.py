@@ -53,7 +53,14 @@ NAMED = {
     "chinese-numerals": ("# A\n\n电话 一三六一二三四三二〇九\n", 3),
     "two-list-items": ("# A\n\n前言。\n\n- 电话 136 1234\n- 3209\n", 5),
     "percent-encoded-link": ("# A\n\n[打电话](tel:%2B86%20136%201234%203209)\n", 3),
+    "right-to-left-override": ("# A\n\n电话 \u202e9023 4321 631\u202c\n", 3),
+    "right-to-left-isolate": ("# A\n\n电话 \u20673209 1234 136\u2069\n", 3),
+    "english-words": ("# A\n\nCall one three six one two three four three two zero nine\n", 3),
+    "lookalike-letters": ("# A\n\n电话 l36 I234 32O9\n", 3),
 }
+#: Digits as English words, and letters a reader takes for a digit inside a run of digits.
+WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+LOOKALIKES = {"0": ["o", "O"], "1": ["l", "I"]}
 
 
 @pytest.fixture(scope="module")
@@ -75,20 +82,32 @@ def test_each_named_disguise_fails_the_build_where_it_was_typed(disguised, case:
 
 @st.composite
 def disguise(draw: st.DrawFn, number: str = NATIONAL) -> str:
-    """``number``, maybe with its country code, cut into groups, each spelt in a script, with
-    invisible characters inside, wrapped in inline markup, and the groups joined by separators,
-    on one line, as list items, or percent-encoded in a link."""
+    """``number``, maybe with its country code, cut into groups, each spelt in a script (with
+    invisible characters inside), as English words or with letters that look like its digits,
+    wrapped in inline markup, and the groups joined by separators, on one line, as list items,
+    percent-encoded in a link, or typed backwards behind a right-to-left override."""
     digits = draw(st.sampled_from(["", "86", "+86"])) + number
     cuts = sorted(draw(st.sets(st.integers(1, len(digits) - 1), max_size=5)))
     groups = [digits[a:b] for a, b in zip([0, *cuts], [*cuts, len(digits)], strict=True)]
-    layout = draw(st.sampled_from(["line", "list", "link"]))
+    layout = draw(st.sampled_from(["line", "list", "link", "override", "isolate"]))
     if layout == "link":
         return f"[电话](tel:{quote(digits)})\n"
+    if layout == "override":  # typed backwards, shown forwards
+        return f"电话 \u202e{' '.join(group[::-1] for group in reversed(groups))}\u202c 后文\n"
+    if layout == "isolate":  # groups typed last first, shown right to left
+        mark = draw(st.sampled_from(["\u2067", "\u202b"]))
+        return f"电话 {mark}{' '.join(reversed(groups))}\u2069 后文\n"
     spelt = []
     for group in groups:
-        script = SCRIPTS[draw(st.sampled_from(sorted(SCRIPTS)))]
-        inside = draw(st.sampled_from(INVISIBLE))
-        text = inside.join(script(d) if d.isdigit() else d for d in group)
+        kind = draw(st.sampled_from([*sorted(SCRIPTS), "words", "lookalikes"]))
+        if kind == "words":
+            text = " ".join(WORDS[int(d)] if d.isdigit() else d for d in group)
+        elif kind == "lookalikes" and any(d in "23456789" for d in group):
+            text = "".join(draw(st.sampled_from(LOOKALIKES.get(d, [d]))) for d in group)
+        else:
+            script = SCRIPTS[draw(st.sampled_from(sorted(SCRIPTS)))]
+            inside = draw(st.sampled_from(INVISIBLE))
+            text = inside.join(script(d) if d.isdigit() else d for d in group)
         spelt.append(draw(st.sampled_from(WRAPS)).format(text))
     if layout == "list":
         return "".join(f"- {group}\n" for group in spelt)

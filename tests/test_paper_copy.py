@@ -62,3 +62,23 @@ def test_a_mistyped_number_is_one_plain_line_and_writes_nothing(tmp_path, monkey
     assert "RESUME_PHONE" in lines[0] and "What to do:" in lines[0]
     assert squeeze(typo) not in squeeze(captured.err + captured.out)
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("inside", ["_build/html/en", "_static", "for-acme"])
+def test_a_folder_inside_the_repository_is_refused_before_anything_is_built(
+    tmp_path, monkeypatch, capsys, inside: str
+) -> None:
+    """_build/html is the live site (a link into the release), _static is published by the next
+    build, and anything else in the checkout can be committed."""
+    source = tmp_path / "repo"
+    (source / "_build" / "current" / "html").mkdir(parents=True)
+    (source / "_build" / "html").symlink_to("current/html")
+    (source / "_static").mkdir()
+    monkeypatch.setenv("RESUME_PHONE", MADE_UP)
+
+    assert paper_copy.main(["en", "--out", str(source / inside)], source=source) == 1
+
+    err = capsys.readouterr().err
+    assert "inside the repository" in err and "What to do:" in err, err
+    assert MADE_UP not in err
+    assert not [p for p in source.rglob("*") if p.is_file()], "something was written"

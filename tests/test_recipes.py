@@ -41,7 +41,7 @@ CONTENT_CHECKS = [
 ]
 
 ROLE = """\
-(example)=
+({name})=
 # 某科技公司
 
 ```{{resume-role}}
@@ -52,12 +52,12 @@ ROLE = """\
 :technologies: Rust, 可观测性
 ```
 
-(example-summary)=
+({name}-summary)=
 ## 概述
 
 负责平台的可观测性建设。
 
-(example-highlights)=
+({name}-highlights)=
 ## 主要成果
 
 - 带领 3 人团队，将告警噪音降低了 30%。
@@ -171,12 +171,20 @@ def translate(project: Path, change=None) -> None:
 
 def test_every_recipe_of_the_readme_keeps_the_build_and_the_content_checks_green(tmp_path):
     project = copy_project(tmp_path / "project")
+    # A name none of the copy's pages starts with: the owner's own pages may be called anything.
+    names = {p.stem for p in project.glob("*/*.md")}
+    new = next(n for n in (f"example{i or ''}" for i in range(99)) if not any(m.startswith(n) for m in names))  # fmt: skip
 
     # Add a role, starting this month; the current role ends last month.
     (current,) = [role for role in roles(project).values() if role.end is None]
-    (project / "experience" / "example.md").write_text(ROLE.format(start=months_ago(0)), "utf-8")
-    edit(project / f"{current.docname}.md", ":end: present", f":end: {months_ago(1)}")
-    edit(project / "experience" / "index.md", r"^(:caption: .*\n\n)", r"\1example\n", regex=True)
+    (project / "experience" / f"{new}.md").write_text(
+        ROLE.format(name=new, start=months_ago(0)), "utf-8"
+    )
+    ended = months_ago(1)
+    if Date.parse(ended, key="end") < current.start:  # the current role began this month itself
+        ended = months_ago(0)
+    edit(project / f"{current.docname}.md", ":end: present", f":end: {ended}")
+    edit(project / "experience" / "index.md", r"^(:caption: .*\n\n)", rf"\1{new}\n", regex=True)
     catalogs.main(project, project / "_build")
     translate(project)
     # The role that ended is a past one: its English overview in the past tense.
@@ -185,14 +193,14 @@ def test_every_recipe_of_the_readme_keeps_the_build_and_the_content_checks_green
         edit(summary, r'^msgstr "Leads? ', 'msgstr "Led ', regex=True)
 
     # Change a figure.
-    edit(project / "experience" / "example.md", "降低了 30%", "降低了 40%")
+    edit(project / "experience" / f"{new}.md", "降低了 30%", "降低了 40%")
     catalogs.main(project, project / "_build")
     translate(project, change=lambda string, _source: string.replace("30%", "40%"))
 
     # Add a project (two: one to rename, one to retire).
     for name, title, tied in (
-        ("example-tool", TOOL, "experience/example"),
-        ("example-lib", LIB, ""),
+        (f"{new}-tool", TOOL, f"experience/{new}"),
+        (f"{new}-lib", LIB, ""),
     ):
         page = PROJECT.format(name=name, title=title, roles=tied)
         (project / "projects" / f"{name}.md").write_text(page, "utf-8")
@@ -201,21 +209,21 @@ def test_every_recipe_of_the_readme_keeps_the_build_and_the_content_checks_green
     translate(project)
 
     # Rename a page: the page and its catalogs moved, the toctree and a line of redirects.txt.
-    (project / "projects" / "example-tool.md").rename(project / "projects" / "example-kit.md")
+    (project / "projects" / f"{new}-tool.md").rename(project / "projects" / f"{new}-kit.md")
     for language in TRANSLATED:
-        po_path(project, language, "projects/example-tool").rename(
-            po_path(project, language, "projects/example-kit")
+        po_path(project, language, f"projects/{new}-tool").rename(
+            po_path(project, language, f"projects/{new}-kit")
         )
-    edit(project / "projects" / "index.md", "\nexample-tool\n", "\nexample-kit\n")
+    edit(project / "projects" / "index.md", f"\n{new}-tool\n", f"\n{new}-kit\n")
     with (project / "redirects.txt").open("a", encoding="utf-8") as file:
-        file.write("projects/example-tool.md projects/example-kit.md\n")
+        file.write(f"projects/{new}-tool.md projects/{new}-kit.md\n")
     # Retire a page: the page and its catalogs removed, its old address sent home.
-    (project / "projects" / "example-lib.md").unlink()
+    (project / "projects" / f"{new}-lib.md").unlink()
     for language in TRANSLATED:
-        po_path(project, language, "projects/example-lib").unlink()
-    edit(project / "projects" / "index.md", "\nexample-lib\n", "\n")
+        po_path(project, language, f"projects/{new}-lib").unlink()
+    edit(project / "projects" / "index.md", f"\n{new}-lib\n", "\n")
     with (project / "redirects.txt").open("a", encoding="utf-8") as file:
-        file.write("projects/example-lib.md index.md\n")
+        file.write(f"projects/{new}-lib.md index.md\n")
     catalogs.main(project, project / "_build")
 
     for language in TRANSLATED:  # nox -s catalogs-check
@@ -228,9 +236,9 @@ def test_every_recipe_of_the_readme_keeps_the_build_and_the_content_checks_green
     start = Date.parse(months_ago(0), key="start")
     for edition in EDITIONS:
         site = build / "html" / edition.code
-        role = (site / "experience" / "example.html").read_text("utf-8")
+        role = (site / "experience" / f"{new}.html").read_text("utf-8")
         assert format_period(start, None, edition.sphinx) in role, edition.code
-        for old, target in (("example-tool", "example-kit.html"), ("example-lib", "../index.html")):
+        for old, target in ((f"{new}-tool", f"{new}-kit.html"), (f"{new}-lib", "../index.html")):
             page = (site / "projects" / f"{old}.html").read_text("utf-8")
             assert f'content="0; url={target}"' in page, (edition.code, old)
 

@@ -188,6 +188,24 @@ def test_a_table_with_its_rows_in_the_page_is_kept(tmp_path: Path) -> None:
     assert cells == ["甲", "1", "乙", "2"]
 
 
+@pytest.mark.parametrize("target", [".git/config", ".env", "_build/secret.txt", ".nox/x.txt"])
+def test_a_link_to_a_hidden_or_unpublished_file_stops_the_build(
+    tmp_path: Path, target: str
+) -> None:
+    conf = "html_static_path = ['_static']\nexclude_patterns = ['_build', '.nox']\n"
+    src = write_project(tmp_path / "src", {"index.md": "# 首页\n"}, conf)
+    (src / target).parent.mkdir(parents=True, exist_ok=True)
+    (src / target).write_text(f"url = https://owner:{SECRET}@example.com/r.git\n", "utf-8")
+    (src / "_static").mkdir()
+    os.symlink(Path("..", target), src / "_static" / "site.css")
+    result = build(src, tmp_path / "out")
+    assert result.returncode == 2
+    assert "_static/site.css" in result.stderr and "What to do:" in result.stderr, result.stderr
+    assert not any(
+        SECRET.encode() in p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()
+    )
+
+
 def test_a_link_inside_the_repository_is_kept(tmp_path: Path) -> None:
     conf = "html_static_path = ['_static']\n"
     src = write_project(tmp_path / "src", {"index.md": "# 首页\n"}, conf)
@@ -317,3 +335,32 @@ def test_the_release_of_an_attacked_project_fails_in_every_edition(
     assert not (build / "current").exists()
     for path in build.rglob("*"):
         assert not path.is_file() or SECRET.encode() not in path.read_bytes(), path
+
+
+#: name: a page with raw HTML or a link that would run in the reader's browser
+SCRIPTS_ON_A_PAGE = {
+    "raw-directive": "# A\n\n```{raw} html\n<script>alert(1)</script>\n```\n",
+    "raw-role": "# A\n\n```{eval-rst}\n.. role:: h(raw)\n   :format: html\n\n:h:`<script>alert(1)</script>`\n```\n",
+    "html-block": "# A\n\n<div onclick=alert(1)>x</div>\n",
+    "rst-link": "# A\n\n```{eval-rst}\n`x <javascript:alert(1)>`_\n```\n",
+    "image-target": "# A\n\n```{image} p.png\n:target: javascript:alert(1)\n```\n",
+}
+
+
+@pytest.mark.parametrize("case", list(SCRIPTS_ON_A_PAGE))
+def test_what_would_run_in_the_browser_is_out_of_the_page_even_when_warnings_pass(
+    tmp_path: Path, case: str
+) -> None:
+    """The live preview only warns: the page it writes must hold no script all the same."""
+    pages = {
+        "index.md": f"# 首页\n\n```{{toctree}}\n{case}\n```\n",
+        f"{case}.md": SCRIPTS_ON_A_PAGE[case],
+    }
+    src = write_project(tmp_path / "src", pages)
+    (src / "p.png").write_bytes(png(1, 1))
+    result = build(src, tmp_path / "out")
+    assert result.returncode == 1 and f"/{case}.md:" in result.stderr, result.stderr
+    page = result.html(case)
+    assert not [tag for tag in page.find_all("script") if "alert" in tag.get_text()], case
+    assert not page.find_all(onclick=True), case
+    assert not page.find_all(href=lambda h: h and h.strip().lower().startswith("javascript:"))

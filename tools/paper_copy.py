@@ -69,7 +69,16 @@ def fail(code: str, report: str) -> None:
 def main(argv: Sequence[str] | None = None, source: Path = REPO) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     editions = resolve_editions(args.codes)
-    out: Path = args.out.expanduser().resolve()
+    out: Path = args.out.expanduser().resolve()  # every link resolved: _build/html is one
+    if out.is_relative_to(source.resolve()):
+        # Inside the repository the copy would be published (_build/html, _static) or
+        # committed with the sources, the full number with it.
+        print(
+            f"--out {args.out} is inside the repository, where the copy could be published or "
+            "committed.\nWhat to do: name a folder outside it, such as ~/for-acme",
+            file=sys.stderr,
+        )
+        return 1
     out.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     if epoch := source_date_epoch():

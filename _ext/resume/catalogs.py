@@ -254,6 +254,8 @@ def catalog_problems(path: Path, md: object = None, markup: bool | None = None) 
             problems.append(Problem(path, message.lineno, "fuzzy", _excerpt(msgid)))
         elif not all(s and s.strip() for s in strings):
             problems.append(Problem(path, message.lineno, "untranslated", _excerpt(msgid)))
+        elif stand_in := _stand_in(msgid, strings):
+            problems.append(Problem(path, message.lineno, "untranslated", stand_in[0], stand_in[1]))
         elif copied := _source_left(msgid, strings, _language(path)):
             problems.append(Problem(path, message.lineno, "untranslated", copied[0], copied[1]))
         else:
@@ -294,6 +296,35 @@ def simplified_only(char: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+#: What a translator writes for "not yet": TODO, TBD, FIXME, XXX, "translate me", 待翻译, 未翻訳,
+#: 翻訳待ち, compared in lower case without spaces and punctuation.
+_STAND_INS = re.compile(
+    r"(todo|tbd|tba|fixme|x{2,}|translateme|totranslate|untranslated|notranslated|"
+    r"待翻译|未翻译|待译|未翻訳|翻訳待ち|要翻訳)?"
+)
+
+
+def _stand_in(msgid: str, strings: tuple[str, ...]) -> tuple[str, str] | None:
+    """(message, hint) when a translation holds no words of its own: a stand-in such as TODO,
+    or only punctuation, while its source has words; ``None`` otherwise. Sphinx would publish
+    it as the translation."""
+    import unicodedata
+
+    def words(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        return "".join(c for c in text if unicodedata.category(c)[0] in "LN")
+
+    if not words(msgid):
+        return None
+    for translation in strings:
+        if _STAND_INS.fullmatch(words(translation)):
+            return (
+                f"{_excerpt(msgid)}: the translation {_excerpt(translation, 24)} stands in for one",
+                "translate the message: a placeholder is published as the translation",
+            )
+    return None
 
 
 def _source_left(msgid: str, strings: tuple[str, ...], language: str) -> tuple[str, str] | None:

@@ -221,14 +221,18 @@ def _walk(top: Path, skipped: set[str]) -> Iterator[Path]:
 
 def leaving_links(srcdir: Path, folders: list[Path], skipped: set[str]) -> list[Path]:
     """The symbolic links under ``srcdir`` and ``folders`` whose target is outside ``srcdir``
-    (outside the folder itself, for a folder outside ``srcdir``), or missing."""
+    (outside the folder itself, for a folder outside ``srcdir``), missing, or hidden or never
+    published inside it (``.git/config``, ``.env``, ``_build``): Sphinx copies what a link
+    points to under the link's own name, which need not be hidden."""
     found = []
     for top in [srcdir, *folders]:
         root = srcdir if inside(top, srcdir) else top
         if not top.is_dir():
             continue
         for path in _walk(top, skipped):
-            if path.is_symlink() and (not path.exists() or not inside(path, root)):
+            if path.is_symlink() and (
+                not path.exists() or not inside(path, root) or _unpublished(path, root, skipped)
+            ):
                 found.append(path)
     return sorted(set(found))
 
@@ -247,7 +251,8 @@ def check_links(app: Sphinx, config: Config) -> None:
         )
         raise ConfigError(
             f"the symbolic link {shown}{' and more' if len(found) > 5 else ''} points outside "
-            "the repository (or nowhere), and would publish what it points to. What to do: "
+            "the repository, at a hidden or unpublished file in it (.git/, .env, _build), or "
+            "nowhere, and would publish what it points to. What to do: "
             "replace the link with the file itself, or delete it"
         )
 

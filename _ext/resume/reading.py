@@ -38,6 +38,23 @@ _SEPARATORS = re.compile(r"(?<=\d)[\W_]+(?=\d)")
 CHINESE_DIGITS = dict(zip("〇零一二三四五六七八九", "00123456789", strict=True)) | dict(
     zip("壹贰貳叁參肆伍陆陸柒捌玖两兩", "12233456678922", strict=True)
 )
+#: A right-to-left override (U+202E) shows what follows it backwards, up to its end (U+202C,
+#: another bidirectional control or the line's end): "\u202e9023 4321 631" reads 136 1234 3209;
+#: a right-to-left embedding or isolate (U+202B, U+2067) keeps each number's digits in order but
+#: shows numbers apart from one another right to left: "\u20673209 1234 136" reads the same.
+_RIGHT_TO_LEFT = re.compile("([\u202b\u202e\u2067])([^\u202a-\u202e\u2066-\u2069\n]*)")
+#: Digits spelt one by one as English words ("one three six …"), read as digits.
+_WORD_DIGITS = dict(
+    zip(
+        ["zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
+        "00123456789",
+        strict=True,
+    )
+)
+_DIGIT_WORDS = re.compile(rf"(?<![a-z])({'|'.join(_WORD_DIGITS)})(?![a-z])")
+#: Letters a reader takes for digits in a run of digits ("l36", "32o9"): o for 0, l and i for 1.
+_LOOKALIKES = re.compile(r"(?<![a-z])[oli]*\d[\doli]*(?![a-z])")
+_LOOKALIKE_DIGITS = str.maketrans("oli", "011")
 #: Characters no reader sees that Unicode does not class as format characters (Cf).
 _INVISIBLE = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u034f", "\u180e"}
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -86,12 +103,23 @@ def _decode(text: str) -> str:
     return text
 
 
+def _as_shown(match: re.Match[str]) -> str:
+    """A right-to-left run as it is shown: reversed under an override, else word by word."""
+    mark, run = match.groups()
+    return run[::-1] if mark == "\u202e" else " ".join(reversed(run.split()))
+
+
 def normalise(text: str) -> str:
     """What a reader reads in ``text``, spelt one way: HTML entities, percent-encoding and
     JSON escapes decoded, NFKC, lower case, invisible and format characters out, every digit
-    and Chinese numeral as an ASCII digit, and nothing between two digits but the digits."""
+    and Chinese numeral as an ASCII digit, and nothing between two digits but the digits.
+    What a right-to-left override or embedding shows in another order is read as shown; digits spelt as English
+    words, and the letters o, l and i inside a run of digits, are read as digits."""
     text = unicodedata.normalize("NFKC", _decode(html.unescape(text))).lower()
-    return _SEPARATORS.sub("", text.translate(_SPELLING))
+    text = _RIGHT_TO_LEFT.sub(_as_shown, text)
+    text = _DIGIT_WORDS.sub(lambda m: _WORD_DIGITS[m.group(1)], text).translate(_SPELLING)
+    text = _LOOKALIKES.sub(lambda m: m.group(0).translate(_LOOKALIKE_DIGITS), text)
+    return _SEPARATORS.sub("", text)
 
 
 class _Reader(HTMLParser):

@@ -42,7 +42,8 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
     _head_elements(app.env.docname, doctree)
     _nested_lists(doctree)
     _long_words(doctree)
-    for raw in doctree.findall(nodes.raw):
+    for raw in list(doctree.findall(nodes.raw)):
+        raw.parent.remove(raw)  # out of the page, as the message says: the preview only warns
         logger.warning(
             "raw HTML %s is not published: it would run in the reader's browser; "
             "write it in Markdown (in a translation, as its source writes it)",
@@ -52,10 +53,13 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
             subtype="unsafe",
         )
     _refused_links(doctree)
-    for ref in doctree.findall(nodes.reference):
+    for ref in list(doctree.findall(nodes.reference)):
         uri = ref.get("refuri", "")
         scheme = urlsplit(uri.strip()).scheme.lower() if uri else ""
         if scheme not in SAFE_SCHEMES:
+            # The link's text stays, as text; the address goes, even where a warning does not
+            # stop the build (the live preview).
+            ref.replace_self(nodes.inline(ref.rawsource, "", *ref.children))
             logger.warning(
                 "the link %s has the scheme %r; link to an https:// address or a page",
                 _excerpt(uri),

@@ -1,0 +1,74 @@
+"""The nox sessions that typeset anything (the PDF, the text résumé, the social card) install
+the pinned fonts: a fresh clone has no other way to get them.
+
+``noxfile.py`` is imported with a stand-in for nox (the test environment has none) and each
+session is called with a session that records what it installs and runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import REPO
+
+
+class Recorder:
+    """A nox session: what it installs, in order, and what it runs."""
+
+    def __init__(self, posargs: list[str]) -> None:
+        self.posargs = posargs
+        self.bin = str(Path(sys.executable).parent)
+        self.installed: list[str] = []
+        self.ran: list[tuple[str, ...]] = []
+
+    def install(self, *args: str) -> None:
+        self.installed += [arg for arg in args if arg != "-r"]
+
+    def run(self, *args: str, **_: Any) -> None:
+        self.ran.append(args)
+
+    def notify(self, *_: Any) -> None:
+        pass
+
+    def log(self, *_: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def noxfile() -> types.ModuleType:
+    def session(*args: Any, **kwargs: Any) -> Callable[..., Any]:
+        if args and callable(args[0]):
+            return args[0]
+        return lambda function: function
+
+    stand_in = types.ModuleType("nox")
+    stand_in.session = session  # type: ignore[attr-defined]
+    stand_in.Session = Recorder  # type: ignore[attr-defined]
+    stand_in.options = types.SimpleNamespace()  # type: ignore[attr-defined]
+    saved = sys.modules.get("nox")
+    sys.modules["nox"] = stand_in
+    sys.path.insert(0, str(REPO))
+    try:
+        sys.modules.pop("noxfile", None)
+        return importlib.import_module("noxfile")
+    finally:
+        sys.path.remove(str(REPO))
+        if saved is None:
+            sys.modules.pop("nox", None)
+        else:
+            sys.modules["nox"] = saved
+
+
+@pytest.mark.parametrize(("name", "posargs"), [("pdf", ["en", "--out", "x"]), ("serve", ["en"])])
+def test_a_session_that_typesets_installs_the_fonts(noxfile, name: str, posargs: list[str]) -> None:
+    session = Recorder(posargs)
+    getattr(noxfile, name)(session)
+    assert noxfile.FONT_REQUIREMENTS in session.installed, session.installed
+    assert session.ran, "the session ran nothing"
