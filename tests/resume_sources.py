@@ -102,7 +102,8 @@ def roles(root: Path = REPO) -> dict[str, Role]:
                 found.append(
                     Role(docname, options["organisation"], options["title"], start, end, bullets)
                 )
-    found.sort(key=lambda role: role.start, reverse=True)
+    # As the Domain orders them (Domain.get_roles): newest start first, a tie by the page's name.
+    found.sort(key=lambda role: ((role.start.year, role.start.month), role.docname), reverse=True)
     return {role.docname: role for role in found}
 
 
