@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from resume import environment
-from resume.insertion import inside
+from resume.insertion import active_content, inside
 from tools.release import HINTS
 
 from helpers import Build, build, copy_project, release, write_project
@@ -108,6 +108,9 @@ def cases(outside: Path, url: str) -> dict[str, tuple[str, int, str]]:
         "hidden-download": ("# A\n\n{download}`x <.env>`\n", 3, "hidden"),
         "huge-image": ("# A\n\n![x](huge.png)\n", 3, "20000×20000 pixels"),
         "heavy-image": ("# A\n\n![x](heavy.png)\n", 3, "MB, more than 2 MB"),
+        "script-svg": ("# A\n\n![x](active.svg)\n", 3, "would run in a reader's browser"),
+        "handler-svg": ("# A\n\n![x](handler.svg)\n", 3, "would run in a reader's browser"),
+        "html-download": ("# A\n\n{download}`x <active.html>`\n", 3, "would run in a reader"),
     }
 
 
@@ -126,6 +129,10 @@ def attacked(tmp_path_factory: pytest.TempPathFactory, server: str) -> tuple[Bui
     (src / ".env").write_text(f"TOKEN={SECRET}\n", "utf-8")
     (src / "huge.png").write_bytes(png(20000, 20000))
     (src / "heavy.png").write_bytes(png(10, 10, 3 * 1024 * 1024))
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{}</svg>'
+    (src / "active.svg").write_text(svg.format("<script>alert(1)</script>"), "utf-8")
+    (src / "handler.svg").write_text(svg.format('<rect ONLOAD = "alert(1)"/>'), "utf-8")
+    (src / "active.html").write_text("<p>x</p><SCRIPT>alert(1)</SCRIPT>", "utf-8")
     epub = build(src, root / "out-epub", "epub")  # Sphinx's ePub builder fetches remote images
     assert epub.returncode == 1 and SECRET not in epub.stdout + epub.stderr, epub.stderr
     for path in epub.outdir.rglob("*"):
@@ -364,3 +371,25 @@ def test_what_would_run_in_the_browser_is_out_of_the_page_even_when_warnings_pas
     assert not [tag for tag in page.find_all("script") if "alert" in tag.get_text()], case
     assert not page.find_all(onclick=True), case
     assert not page.find_all(href=lambda h: h and h.strip().lower().startswith("javascript:"))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "runs"),
+    [
+        ("plain.svg", '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1"/></svg>', False),
+        ("onion.svg", "<svg><text>an onion = a vegetable</text></svg>", False),
+        ("script.svg", "<svg><ScRiPt>alert(1)</script></svg>", True),
+        ("href.svg", '<svg><a href="javascript:alert(1)">x</a></svg>', True),
+        ("object.svg", "<svg><foreignObject><p>x</p></foreignObject></svg>", True),
+        ("page.htm", '<body onload="x()">', True),
+        ("slash.svg", "<svg/onload=alert(1)>", True),
+        ("entity.svg", '<svg><a href="jav&#97;script:alert(1)">x</a></svg>', True),
+        ("photo.png", "<script>", False),  # a PNG is never run as a document
+    ],
+)
+def test_a_file_that_runs_in_the_browser_is_told_from_one_that_does_not(
+    tmp_path: Path, name: str, text: str, runs: bool
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    assert bool(active_content(path)) == runs

@@ -24,6 +24,7 @@ fetch an address on its network. So:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -137,10 +138,46 @@ def _is_remote(uri: str) -> bool:
     return bool(urlsplit(uri).scheme) or uri.startswith("//")
 
 
+#: Files a browser runs scripts in when it opens them from the site's address.
+ACTIVE_SUFFIXES = (".svg", ".svgz", ".html", ".htm", ".xhtml", ".xht", ".xml", ".xsl")
+#: What runs in them: a script element, an event handler (an attribute ``on…=``, after a space
+#: or a slash), a javascript: address, embedded documents and style sheets, and a character
+#: reference inside a tag (``jav&#97;script:``), in any case. A refusal errs on the safe side:
+#: a résumé's pictures need none of these. (A sanitiser would rewrite the file; we refuse it.)
+ACTIVE = re.compile(
+    rb"<\s*(?:script|foreignobject|iframe|embed|object|handler)\b|<[^>]*?[\s/]on[a-z]+\s*="
+    rb"|javascript\s*:|<\?xml-stylesheet|<[^>]*?&#",
+    re.IGNORECASE,
+)
+
+
+def active_content(path: Path) -> str:
+    """What in the file at ``path`` would run in a reader's browser, or ``""``: an SVG or HTML
+    file is served from the site's own address, where its script reads and acts as the site.
+    A compressed SVG is read as it is served, unpacked."""
+    if path.suffix.lower() not in ACTIVE_SUFFIXES:
+        return ""
+    data = path.read_bytes()
+    if path.suffix.lower() == ".svgz" or data[:2] == b"\x1f\x8b":
+        import gzip
+
+        try:
+            data = gzip.decompress(data)
+        except OSError:
+            return "is not a readable compressed SVG"
+    found = ACTIVE.search(data)
+    if found:
+        what = found.group(0)[-40:].decode("utf-8", "replace")
+        return f"holds {what!r}, which would run in a reader's browser"
+    return ""
+
+
 def _image_problem(path: Path) -> str:
-    """Why the image at ``path`` is too large, or ``""``."""
+    """Why the image at ``path`` is too large or would run a script, or ``""``."""
     import imagesize  # type: ignore[import-untyped]  # Sphinx's own dependency; reads the header
 
+    if active := active_content(path):
+        return active
     size = path.stat().st_size
     if size > MAX_IMAGE_BYTES:
         return f"is {size / 1024 / 1024:.1f} MB, more than {MAX_IMAGE_BYTES // 1024 // 1024} MB"
@@ -171,6 +208,14 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
             continue
         _, filename = env.relfn2path(target, docname)
         path = Path(filename)
+        if inside(path, srcdir) and path.is_file() and (active := active_content(path)):
+            _warn(
+                f"the download {target!r} {active}, and is not published. What to do: offer "
+                "it as a PDF or an image without script, or link to where it is hosted",
+                node,
+            )
+            node.replace_self(nodes.inline(node.astext(), node.astext()))
+            continue
         if not inside(path, srcdir) or _unpublished(path, srcdir, skipped):
             _warn(
                 f"the download {target!r} is outside the source folder, a link that leaves it, "
