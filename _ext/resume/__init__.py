@@ -12,6 +12,8 @@ One module per feature, each with its own ``setup_*``:
 ``safety``          nothing on a page runs in the reader's browser: no raw HTML, no script links
 ``insertion``       pages read no file outside the repository and no URL; no link leaves it
 ``translation``     the gate: an edition is published only when completely translated
+``catalog_cache``   each catalog checked and compiled once per content, across builders
+``myst_patch``      a speed patch of MyST: docutils' default settings computed once
 ``search``          search in every language: jieba, the Japanese splitter, the query script
 ``switcher``        the language switcher and the alternate links between editions
 ``hosting``         head tags, OpenGraph, sitemap, robots.txt, the 404 page, the downloads
@@ -25,6 +27,8 @@ One module per feature, each with its own ``setup_*``:
 ``updated``         when the résumé was last updated: ``resume-updated``, the PDF, ``resume.json``
 ``vcard``           the owner's contact card, ``contact.vcf``, linked from the contact line
 ==================  ===========================================================================
+
+``settings`` declares every ``resume_*`` value, typed, and is how the others read them.
 
 Standard-library helpers, also used outside Sphinx: ``languages`` (the editions' names),
 ``outputs`` (file names, "is this the web site"), ``environment`` (the build's environment
@@ -47,12 +51,14 @@ def setup(app: Any) -> dict[str, Any]:
     from .hosting import setup_hosting
     from .insertion import setup_insertion
     from .machine_readable import setup_machine_readable
+    from .myst_patch import setup_myst_patch
     from .nodes import setup_nodes
     from .pdf import setup_pdf
     from .privacy import setup_privacy
     from .redirects import setup_redirects
     from .safety import setup_safety
     from .search import setup_search
+    from .settings import setup_settings
     from .switcher import setup_switcher
     from .theme import setup_theme
     from .translation import setup_translation
@@ -61,11 +67,13 @@ def setup(app: Any) -> dict[str, Any]:
 
     app.setup_extension("myst_parser")
     for setup_feature in (
+        setup_settings,
         setup_data,
         setup_nodes,
         setup_directives,
         setup_crosspage,
         setup_contact,
+        setup_myst_patch,
         setup_translation,
         setup_search,
         setup_switcher,

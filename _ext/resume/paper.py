@@ -45,6 +45,7 @@ from .data import (
 from .figures import figures
 from .languages import SOURCE, edition
 from .machine_readable import owner, summary
+from .settings import settings
 from .updated import last_updated
 
 #: The home page's and the index pages' labels whose section titles head the paper's sections.
@@ -379,7 +380,7 @@ def gather(app: Sphinx) -> Paper:
     ]
     awards = domain.get_entries(Award)
     ordered_awards = [a for a in awards if not a.certificate] + [a for a in awards if a.certificate]
-    date = _date(config.resume_build_date)
+    date = _date(settings(config).build_date)
     glance = highlights(app, names)
     said = {role.docname: [role.summary, *role.highlights] for role in domain.get_roles()}
     repeats = {
