@@ -12,7 +12,6 @@ One module per feature, each with its own ``setup_*``:
 ``safety``          nothing on a page runs in the reader's browser: no raw HTML, no script links
 ``insertion``       pages read no file outside the repository and no URL; no link leaves it
 ``translation``     the gate: an edition is published only when completely translated
-``catalog_cache``   each catalog checked and compiled once per content, across builders
 ``myst_patch``      a speed patch of MyST: docutils' default settings computed once
 ``search``          search in every language: jieba, the Japanese splitter, the query script
 ``switcher``        the language switcher and the alternate links between editions
@@ -28,7 +27,10 @@ One module per feature, each with its own ``setup_*``:
 ``vcard``           the owner's contact card, ``contact.vcf``, linked from the contact line
 ==================  ===========================================================================
 
-``settings`` declares every ``resume_*`` value, typed, and is how the others read them.
+``settings`` declares every ``resume_*`` value, typed, and is how the others read them;
+``catalog_cache`` keeps the translation gate's checks and compiled catalogs, ``dates`` writes
+dates and periods in the edition's language, ``markup`` reduces a message's Markdown to the
+structure its translation must keep.
 
 Standard-library helpers, also used outside Sphinx: ``languages`` (the editions' names),
 ``outputs`` (file names, "is this the web site"), ``environment`` (the build's environment
