@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from resume.languages import BY_SPHINX, SOURCE
 from resume.outputs import BASENAME
@@ -44,6 +45,11 @@ from helpers import (
 # Sphinx's test fixtures, and the browser fixtures of tests/browser.py, registered once for the
 # whole session (a session fixture imported into two modules would be two browsers).
 pytest_plugins = ["sphinx.testing.fixtures", "browser"]
+
+# No deadline for generated examples: a deadline is a timed test, which fails on a loaded machine
+# (speed targets live in nox -s bench). Each test still sets how many examples it tries.
+settings.register_profile("resume", deadline=None)
+settings.load_profile("resume")
 
 
 @pytest.fixture(scope="session", autouse=True)
