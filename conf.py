@@ -18,6 +18,7 @@ sys.path.insert(0, str(HERE / "_ext"))
 from resume import environment  # noqa: E402
 from resume.languages import edition  # noqa: E402
 from resume.outputs import BASENAME  # noqa: E402
+from resume.settings import settings  # noqa: E402
 
 # The build's environment variables, read here and nowhere else (resume/environment.py):
 # RESUME_PHONE, RESUME_GITHUB, RESUME_NOINDEX, Read the Docs' variables, SOURCE_DATE_EPOCH.
@@ -36,11 +37,12 @@ author = "徐鑫"
 copyright = "徐鑫"  # noqa: A001
 version = release = "1.0"
 
-# What the owner's name and headline are in each edition: the HTML title and the ePub.
-TITLES = {
-    "zh_CN": ("徐鑫", "基础架构技术负责人"),
-    "en": ("Xu Xin", "Infrastructure Tech Leader"),
-    "ja": ("徐鑫", "インフラテックリーダー"),
+# The owner's name and headline in each edition: the HTML title and the ePub's (below), and what
+# the JSON-LD, resume.json, the PDF and the social card state (resume/settings.py).
+resume_owner = {
+    "zh_CN": {"name": "徐鑫", "headline": "基础架构技术负责人"},
+    "en": {"name": "Xu Xin", "headline": "Infrastructure Tech Leader"},
+    "ja": {"name": "徐鑫", "headline": "インフラテックリーダー"},
 }
 DESCRIPTIONS = {
     "zh_CN": "徐鑫的简历：AI 基础架构、云原生与开源（Apache APISIX PMC 成员）。",
@@ -178,7 +180,7 @@ resume_contact_values = ENVIRONMENT.contact_values
 def set_language_options(app, config) -> None:
     """Compute what depends on ``language``, which ``-D language=…`` may have changed."""
     ed = edition(config.language)
-    name, headline = TITLES[ed.sphinx]
+    name, headline = settings(config).name(ed.sphinx), settings(config).headline(ed.sphinx)
     config.copyright = config.epub_copyright = name
     config.html_title = f"{name} · {headline}"
     config.html_short_title = name

@@ -1,9 +1,10 @@
 """Shared fixtures: the session's builds of the real site, and small projects in temporary folders.
 
-Every build of the real site is made once per session and shared: one in-process build per
-edition and builder (``build_site``), one gettext extraction (``gettext``), the opt-in builds
-(``opt_in``), two release builds (``good_release``, ``releases``) and Read the Docs' builds
-(``read_the_docs_builds``). The helpers they use are in ``helpers.py``.
+Every build of the real site is made once per test run, whatever the number of xdist workers,
+and shared (``helpers.shared``): one in-process build per edition and builder (``build_site``),
+one gettext extraction (``gettext``), the opt-in builds (``opt_in``), two release builds
+(``good_release``, ``releases``) and Read the Docs' builds (``read_the_docs_builds``). The
+helpers they use are in ``helpers.py``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from resume.languages import BY_SPHINX, SOURCE
 from resume.outputs import BASENAME
@@ -36,12 +38,18 @@ from helpers import (
     elsewhere,
     read_the_docs,
     release,
+    shared,
     write_project,
 )
 
 # Sphinx's test fixtures, and the browser fixtures of tests/browser.py, registered once for the
 # whole session (a session fixture imported into two modules would be two browsers).
 pytest_plugins = ["sphinx.testing.fixtures", "browser"]
+
+# No deadline for generated examples: a deadline is a timed test, which fails on a loaded machine
+# (speed targets live in nox -s bench). Each test still sets how many examples it tries.
+settings.register_profile("resume", deadline=None)
+settings.load_profile("resume")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,14 +69,18 @@ def hermetic_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
 
 @pytest.fixture(scope="session")
 def build_site(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Build]:
-    """``build_site(language, builder)``: the real site, built once per session in this process."""
+    """``build_site(language, builder)``: the real site, built once per test run (in the
+    process of the worker that asks first)."""
     cache: dict[tuple[str, str], Build] = {}
 
     def site(language: str = SOURCE.sphinx, builder: str = "html") -> Build:
         if (language, builder) not in cache:
             code = BY_SPHINX[language].code
-            builddir = tmp_path_factory.mktemp(f"{builder}-{code}")
-            cache[language, builder] = build(REPO, builddir, builder, language)
+            cache[language, builder] = shared(
+                tmp_path_factory,
+                f"{builder}-{code}",
+                lambda folder: build(REPO, folder, builder, language),
+            )
         return cache[language, builder]
 
     return site
@@ -105,13 +117,17 @@ def opt_in(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Build]:
     def site(language: str, builder: str = "html") -> Build:
         if (language, builder) not in cache:
             code = BY_SPHINX[language].code
-            cache[language, builder] = build(
-                REPO,
-                tmp_path_factory.mktemp(f"opt-in-{builder}-{code}"),
-                builder,
-                language,
-                env={"RESUME_PHONE": MADE_UP, "RESUME_GITHUB": GITHUB},
-                confoverrides={"html_baseurl": OPT_IN_BASEURL.format(code)},
+            cache[language, builder] = shared(
+                tmp_path_factory,
+                f"opt-in-{builder}-{code}",
+                lambda folder: build(
+                    REPO,
+                    folder,
+                    builder,
+                    language,
+                    env={"RESUME_PHONE": MADE_UP, "RESUME_GITHUB": GITHUB},
+                    confoverrides={"html_baseurl": OPT_IN_BASEURL.format(code)},
+                ),
             )
         return cache[language, builder]
 
@@ -134,8 +150,9 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture(scope="session")
 def good_release_log(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A clean release build of every edition, with a fixed SOURCE_DATE_EPOCH, and its output."""
-    folder = tmp_path_factory.mktemp("first") / "_build"
-    ok, out, err = release(folder)
+    folder, ok, out, err = shared(
+        tmp_path_factory, "first", lambda root: (root / "_build", *release(root / "_build"))
+    )
     assert ok, f"the release build of the real site failed:\n{out}\n{err}"
     return folder, out + err
 
@@ -150,19 +167,25 @@ def releases(good_release: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
     """Two clean release builds of every edition with the same SOURCE_DATE_EPOCH: the
     session's, and ``nox -s build``'s of a copy of the project in another folder, run there
     with another time zone, locale, home and user name (``ELSEWHERE``)."""
-    folder = tmp_path_factory.mktemp("elsewhere")
-    checkout = copy_project(folder / "another-checkout")
-    # What nox -s build runs, with the checkout's own tools, from its own folder.
-    script = "import sys\nfrom tools.release import release_build\nsys.exit(not release_build())"
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=checkout,
-        env=elsewhere(folder / "home"),
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, f"the release build elsewhere failed:\n{result.stderr}"
-    return good_release, checkout / "_build"
+
+    def build_elsewhere(folder: Path) -> tuple[Path, int, str]:
+        checkout = copy_project(folder / "another-checkout")
+        # What nox -s build runs, with the checkout's own tools, from its own folder.
+        script = (
+            "import sys\nfrom tools.release import release_build\nsys.exit(not release_build())"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=checkout,
+            env=elsewhere(folder / "home"),
+            capture_output=True,
+            text=True,
+        )
+        return checkout / "_build", result.returncode, result.stderr
+
+    other, returncode, stderr = shared(tmp_path_factory, "elsewhere", build_elsewhere)
+    assert returncode == 0, f"the release build elsewhere failed:\n{stderr}"
+    return good_release, other
 
 
 # -- Read the Docs' builds (in subprocesses, as there) -------------------------------------
@@ -172,7 +195,14 @@ def releases(good_release: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
 def read_the_docs_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ReadTheDocs]:
     """``zh-cn`` and ``en`` as Read the Docs builds them; ``unlisted``: the Chinese html with
     ``RESUME_NOINDEX=1`` and the html_context that Read the Docs used to inject."""
-    root = tmp_path_factory.mktemp("readthedocs")
+    done = shared(tmp_path_factory, "readthedocs", _read_the_docs_builds)
+    for name, rtd in done.items():
+        for builder, code in rtd.returncodes.items():
+            assert code == 0, f"{name} {builder}:\n{rtd.logs[builder]}"
+    return done
+
+
+def _read_the_docs_builds(root: Path) -> dict[str, ReadTheDocs]:
     jobs = {
         **{code: lambda code=code: read_the_docs(code, root / code) for code in RTD_CODES},
         "unlisted": lambda: read_the_docs(
@@ -182,8 +212,4 @@ def read_the_docs_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     }  # fmt: skip
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(job) for name, job in jobs.items()}
-        done = {name: future.result() for name, future in futures.items()}
-    for name, rtd in done.items():
-        for builder, code in rtd.returncodes.items():
-            assert code == 0, f"{name} {builder}:\n{rtd.logs[builder]}"
-    return done
+        return {name: future.result() for name, future in futures.items()}

@@ -17,19 +17,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from bs4 import BeautifulSoup
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parents[1]
 for path in (REPO, REPO / "_ext"):
@@ -192,6 +194,37 @@ def build(
     if returncode == 0 and stderr.strip():
         returncode = 1  # -W: a warning fails the build
     return Build(returncode, status.getvalue(), stderr, builddir / builder, language, list(loaded))
+
+
+T = TypeVar("T")
+
+
+def shared(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], T]) -> T:
+    """``make(folder)``, run once per test run whatever the number of workers, and its result.
+
+    Under pytest-xdist each worker has a session of its own, so a session fixture would build
+    once per worker. The first worker to ask builds under a lock in the run's temporary root,
+    which every worker shares and pytest removes after a passing run, and keeps the result
+    beside the build (pickled); the others wait for the lock and read it. ``make`` must return
+    something that pickles (``Build``, ``ReadTheDocs``, paths, tuples).
+    """
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder; each worker's own is a folder in it
+    folder = root / "shared" / name
+    kept = root / "shared" / f"{name}.pickle"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(root / "shared" / f"{name}.lock"):
+        if kept.is_file():
+            value: T = pickle.loads(kept.read_bytes())
+            return value
+        shutil.rmtree(folder, ignore_errors=True)  # a build that stopped half-way
+        folder.mkdir()
+        value = make(folder)
+        temporary = kept.with_suffix(".partial")
+        temporary.write_bytes(pickle.dumps(value))
+        temporary.replace(kept)
+        return value
 
 
 def write_project(src: Path, pages: Mapping[str, str], conf: str = "") -> Path:

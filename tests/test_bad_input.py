@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import copy_project, release, tree_digest
+from helpers import copy_project, release, shared, tree_digest
 
 
 def write(relative: str, text: str) -> Callable[[Path], None]:
@@ -140,13 +140,17 @@ class Failed:
 @pytest.fixture(scope="module")
 def failed(good_release: Path, tmp_path_factory: pytest.TempPathFactory) -> Failed:
     """Every case at once, on one copy of the project whose ``_build`` is the last good one."""
-    project = copy_project(tmp_path_factory.mktemp("bad-input") / "project")
-    shutil.copytree(good_release, project / "_build", symlinks=True)
-    before = tree_digest(project / "_build")
-    for breaks, _, _ in CASES.values():
-        breaks(project)
-    ok, out, err = release(project / "_build", project, tuple(EDITIONS))
-    return Failed(ok, out, err, before, tree_digest(project / "_build"), project / "_build")
+
+    def fail(folder: Path) -> Failed:
+        project = copy_project(folder / "project")
+        shutil.copytree(good_release, project / "_build", symlinks=True)
+        before = tree_digest(project / "_build")
+        for breaks, _, _ in CASES.values():
+            breaks(project)
+        ok, out, err = release(project / "_build", project, tuple(EDITIONS))
+        return Failed(ok, out, err, before, tree_digest(project / "_build"), project / "_build")
+
+    return shared(tmp_path_factory, "bad-input", fail)
 
 
 def test_a_failed_build_leaves_the_last_good_output(failed):

@@ -20,7 +20,7 @@ from resume.catalogs import (
 from tools import catalogs
 from tools.check_catalogs import LOCALES, main, report
 
-from helpers import REPO, build, copy_project
+from helpers import REPO, build, copy_project, shared
 
 TRANSLATED = ("en", "ja")
 PO_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
@@ -99,7 +99,11 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """A copy of the project with two changes whose effects do not overlap: a sentence of
     wanhui.md edited, its catalogs updated as ``nox -s catalogs`` does (so stale), and a syntax
     error at the end of the English tencent.po; then its Chinese and English builds."""
-    project = copy_project(tmp_path_factory.mktemp("edited") / "project")
+    return shared(tmp_path_factory, "edited", _edit)
+
+
+def _edit(folder: Path) -> dict:
+    project = copy_project(folder / "project")
     page = project / "experience" / "wanhui.md"
     assert STALE_SOURCE in page.read_text("utf-8")
     page.write_text(page.read_text("utf-8").replace(STALE_SOURCE, STALE_EDITED), "utf-8")

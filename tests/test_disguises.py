@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from resume import privacy
 from resume.markup import parser
 
-from helpers import Build, build, write_project
+from helpers import Build, build, shared, write_project
 
 MASKED = "+86 136 **** 3209"
 NATIONAL = "13612343209"  # a made-up number that fits the mask
@@ -65,10 +65,13 @@ LOOKALIKES = {"0": ["o", "O"], "1": ["l", "I"]}
 
 @pytest.fixture(scope="module")
 def disguised(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    root = tmp_path_factory.mktemp("disguised")
     pages = {f"{name}.md": text for name, (text, _) in NAMED.items()}
     pages["index.md"] = "# 首页\n\n```{toctree}\n" + "\n".join(NAMED) + "\n```\n"
-    return build(write_project(root / "src", pages, CONF), root / "out")
+    return shared(
+        tmp_path_factory,
+        "disguised",
+        lambda root: build(write_project(root / "src", pages, CONF), root / "out"),
+    )
 
 
 @pytest.mark.parametrize("case", list(NAMED))

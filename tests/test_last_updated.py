@@ -3,6 +3,7 @@ own date form, on the home page, in the PDF and the text résumé, and in ``resu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import re
@@ -18,6 +19,7 @@ from test_pdf import poppler, squeeze
 
 from resume.languages import EDITIONS
 from resume.outputs import BASENAME, RESUME_JSON
+from resume.settings import PREFIX, Settings
 from resume.updated import formatted_date, iso_timestamp
 
 from helpers import EPOCH, build
@@ -31,11 +33,18 @@ LONG_DATES = {"zh_CN": "2023年11月14日", "en": "November 14, 2023", "ja": "20
 SENTENCES = {"zh_CN": "最后更新于", "en": "Last updated on", "ja": "最終更新："}
 
 
+def config(language: str, build_date: int) -> SimpleNamespace:
+    """What the date functions read of Sphinx's configuration: the language, and every
+    ``resume_*`` value (its default but for the build's date)."""
+    values = dataclasses.asdict(Settings(build_date=build_date))
+    return SimpleNamespace(language=language, **{PREFIX + k: v for k, v in values.items()})
+
+
 @pytest.mark.parametrize("language", [e.sphinx for e in EDITIONS])
 def test_date_in_the_editions_long_form(language):
-    config = SimpleNamespace(language=language, resume_build_date=FIXED)
-    assert formatted_date(config) == LONG_DATES[language]
-    assert iso_timestamp(config) == "2023-11-14T22:13:20"
+    fixed = config(language, FIXED)
+    assert formatted_date(fixed) == LONG_DATES[language]
+    assert iso_timestamp(fixed) == "2023-11-14T22:13:20"
 
 
 @given(st.integers(min_value=0, max_value=4102444799))  # up to 2099-12-31
@@ -43,12 +52,12 @@ def test_any_build_date_names_its_own_day(epoch):
     """Each form names the build's UTC day: its year, and its day of the month, as figures."""
     day = datetime.datetime.fromtimestamp(epoch, datetime.UTC).date()
     for edition in EDITIONS:
-        text = formatted_date(SimpleNamespace(language=edition.sphinx, resume_build_date=epoch))
+        text = formatted_date(config(edition.sphinx, epoch))
         assert [int(n) for n in re.findall(r"\d+", text)] in (
             [day.year, day.month, day.day],  # 2023年11月14日
             [day.day, day.year],  # November 14, 2023
         ), text
-    stamp = SimpleNamespace(language="en", resume_build_date=epoch)
+    stamp = config("en", epoch)
     assert datetime.datetime.fromisoformat(iso_timestamp(stamp)).date() == day
 
 
@@ -56,7 +65,7 @@ def test_any_build_date_names_its_own_day(epoch):
 def test_every_output_says_the_same_date(good_release, edition):
     """The release (SOURCE_DATE_EPOCH=EPOCH): the home page, the text, the PDF, resume.json."""
     sentence = f"{SENTENCES[edition.sphinx]}"
-    build_date = SimpleNamespace(language=edition.sphinx, resume_build_date=int(EPOCH))
+    build_date = config(edition.sphinx, int(EPOCH))
     date = formatted_date(build_date)
     html = good_release / "html" / edition.code
     home = BeautifulSoup((html / "index.html").read_text("utf-8"), "html.parser")

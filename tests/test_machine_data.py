@@ -202,7 +202,8 @@ def test_configured_details_and_addresses(configured):
 def test_only_configured_profiles(make_project, tmp_path):
     """A GitHub profile set for the build is the one ``sameAs`` and the one profile."""
     conf = (
-        "html_title = 'Name · Headline'\n"
+        "html_title = 'A title the owner is not read back from'\n"
+        "resume_owner = {'zh_CN': {'name': 'Name', 'headline': 'Headline'}}\n"
         "resume_contact = {'github': {'value': '', 'visibility': 'public'}}\n"
     )
     src = make_project({"index.md": "# Name\n\n```{resume-contact}\n```\n"}, conf)

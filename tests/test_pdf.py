@@ -38,7 +38,7 @@ from resume.paper import (
 )
 from resume.pdf import trials
 
-from helpers import EPOCH, MADE_UP, REPO, Build, build, copy_project, elsewhere
+from helpers import EPOCH, MADE_UP, REPO, Build, build, copy_project, elsewhere, shared
 from resume_sources import allowed_han, projects
 from resume_sources import roles as role_data
 
@@ -139,8 +139,11 @@ def paper(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Build]:
             env = {"SOURCE_DATE_EPOCH": EPOCH}
             if variant == "opt-in":
                 env["RESUME_PHONE"] = MADE_UP
-            folder = tmp_path_factory.mktemp(f"paper-{variant}-{code}")
-            result = build(REPO, folder, "resumepdf", BY_CODE[code].sphinx, env=env)
+            result = shared(
+                tmp_path_factory,
+                f"paper-{variant}-{code}",
+                lambda folder: build(REPO, folder, "resumepdf", BY_CODE[code].sphinx, env=env),
+            )
             assert result.returncode == 0, result.stderr
             cache[code, variant] = result
         return cache[code, variant]

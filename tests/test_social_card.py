@@ -99,7 +99,7 @@ def test_card_is_byte_identical_in_two_releases(releases):
 
 def small_site(make_project, tmp_path: Path, headline: str, glance: str = "") -> tuple[Path, str]:
     conf = (
-        f"html_title = {f'Name · {headline}'!r}\n"
+        f"resume_owner = {{'zh_CN': {{'name': 'Name', 'headline': {headline!r}}}}}\n"
         "html_baseurl = 'https://example.org/zh-cn/'\n"
         "resume_contact = {'phone': {'value': '+86 136 **** 3209', 'visibility': 'masked'}}\n"
     )
@@ -142,7 +142,10 @@ def test_an_incremental_build_names_the_new_text_on_every_page(make_project, tmp
     from sphinx.testing.util import SphinxTestApp
 
     glance = "- **First** one\n- **Second** two\n"
-    conf = "html_title = 'Name · Headline'\nhtml_baseurl = 'https://example.org/zh-cn/'\n"
+    conf = (
+        "resume_owner = {'zh_CN': {'name': 'Name', 'headline': 'Headline'}}\n"
+        "html_baseurl = 'https://example.org/zh-cn/'\n"
+    )
     toctree = "\n```{toctree}\nother\n```\n"
     home = "# Name\n\n(at-a-glance)=\n## Glance\n\n"
     src = make_project(

@@ -23,7 +23,7 @@ from resume import environment
 from resume.insertion import active_content, inside
 from tools.release import HINTS
 
-from helpers import Build, build, copy_project, release, write_project
+from helpers import Build, build, copy_project, release, shared, write_project
 
 SECRET = "quartz-owl-7731-outside"
 
@@ -246,10 +246,13 @@ PAGE_RULES = {
 
 @pytest.fixture(scope="module")
 def ruled(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    root = tmp_path_factory.mktemp("rules")
     pages = {f"{name}.md": text for name, (text, _, _) in PAGE_RULES.items()}
     pages["index.md"] = "# 首页\n\n```{toctree}\n" + "\n".join(PAGE_RULES) + "\n```\n"
-    return build(write_project(root / "src", pages), root / "out")
+    return shared(
+        tmp_path_factory,
+        "rules",
+        lambda root: build(write_project(root / "src", pages), root / "out"),
+    )
 
 
 @pytest.mark.parametrize("case", list(PAGE_RULES))

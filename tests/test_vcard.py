@@ -19,7 +19,7 @@ from helpers import GITHUB, MADE_UP, Build, build
 
 SMALL_CONF = """
 project = '名字'
-html_title = 'Name · Headline, with a comma; and a semicolon'
+resume_owner = {'zh_CN': {'name': 'Name', 'headline': 'Headline, with a comma; and a semicolon'}}
 html_baseurl = 'https://example.org/zh-cn/'
 resume_contact = {
     'phone': {'value': '+86 136 **** 3209', 'visibility': 'masked'},

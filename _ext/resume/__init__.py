@@ -12,6 +12,7 @@ One module per feature, each with its own ``setup_*``:
 ``safety``          nothing on a page runs in the reader's browser: no raw HTML, no script links
 ``insertion``       pages read no file outside the repository and no URL; no link leaves it
 ``translation``     the gate: an edition is published only when completely translated
+``myst_patch``      a speed patch of MyST: docutils' default settings computed once
 ``search``          search in every language: jieba, the Japanese splitter, the query script
 ``switcher``        the language switcher and the alternate links between editions
 ``hosting``         head tags, OpenGraph, sitemap, robots.txt, the 404 page, the downloads
@@ -26,6 +27,11 @@ One module per feature, each with its own ``setup_*``:
 ``vcard``           the owner's contact card, ``contact.vcf``, linked from the contact line
 ``variants``        tags on the data and bullets, and the variants: a résumé cut for one job
 ==================  ===========================================================================
+
+``settings`` declares every ``resume_*`` value, typed, and is how the others read them;
+``catalog_cache`` keeps the translation gate's checks and compiled catalogs, ``dates`` writes
+dates and periods in the edition's language, ``markup`` reduces a message's Markdown to the
+structure its translation must keep.
 
 Standard-library helpers, also used outside Sphinx: ``languages`` (the editions' names),
 ``outputs`` (file names, "is this the web site"), ``environment`` (the build's environment
@@ -48,12 +54,14 @@ def setup(app: Any) -> dict[str, Any]:
     from .hosting import setup_hosting
     from .insertion import setup_insertion
     from .machine_readable import setup_machine_readable
+    from .myst_patch import setup_myst_patch
     from .nodes import setup_nodes
     from .pdf import setup_pdf
     from .privacy import setup_privacy
     from .redirects import setup_redirects
     from .safety import setup_safety
     from .search import setup_search
+    from .settings import setup_settings
     from .switcher import setup_switcher
     from .theme import setup_theme
     from .translation import setup_translation
@@ -63,11 +71,13 @@ def setup(app: Any) -> dict[str, Any]:
 
     app.setup_extension("myst_parser")
     for setup_feature in (
+        setup_settings,
         setup_data,
         setup_nodes,
         setup_directives,
         setup_crosspage,
         setup_contact,
+        setup_myst_patch,
         setup_translation,
         setup_search,
         setup_switcher,

@@ -49,6 +49,7 @@ from .pdf import (
     load_fonts,
     unset_characters,
 )
+from .settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ def typeset(app: Sphinx, card: Card) -> bytes:
     template = TEMPLATE.read_bytes()
     digest = hashlib.sha256()
     for part in (template, main.encode(), data.encode(), version("typst").encode(),
-                 repr(font_folders(config.resume_pdf_font_paths)).encode()):  # fmt: skip
+                 repr(font_folders(settings(config).pdf_font_paths)).encode()):  # fmt: skip
         digest.update(hashlib.sha256(part).digest())
     # Checked before the cache: a card kept from a build that published a value is not reused
     # by one that does not.
@@ -162,7 +163,7 @@ def typeset(app: Sphinx, card: Card) -> bytes:
         return cached.read_bytes()
 
     needed = dict.fromkeys(f for f in (*typeface.fonts, *CHINESE) if f != LATIN)
-    fonts, coverage = load_fonts(font_folders(config.resume_pdf_font_paths), needed)
+    fonts, coverage = load_fonts(font_folders(settings(config).pdf_font_paths), needed)
     if unset := unset_characters(asdict(card), coverage):
         shown = "; ".join(f"{c!r} (U+{ord(c):04X}) in {t[:60]!r}" for c, t in unset.items())
         raise PaperError(

@@ -28,6 +28,7 @@ from sphinx.locale import _
 from sphinx.util.docutils import SphinxDirective
 
 from .reading import MASKS
+from .settings import settings
 
 VISIBILITIES = ("public", "masked", "private")
 KINDS = ("phone", "email", "website", "github")
@@ -148,7 +149,7 @@ def published(
 
 def published_by(config: Config) -> dict[str, Published]:
     """``published`` for this build's configuration."""
-    return published(config.resume_contact, config.resume_contact_values)
+    return published(settings(config).contact, settings(config).contact_values)
 
 
 class ContactDirective(SphinxDirective):
@@ -173,14 +174,11 @@ class ContactDirective(SphinxDirective):
 def check_config(app: Sphinx, config: Config) -> None:
     """A wrongly configured contact detail stops the build before anything is read."""
     try:
-        validate(config.resume_contact, config.resume_contact_values)
+        validate(settings(config).contact, settings(config).contact_values)
     except ContactError as exc:
         raise ConfigError(str(exc)) from None
 
 
 def setup_contact(app: Sphinx) -> None:
-    app.add_config_value("resume_contact", {}, "env", types=[dict])
-    # Full values a build supplies, never committed: {"phone": "+86 …", "github": "https://…"}.
-    app.add_config_value("resume_contact_values", {}, "env", types=[dict])
     app.add_directive("resume-contact", ContactDirective)
     app.connect("config-inited", check_config)

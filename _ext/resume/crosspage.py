@@ -20,6 +20,7 @@ from sphinx.environment import BuildEnvironment
 from .data import PRESENT, Date, Role, document_order, get_domain
 from .languages import edition
 from .nodes import placeholder, timeline_bar
+from .settings import settings
 
 
 def _link(app: Sphinx, fromdocname: str, docname: str, text: str) -> nodes.reference:
@@ -39,7 +40,7 @@ def _joined(items: list[nodes.reference], separator: str) -> nodes.paragraph:
 def build_year(config: Any) -> int:
     """The year of the build's date (``resume_build_date``, from ``SOURCE_DATE_EPOCH``): where
     a running role ends on the timeline."""
-    return time.gmtime(config.resume_build_date).tm_year
+    return time.gmtime(settings(config).build_date).tm_year
 
 
 def timeline(app: Sphinx, fromdocname: str, roles: list[Role]) -> nodes.bullet_list:
@@ -163,8 +164,6 @@ def pages_drawing_on_others(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def setup_crosspage(app: Sphinx) -> None:
-    # The build's date, seconds since the epoch (SOURCE_DATE_EPOCH; resume.environment).
-    app.add_config_value("resume_build_date", int(time.time()), "", types=[int])
     app.connect("doctree-resolved", fill)
     app.connect("env-get-outdated", note_changes)
     app.connect("env-get-updated", pages_drawing_on_others)

@@ -21,6 +21,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from . import nodes as resume_nodes
+from .settings import settings
 from .variants import Variant, keeps
 
 logger = logging.getLogger(__name__)
@@ -342,7 +343,7 @@ class ResumeDomain(Domain):
             "resume-role": self.role_pages,
             "resume-project": self.project_pages,
         }
-        for pattern, directive in self.env.config.resume_data_pages.items():
+        for pattern, directive in settings(self.env.config).data_pages.items():
             for docname in sorted(self.env.found_docs):
                 if not fnmatch(docname, pattern) or docname.rsplit("/", 1)[-1] == "index":
                     continue
@@ -453,7 +454,7 @@ def check_data_pages(app: Any, config: Any) -> None:
     """``resume_data_pages`` maps docname patterns to ``resume-role`` or ``resume-project``."""
     from sphinx.errors import ConfigError
 
-    for pattern, directive in config.resume_data_pages.items():
+    for pattern, directive in settings(config).data_pages.items():
         if directive not in ("resume-role", "resume-project"):
             raise ConfigError(
                 f"resume_data_pages[{pattern!r}] = {directive!r}: "
@@ -462,12 +463,5 @@ def check_data_pages(app: Any, config: Any) -> None:
 
 
 def setup_data(app: Any) -> None:
-    # Which pages must each hold one data directive: {docname pattern: directive}.
-    app.add_config_value(
-        "resume_data_pages",
-        {"experience/*": "resume-role", "projects/*": "resume-project"},
-        "env",
-        types=[dict],
-    )
     app.add_domain(ResumeDomain)
     app.connect("config-inited", check_data_pages)

@@ -44,6 +44,7 @@ from sphinx.application import Sphinx
 from .data import document_order
 from .languages import EDITIONS, SOURCE, edition
 from .outputs import BASENAME, is_website, page_url
+from .settings import settings
 from .switcher import EditionLink, edition_links, edition_roots
 
 #: How many characters of a page's first paragraph make its meta description.
@@ -97,7 +98,7 @@ class Download:
 def download_href(app: Sphinx, pagename: str, fmt: str, extension: str) -> str:
     """The edition's download in ``fmt`` (``epub``, ``pdf``), from the page: Read the Docs'
     download URL there, else relative."""
-    if prefix := app.config.resume_downloads_url:
+    if prefix := settings(app.config).downloads_url:
         return f"{prefix}{fmt}/"
     # The release layout (tools/release.py): _build/html/<code>/<page>, _build/<fmt>/<code>/<file>.
     current = edition(app.config.language)
@@ -107,7 +108,7 @@ def download_href(app: Sphinx, pagename: str, fmt: str, extension: str) -> str:
 
 def epub_href(app: Sphinx, pagename: str) -> str:
     """The edition's ePub, from the page: Read the Docs' download URL there, else relative."""
-    if prefix := app.config.resume_downloads_url:
+    if prefix := settings(app.config).downloads_url:
         return f"{prefix}epub/"
     # The release layout (tools/release.py): _build/html/<code>/<page>, _build/epub/<code>/<book>.
     current = edition(app.config.language)
@@ -159,7 +160,7 @@ def head_tags(app: Sphinx, pagename: str, context: dict[str, Any], doctree: Any)
     if description:
         tags.append(_meta("name", "description", description))
     # furo's search page says noindex itself.
-    if (config.resume_noindex or pagename in UNLISTED) and pagename != "search":
+    if (settings(config).noindex or pagename in UNLISTED) and pagename != "search":
         tags.append(_meta("name", "robots", "noindex"))
     home = pagename == config.root_doc
     title = config.html_title if home else Markup(context.get("title", "")).striptags()
@@ -236,7 +237,7 @@ def sitemap(app: Sphinx) -> bytes:
 
 def robots(app: Sphinx) -> str:
     """``robots.txt``: all or nothing, and where the sitemaps are."""
-    if app.config.resume_noindex:
+    if settings(app.config).noindex:
         return "User-agent: *\nDisallow: /\n"
     lines = ["User-agent: *", "Allow: /"]
     if base := app.config.html_baseurl:
@@ -269,7 +270,7 @@ def write_files(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     base = app.config.html_baseurl
     (outdir / ROBOTS).write_text(robots(app), encoding="utf-8")
-    if base and not app.config.resume_noindex:
+    if base and not settings(app.config).noindex:
         (outdir / SITEMAP).write_bytes(sitemap(app))
     else:
         (outdir / SITEMAP).unlink(missing_ok=True)  # from an earlier build into this folder
@@ -280,10 +281,6 @@ def write_files(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup_hosting(app: Sphinx) -> None:
-    # One switch for an owner who wants the site unlisted (RESUME_NOINDEX).
-    app.add_config_value("resume_noindex", False, "html", types=[bool])
-    # Read the Docs' download prefix for this edition, "" elsewhere (resume.environment).
-    app.add_config_value("resume_downloads_url", "", "html", types=[str])
     # After resume.switcher's handler, whose links the x-default alternate draws on.
     app.connect("html-page-context", add_hosting, priority=600)
     app.connect("build-finished", write_files)

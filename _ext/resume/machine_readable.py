@@ -35,10 +35,9 @@ from .data import (
 )
 from .languages import edition
 from .outputs import RESUME_JSON, file_url, is_website, page_url
+from .settings import settings
 from .updated import iso_timestamp
 
-#: conf.py titles every edition "name · headline".
-TITLE_SEPARATOR = " · "
 #: The label of the home page's summary section, ``(summary)=`` in index.md.
 SUMMARY_LABEL = "summary"
 
@@ -47,9 +46,12 @@ SUMMARY_LABEL = "summary"
 
 
 def owner(app: Sphinx) -> tuple[str, str]:
-    """The owner's name and headline in this edition, as conf.py titles it ("name · headline")."""
-    name, _, headline = app.config.html_title.partition(TITLE_SEPARATOR)
-    return name.strip(), headline.strip()
+    """The owner's name and headline in this edition (``resume_owner``; the name defaults to
+    ``project``)."""
+    config = app.config
+    return settings(config).name(config.language) or config.project, settings(config).headline(
+        config.language
+    )
 
 
 def summary(app: Sphinx, tag: str = "") -> str:

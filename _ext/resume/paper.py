@@ -38,6 +38,7 @@ from .data import get_domain, records, tags_in
 from .figures import figures
 from .languages import SOURCE, edition
 from .machine_readable import owner, summary
+from .settings import settings
 from .updated import last_updated
 from .variants import Variant, keeps
 
@@ -377,7 +378,7 @@ def gather(app: Sphinx, variant: Variant | None = None) -> Paper:
         )
         for project in shown.projects
     ]
-    date = _date(config.resume_build_date)
+    date = _date(settings(config).build_date)
     glance = highlights(app, names, variant)
     if variant is not None:  # an item about a role the variant leaves out goes with it
         every_role = get_domain(env).role_pages

@@ -54,6 +54,7 @@ from . import privacy
 from .languages import edition
 from .outputs import BASENAME
 from .paper import Paper, flat, gather, plain_text
+from .settings import settings
 from .variants import variant_of
 
 logger = logging.getLogger(__name__)
@@ -353,7 +354,7 @@ class ResumePDFBuilder(Builder):
         self.edition = edition(self.config.language)
         self.typeface = TYPEFACES[self.edition.sphinx]
         needed = dict.fromkeys(f for f in (*self.typeface.fonts, *CHINESE) if f != LATIN)
-        self.font_folders = font_folders(self.config.resume_pdf_font_paths)
+        self.font_folders = font_folders(settings(self.config).pdf_font_paths)
         self.fonts, self.coverage = load_fonts(self.font_folders, needed)
         self.variant = variant_of(self.config)  # checked in config-inited
 
@@ -403,7 +404,7 @@ class ResumePDFBuilder(Builder):
 
         outdir = Path(self.outdir)
         outdir.mkdir(parents=True, exist_ok=True)
-        target = self.variant.pages if self.variant else self.config.resume_pdf_pages
+        target = self.variant.pages if self.variant else settings(self.config).pdf_pages
         problem = self.check(paper)
         if problem:
             logger.error(problem, type="resume", subtype="pdf")
@@ -436,7 +437,7 @@ class ResumePDFBuilder(Builder):
                     root=str(outdir),
                     font_paths=self.fonts,
                     ignore_system_fonts=True,
-                    timestamp=int(self.config.resume_build_date),
+                    timestamp=int(settings(self.config).build_date),
                     pdf_standards=PDF_STANDARDS,
                 )
             except RuntimeError as error:
@@ -526,7 +527,7 @@ class ResumePDFBuilder(Builder):
             if secret.pattern.search(normal):
                 return (
                     f"the PDF résumé would hold the full {secret.kind}, which the owner keeps "
-                    f"{'masked' if secret.kind in self.config.resume_contact else 'private'}; "
+                    f"{'masked' if secret.kind in settings(self.config).contact else 'private'}; "
                     f"nothing was written.\nWhat to do: remove the value from the page or "
                     f"catalog that holds it (the masked value in conf.py is the only form the "
                     f"sources may hold)"
@@ -542,9 +543,4 @@ class ResumePDFBuilder(Builder):
 
 
 def setup_pdf(app: Sphinx) -> None:
-    # Folders with Noto Sans CJK instead of the pinned package's (empty: the package's); Typst
-    # reads no other font of the system.
-    app.add_config_value("resume_pdf_font_paths", [], "env", types=[list])
-    # How many pages the PDF résumé must fill (0: any number).
-    app.add_config_value("resume_pdf_pages", 2, "env", types=[int])
     app.add_builder(ResumePDFBuilder)

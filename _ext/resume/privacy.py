@@ -25,6 +25,7 @@ from sphinx.config import Config
 from sphinx.util import logging
 
 from .reading import Secret, masked_pattern, normalise, readable, scan, secrets_of, texts, typed_at
+from .settings import settings
 
 __all__ = ["Secret", "masked_pattern", "normalise", "readable", "scan", "secrets", "texts"]
 
@@ -35,7 +36,7 @@ _SKIPPED_BUILDERS = {"gettext", "linkcheck"}
 
 def secrets(config: Config) -> list[Secret]:
     """What this build must not publish, from ``resume_contact`` and ``resume_contact_values``."""
-    return secrets_of(config.resume_contact, config.resume_contact_values)
+    return secrets_of(settings(config).contact, settings(config).contact_values)
 
 
 def where_typed(app: Sphinx, secret: Secret) -> list[str]:
@@ -43,7 +44,7 @@ def where_typed(app: Sphinx, secret: Secret) -> list[str]:
     places = []
     sources = [Path(app.env.doc2path(name)) for name in sorted(app.env.found_docs)]
     # The catalogs' own folders (resume_locale_dirs): locale_dirs names the compiled ones.
-    for locale_dir in app.config.resume_locale_dirs or app.config.locale_dirs:
+    for locale_dir in settings(app.config).locale_dirs or app.config.locale_dirs:
         folder = Path(app.srcdir, locale_dir, app.config.language or "", "LC_MESSAGES")
         sources += sorted(folder.rglob("*.po")) if folder.is_dir() else []
     for source in sources:

@@ -9,15 +9,16 @@ has none, and would be published in Chinese).
   (``<doctreedir>/resume-catalogs``); each compiled catalog is loaded with gettext to prove that
   it loads. Sphinx is pointed there (``locale_dirs``), so no ``.mo`` file is ever read from, or
   written into, the source tree, and none left from an earlier build can stand in for the current
-  text. The theme's interface is reloaded from the compiled ``sphinx.mo``.
+  text. The theme's interface is reloaded from the compiled ``sphinx.mo``. Each file is checked
+  and compiled once per content (``resume.catalog_cache``).
 * ``builder-inited``: the problems found, each with its ``.po`` file and line and what to do:
   syntax, header and encoding, untranslated, fuzzy, obsolete, figures (``resume.figures``) and
   markup (``resume.markup``: the translation parses to its source's structure).
 * Reading each page, before Sphinx translates it (``RecordMessages``, priority 19 < 20): every
   message the Chinese page yields, as ``-b gettext`` extracts them (paragraphs, titles, table
   cells, alt text, toctree captions, index entries). After (``CheckTranslated``, 21): each has a
-  non-empty translation in the catalog Sphinx actually loaded, or the build names the page,
-  the message and the ``.po``.
+  non-empty translation in the compiled catalog Sphinx actually loaded (read with Babel), or the
+  build names the page, the message and the ``.po``.
 * In every edition: the cells of a MyST ``{table}`` directive are made translatable (docutils
   gives them no source, so Sphinx skipped them), and a reference-style link (``[text][label]``),
   which Sphinx cannot translate, is refused where it is written.
@@ -25,11 +26,7 @@ has none, and would be published in Chinese).
 
 from __future__ import annotations
 
-import copy
-import dataclasses
-import hashlib
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,8 +39,10 @@ from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages, traverse_translatable_index
 
-from .catalogs import Problem, catalog_files, catalog_problems, compile_catalog
+from . import catalog_cache
+from .catalogs import Problem, catalog_files
 from .languages import SOURCE, edition
+from .settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -73,102 +72,13 @@ def _warn(message: str, hint: str, location: Any, subtype: str) -> None:
 
 
 def _source_folders(app: Sphinx, config: Config) -> list[Path]:
-    return [Path(app.srcdir, folder) for folder in config.resume_locale_dirs]
-
-
-# Checking and compiling a catalog depend on its bytes alone. Both are kept per process, by the
-# file's content, so that builders run one after the other in one process (the release build's
-# ePub and PDF after the HTML, tools/edition_build.py) check and compile each file once.
-_compiled: dict[tuple[str, str, str, str], list[Problem]] = {}
-_checked: dict[tuple[str, str, str], list[Problem]] = {}
-
-
-def _digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def compile_once(po: Path, target: Path, language: str) -> list[Problem]:
-    """``catalogs.compile_catalog``, done once per content of ``po`` while ``target`` is there."""
-    digest = _digest(po)
-    key = (str(po), digest or "", str(target), language)
-    known = _compiled.get(key) if digest else None
-    if known is not None and (known or target.is_file()):
-        if known:
-            target.unlink(missing_ok=True)  # a catalog that does not compile leaves none
-        return list(known)
-    _compiled[key] = list(compile_catalog(po, target, language))
-    return list(_compiled[key])
-
-
-#: The checks' own code: a result kept in a doctree folder by an earlier, more lenient check
-#: (a figure rule or language test added since) is not taken for this one's.
-_CHECKS = hashlib.sha256(
-    b"".join(
-        (Path(__file__).parent / name).read_bytes()
-        for name in ("catalogs.py", "figures.py", "markup.py")
-    )
-).hexdigest()
-
-
-def check_once(po: Path, md: Any, md_config: str) -> list[Problem]:
-    """``catalogs.catalog_problems``, done once per content of ``po``, MyST configuration and
-    version of the checks."""
-    digest = _digest(po)
-    if digest is None:
-        return catalog_problems(po, md)
-    key = (str(po), digest, md_config + _CHECKS)
-    if key not in _checked:
-        _checked[key] = list(catalog_problems(po, md))
-    return list(_checked[key])
-
-
-def _stable_repr(value: Any) -> str:
-    """``repr`` with the members of every set in order: a set of strings is listed in another
-    order by each process (hash randomisation), and the key must hold across processes."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: _stable_repr(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return f"{type(value).__name__}({fields})"
-    if isinstance(value, (set, frozenset)):
-        return "{" + ", ".join(sorted(_stable_repr(v) for v in value)) + "}"
-    if isinstance(value, dict):
-        return repr(sorted((_stable_repr(k), _stable_repr(v)) for k, v in value.items()))
-    if isinstance(value, (list, tuple)):
-        return repr([_stable_repr(v) for v in value])
-    return repr(value)
-
-
-#: In the doctree folder: what ``compile_once`` and ``check_once`` found, for the edition's
-#: next builder (the release build's ePub and PDF builders run in processes of their own, on
-#: the HTML builder's doctrees and compiled catalogs).
-KEPT = "catalog-checks.pickle"
-
-
-def _recall(folder: Path) -> None:
-    """Add what a builder kept in ``folder`` to this process's records."""
-    try:
-        kept = pickle.loads((folder / KEPT).read_bytes())
-        compiled, checked = kept["compiled"], kept["checked"]
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, KeyError):
-        return  # none kept, or by another version of this module: done again
-    _compiled.update(compiled)
-    _checked.update(checked)
-
-
-def _keep(folder: Path) -> None:
-    """Write this process's records into ``folder`` (whole or not at all)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{KEPT}.{os.getpid()}"
-    temporary.write_bytes(pickle.dumps({"compiled": _compiled, "checked": _checked}))
-    os.replace(temporary, folder / KEPT)
+    return [Path(app.srcdir, folder) for folder in settings(config).locale_dirs]
 
 
 def compile_catalogs(app: Sphinx, config: Config) -> None:
     """Compile the edition's catalogs into this build's folder, and point Sphinx there."""
     language = config.language or SOURCE.sphinx
-    _recall(Path(app.doctreedir))
+    catalog_cache.recall(Path(app.doctreedir))
     folder = Path(app.doctreedir, COMPILED)
     state = Catalogs(language, folder)
     compiled = folder / language / "LC_MESSAGES"
@@ -181,7 +91,7 @@ def compile_catalogs(app: Sphinx, config: Config) -> None:
             state.sources[domain] = po
             target = compiled / f"{domain}.mo"
             wanted.add(target)
-            problems = compile_once(po, target, language)
+            problems = catalog_cache.compile_once(po, target, language)
             if problems:
                 state.failed[domain] = f"{po} did not compile: {problems[0].message}"
                 state.problems.extend(problems)
@@ -210,19 +120,17 @@ def report_catalogs(app: Sphinx) -> None:
     if state is None or app.builder.name == "gettext":
         return
     md = _markdown(app)
-    md_config = _stable_repr(getattr(app.env, "myst_config", None))
+    myst_config = getattr(app.env, "myst_config", None)
     reported = {(p.path, p.line, p.message) for p in state.problems}
     problems = list(state.problems)
-    known = len(_compiled), len(_checked)
     for domain, po in sorted(state.sources.items()):
         if domain not in state.failed:
             problems.extend(
                 p
-                for p in check_once(po, md, md_config)
+                for p in catalog_cache.check_once(po, md, myst_config)
                 if (p.path, p.line, p.message) not in reported
             )
-    if (len(_compiled), len(_checked)) != known or not (Path(app.doctreedir) / KEPT).is_file():
-        _keep(Path(app.doctreedir))
+    catalog_cache.keep(Path(app.doctreedir))
     for problem in problems:
         _warn(
             f"{problem.kind}: {problem.message}",
@@ -346,6 +254,28 @@ def _refuse_reference_links(transform: SphinxTransform, messages: list[tuple[Any
             )
 
 
+def _translations(dirs: list[Path], language: str, domain: str) -> dict[str, str]:
+    """What the catalogs Sphinx loaded for ``domain`` translate each message into: the same
+    ``.mo`` files as ``sphinx.locale.init``, the first folder's winning, read with Babel (a
+    ``gettext`` object can answer a message with itself, translated or not, and tells no more
+    without its private fields)."""
+    from babel.messages.mofile import read_mo
+
+    merged: dict[str, str] = {}
+    for folder in reversed(dirs):
+        path = folder / language / "LC_MESSAGES" / f"{domain}.mo"
+        if not path.is_file():
+            continue
+        with path.open("rb") as handle:
+            catalog = read_mo(handle)
+        merged |= {
+            str(message.id): message.string
+            for message in catalog
+            if message.id and isinstance(message.id, str) and isinstance(message.string, str)
+        }
+    return merged
+
+
 class CheckTranslated(SphinxTransform):
     """After Sphinx translated the page: every message recorded has a translation in the
     catalog that Sphinx loaded for it."""
@@ -367,8 +297,7 @@ class CheckTranslated(SphinxTransform):
         if po is not None:
             self.env.note_dependency(os.fspath(po))  # a changed .po reads the page again
         dirs = [Path(self.env.srcdir, folder) for folder in self.config.locale_dirs]
-        catalog: Any
-        catalog, loaded = init_locale(dirs, self.config.language, domain)
+        _, loaded = init_locale(dirs, self.config.language, domain)
         page = self.env.doc2path(self.env.docname)
         if not loaded:
             why = state.failed.get(domain) or (
@@ -384,12 +313,7 @@ class CheckTranslated(SphinxTransform):
                 "catalog",
             )
             return
-        merged: dict[str, str] = {}
-        chain = [catalog]
-        while (catalog := getattr(catalog, "_fallback", None)) is not None:
-            chain.append(catalog)
-        for each in reversed(chain):
-            merged |= getattr(each, "_catalog", None) or {}
+        merged = _translations(dirs, self.config.language, domain)
         missing = [(node, text) for node, text in messages if not merged.get(text, "").strip()]
         for node, text in missing[:LISTED]:
             excerpt = " ".join(text.split())
@@ -410,32 +334,7 @@ class CheckTranslated(SphinxTransform):
             )
 
 
-def _default_settings_once() -> None:
-    """Sphinx parses each translated message as a document of its own (``publish_msgstr``),
-    and for each MyST (5.2.0) builds docutils' default settings anew, only to drop them: its
-    renderer evaluates ``options.get("document", make_document())`` while the document is
-    given. That is a third of reading a translated edition. The defaults are computed once per
-    parser here and each caller gets its own copy, which is all docutils' function promises."""
-    from docutils.frontend import get_default_settings
-    from myst_parser.mdit_to_docutils import base
-
-    if getattr(base.get_default_settings, "resume_cached", False):
-        return
-    defaults: dict[tuple[Any, ...], Any] = {}
-
-    def default_settings(*components: Any) -> Any:
-        if components not in defaults:
-            defaults[components] = get_default_settings(*components)
-        return copy.deepcopy(defaults[components])
-
-    default_settings.resume_cached = True  # type: ignore[attr-defined]
-    base.get_default_settings = default_settings
-
-
 def setup_translation(app: Sphinx) -> None:
-    _default_settings_once()
-    # The source catalogs; Sphinx's own locale_dirs is set to the compiled ones on every build.
-    app.add_config_value("resume_locale_dirs", ["locales/"], "env", types=[list])
     app.connect("config-inited", compile_catalogs, priority=900)
     app.connect("builder-inited", report_catalogs, priority=900)  # after MyST's configuration
     app.connect("env-before-read-docs", report_orphans)

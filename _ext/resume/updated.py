@@ -26,6 +26,7 @@ from sphinx.locale import _
 from sphinx.util.docutils import SphinxDirective
 
 from .languages import edition
+from .settings import settings
 
 #: furo's footer sentence, already in every edition's theme catalog.
 SENTENCE = "Last updated on %(last_updated)s"
@@ -34,7 +35,7 @@ CLASS = "resume-updated"
 
 def build_day(config: Any) -> datetime.date:
     """The build's date (UTC) from ``resume_build_date``."""
-    return datetime.datetime.fromtimestamp(int(config.resume_build_date), datetime.UTC).date()
+    return datetime.datetime.fromtimestamp(int(settings(config).build_date), datetime.UTC).date()
 
 
 def formatted_date(config: Any) -> str:
@@ -49,7 +50,7 @@ def last_updated(config: Any) -> str:
 
 def iso_timestamp(config: Any) -> str:
     """The build's time as JSON Resume's ``meta.lastModified`` wants it: YYYY-MM-DDThh:mm:ss."""
-    moment = datetime.datetime.fromtimestamp(int(config.resume_build_date), datetime.UTC)
+    moment = datetime.datetime.fromtimestamp(int(settings(config).build_date), datetime.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 

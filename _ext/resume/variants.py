@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .languages import BY_CODE, BY_SPHINX
+from .settings import settings
 
 #: A tag, and a variant's name: lower-case ASCII words joined by hyphens (``early-career``).
 NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -208,7 +209,7 @@ def check_config(app: Any, config: Any) -> None:
     from sphinx.errors import ConfigError
 
     try:
-        chosen(parse(config.resume_variants), config.resume_variant, config.language)
+        chosen(parse(settings(config).variants), settings(config).variant, config.language)
     except VariantError as error:
         raise ConfigError(f"{error}\nWhat to do: correct it in conf.py (see README.md, "
                           "'Variants')") from None  # fmt: skip
@@ -216,7 +217,7 @@ def check_config(app: Any, config: Any) -> None:
 
 def variant_of(config: Any) -> Variant | None:
     """The variant this build writes (``-D resume_variant=<name>``), or None."""
-    return chosen(parse(config.resume_variants), config.resume_variant, config.language)
+    return chosen(parse(settings(config).variants), settings(config).variant, config.language)
 
 
 def hide_variant_summaries(app: Any, doctree: Any, docname: str) -> None:
@@ -243,10 +244,6 @@ def hide_variant_summaries(app: Any, doctree: Any, docname: str) -> None:
 def setup_variants(app: Any) -> None:
     from .nodes import tag_marker
 
-    # The variants, once: {name: {"language", "pages", "include", "exclude", "summary"}}.
-    app.add_config_value("resume_variants", {}, "", types=[dict])
-    # The variant a resumepdf build writes ("" for the edition): read from the same doctrees.
-    app.add_config_value("resume_variant", "", "", types=[str])
     app.connect("config-inited", check_config)
     app.connect("doctree-resolved", hide_variant_summaries)
 

@@ -27,6 +27,7 @@ from .contact import published_by
 from .languages import SOURCE, edition
 from .machine_readable import owner
 from .outputs import VCARD, is_website, page_url
+from .settings import settings
 
 #: The label of the contact line's link to the card: a theme catalog string (sphinx.po).
 LABEL = "Contact card"
@@ -81,7 +82,7 @@ def vcard(app: Sphinx) -> str:
             lines.append(f"EMAIL:{escape(detail.text)}")
         else:  # website, github
             lines.append(f"URL:{detail.href}")
-    moment = datetime.datetime.fromtimestamp(int(config.resume_build_date), datetime.UTC)
+    moment = datetime.datetime.fromtimestamp(int(settings(config).build_date), datetime.UTC)
     lines.append(f"REV:{moment.strftime('%Y%m%dT%H%M%SZ')}")
     lines.append("END:VCARD")
     return "".join(fold(line) + "\r\n" for line in lines)
