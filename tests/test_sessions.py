@@ -72,3 +72,18 @@ def test_a_session_that_typesets_installs_the_fonts(noxfile, name: str, posargs:
     getattr(noxfile, name)(session)
     assert noxfile.FONT_REQUIREMENTS in session.installed, session.installed
     assert session.ran, "the session ran nothing"
+
+
+def test_noxfile_imports_with_the_standard_library_alone() -> None:
+    """nox runs ``noxfile.py`` in its own environment, which has none of the build's packages:
+    what it imports of the project must need only the standard library."""
+    import subprocess
+
+    nox_stand_in = (
+        "import sys, types; sys.modules['nox'] = types.SimpleNamespace("
+        "options=types.SimpleNamespace(), session=lambda *a, **k: (lambda f: f) if not a else a[0])"
+    )
+    code = f"{nox_stand_in}; sys.path[:0] = [{str(REPO)!r}]; import noxfile"
+    # -S: no site-packages (no Sphinx, no Babel, no docutils), as in nox's own environment.
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -12,12 +12,13 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass, field
-from typing import Any
-
-from sphinx.application import Sphinx
-from sphinx.config import Config
+from typing import TYPE_CHECKING, Any
 
 from .languages import SOURCE
+
+if TYPE_CHECKING:  # standard library only at run time: the release tool reads variants in nox
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 #: Every configuration value of the extension is ``resume_<field>``.
 PREFIX = "resume_"
