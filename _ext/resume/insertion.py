@@ -196,33 +196,28 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
     skipped = _skipped(app.config)
     for node in list(doctree.findall(addnodes.download_reference)):
         target = node.get("reftarget", "")
+        path = Path(env.relfn2path(target, docname)[1])
+        refused = ""
         if _is_remote(target):
             # Sphinx links any target with "://" as it is: javascript://… would run on a click.
             if urlsplit(target).scheme.lower() not in ("http", "https"):
-                _warn(
-                    f"the download {target!r} is neither a file nor an https:// address. What "
-                    "to do: link to an https:// address, or put the file beside the page",
-                    node,
+                refused = (
+                    "is neither a file nor an https:// address. What to do: link to an "
+                    "https:// address, or put the file beside the page"
                 )
-                node.replace_self(nodes.inline(node.astext(), node.astext()))
-            continue
-        _, filename = env.relfn2path(target, docname)
-        path = Path(filename)
-        if inside(path, srcdir) and path.is_file() and (active := active_content(path)):
-            _warn(
-                f"the download {target!r} {active}, and is not published. What to do: offer "
-                "it as a PDF or an image without script, or link to where it is hosted",
-                node,
+        elif not inside(path, srcdir) or _unpublished(path, srcdir, skipped):
+            refused = (
+                "is outside the source folder, a link that leaves it, hidden or in a folder "
+                "that is never published, and is not published. What to do: put the file in "
+                "the repository, beside the page, and link to it there"
             )
-            node.replace_self(nodes.inline(node.astext(), node.astext()))
-            continue
-        if not inside(path, srcdir) or _unpublished(path, srcdir, skipped):
-            _warn(
-                f"the download {target!r} is outside the source folder, a link that leaves it, "
-                "hidden or in a folder that is never published, and is not published. What to "
-                "do: put the file in the repository, beside the page, and link to it there",
-                node,
+        elif path.is_file() and (active := active_content(path)):
+            refused = (
+                f"{active}, and is not published. What to do: offer it as a PDF or an image "
+                "without script, or link to where it is hosted"
             )
+        if refused:
+            _warn(f"the download {target!r} {refused}", node)
             node.replace_self(nodes.inline(node.astext(), node.astext()))
     for image in list(doctree.findall(nodes.image)):
         uri = image.get("uri", "")
