@@ -215,6 +215,12 @@ def card_of(app: Sphinx) -> Card:
     return card
 
 
+def _alt(app: Sphinx, card: Card) -> str:
+    """The card's text as one line, in the edition's punctuation: its ``og:image:alt``."""
+    ed = edition(app.config.language)
+    return card.alt(COLON.get(ed.sphinx, ": "), ed.separator)
+
+
 def _meta(attribute: str, key: str, content: str) -> str:
     return f'<meta {attribute}="{key}" content="{html.escape(content)}" />\n'
 
@@ -224,8 +230,7 @@ def head_tags(app: Sphinx) -> str:
     url = file_url(app, SOCIAL_CARD)
     if not url:
         return ""
-    ed = edition(app.config.language)
-    alt = card_of(app).alt(COLON.get(ed.sphinx, ": "), ed.separator)
+    alt = _alt(app, card_of(app))
     return "".join(
         (
             _meta("property", "og:image", url),
@@ -261,11 +266,12 @@ def write_card(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _alt_text(app: Sphinx) -> str | None:
-    """The card's alt text from what the environment holds now; None before the first read."""
+    """The card's alt text from what the environment holds now; None before the first read.
+    The card gathered here, once every page is read, is the one the builder writes."""
     if app.config.root_doc not in app.env.all_docs:
         return None
-    ed = edition(app.config.language)
-    return gather(app).alt(COLON.get(ed.sphinx, ": "), ed.separator)
+    card = _CARDS[app.builder] = gather(app)
+    return _alt(app, card)
 
 
 def pages_naming_the_card(app: Sphinx, env: BuildEnvironment) -> list[str]:
