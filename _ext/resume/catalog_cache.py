@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import pickle
 from pathlib import Path
 from typing import Any
 
 from .catalogs import Problem, catalog_problems, compile_catalog
+from .files import write_atomically
 
 #: In the doctree folder: what ``compile_once`` and ``check_once`` found.
 KEPT = "catalog-checks.pickle"
@@ -111,7 +111,5 @@ def keep(folder: Path) -> None:
     if _synced.get(str(folder)) == _counts() and (folder / KEPT).is_file():
         return
     folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{KEPT}.{os.getpid()}"
-    temporary.write_bytes(pickle.dumps({"compiled": _compiled, "checked": _checked}))
-    os.replace(temporary, folder / KEPT)
+    write_atomically(folder / KEPT, pickle.dumps({"compiled": _compiled, "checked": _checked}))
     _synced[str(folder)] = _counts()

@@ -33,7 +33,6 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import json
-import os
 import re
 import shutil
 import struct
@@ -51,6 +50,7 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 from . import privacy
+from .files import write_atomically
 from .languages import edition
 from .outputs import BASENAME
 from .paper import Paper, flat, gather, plain_text
@@ -487,7 +487,7 @@ class ResumePDFBuilder(Builder):
             )
             self.app.statuscode = 1
             return None
-        self.write_atomically(outdir / f"{self.basename}.pdf", pdf)
+        write_atomically(outdir / f"{self.basename}.pdf", pdf)
         for what in paper.left_out(chosen):
             note = f"{self.basename}.pdf leaves out, to fit {target} pages: {what}"
             if getattr(self.app, "quiet", False):
@@ -497,7 +497,7 @@ class ResumePDFBuilder(Builder):
             else:
                 logger.info(note)
         text = plain_text(paper)
-        self.write_atomically(outdir / f"{self.basename}.txt", text.encode("utf-8"))
+        write_atomically(outdir / f"{self.basename}.txt", text.encode("utf-8"))
         return pdf
 
     def check(self, paper: Paper) -> str:
@@ -533,13 +533,6 @@ class ResumePDFBuilder(Builder):
                     f"sources may hold)"
                 )
         return ""
-
-    @staticmethod
-    def write_atomically(path: Path, data: bytes) -> None:
-        """Replace ``path`` in one step: a reader sees the old file or the new one."""
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
 
 
 def setup_pdf(app: Sphinx) -> None:
