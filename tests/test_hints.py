@@ -1,8 +1,11 @@
 """Every kind of failure ends with what to do, and every hint is one some failure gets.
 
 Each row makes one kind of failure for real, in a small project built in this process, and
-checks that the release build's hint table (``tools.release.HINTS``) gives it the hint meant for
-it. A hint that no row reaches fails ``test_every_hint_is_reached``: it could never fire.
+checks that the release build's advice (``tools.release.hints``) holds the advice meant for it:
+for Sphinx's and MyST's own warnings, the release's hint (``tools.release.HINTS``); for the
+extension's, the "What to do" line the message carries itself (``resume.messages``), with no
+hint of the release's. A hint that no row reaches fails ``test_every_hint_is_reached``: it could
+never fire.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from resume.catalogs import HINTS as CATALOG_HINTS
+from resume.messages import LEAD, SUBTYPES
 from tools.release import GENERAL_HINT, HINTS, hints
 
 from helpers import build, write_project
@@ -29,95 +34,96 @@ PO = (
 )
 INDEX = "# 首页\n\n```{toctree}\nENTRIES\n```\n"
 
-#: kind: (pages, extra conf.py lines, the HINTS key its hint is filed under)
+#: kind: (pages, extra conf.py lines, its advice: a hint of HINTS, else (a part of) the advice
+#: of the extension's message)
 FAILURES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
     "full phone number the mask cannot stand for": (
         {"index.md": "# 首页\n"},
         "resume_contact = {'phone': {'value': '+86 136 **** 3209', 'visibility': 'masked'}}\n"
         "resume_contact_values = {'phone': 'call me'}\n",
-        "resume_contact",
+        "set RESUME_PHONE to the full number whose masked form that is",
     ),
-    "front matter": ({"index.md": "---\ntitle: [unclosed\n---\n# 首页\n"}, "", "[myst.topmatter]"),
+    "front matter": ({"index.md": "---\ntitle: [unclosed\n---\n# 首页\n"}, "", HINTS["[myst.topmatter]"]),
     "link to a missing label": (
         {"index.md": "# 首页\n\n[x](#nowhere)\n"},
         "",
-        "[myst.xref_missing]",
+        HINTS["[myst.xref_missing]"],
     ),
-    "reference to a missing label": ({"index.md": "# 首页\n\n{ref}`nowhere`\n"}, "", "[ref.ref]"),
+    "reference to a missing label": ({"index.md": "# 首页\n\n{ref}`nowhere`\n"}, "", HINTS["[ref.ref]"]),
     "page in no toctree": (
         {"index.md": "# 首页\n", "other.md": "# 其他\n"},
         "",
-        "[toc.not_included]",
+        HINTS["[toc.not_included]"],
     ),
     "toctree entry to a missing page": (
         {"index.md": INDEX.replace("ENTRIES", "missing")},
         "",
-        "[toc.not_readable]",
+        HINTS["[toc.not_readable]"],
     ),
-    "missing image": ({"index.md": "# 首页\n\n![图](missing.png)\n"}, "", "[image.not_readable]"),
+    "missing image": ({"index.md": "# 首页\n\n![图](missing.png)\n"}, "", HINTS["[image.not_readable]"]),
     "page not in UTF-8": (
         {"index.md": "# 首页\n\n".encode() + b"\xff\xfe\n"},
         "",
-        "undecodable source characters",
+        HINTS["undecodable source characters"],
     ),
     "duplicate label": (
         {"index.md": "(same)=\n# 首页\n\n(same)=\n## 二\n"},
         "",
-        "Duplicate explicit target name",
+        HINTS["Duplicate explicit target name"],
     ),
     "unknown directive": (
         {"index.md": "# 首页\n\n```{resume-rol}\n```\n"},
         "",
-        "Unknown directive type",
+        HINTS["Unknown directive type"],
     ),
     "unknown option": (
         {"index.md": "# 首页\n\n```{resume-role}\n:colour: red\n```\n"},
         "",
-        "Unknown option key",
+        HINTS["Unknown option key"],
     ),
     "role with a bad date": (
         {"index.md": "# 首页\n\n" + ROLE.format(start="2019-13", end="2020")},
         "",
-        "resume-role:",
+        SUBTYPES["directive"].what_to_do,
     ),
     "project without a url": (
         {"index.md": "# 首页\n\n```{resume-project}\n:name: X\n:relation: 用户\n```\n"},
         "",
-        "resume-project:",
+        SUBTYPES["directive"].what_to_do,
     ),
     "project page without its directive": (
         {"index.md": INDEX.replace("ENTRIES", "projects/x"), "projects/x.md": "# X\n"},
         "",
-        "[resume.data]",
+        "add the resume-project directive at the page's top",
     ),
     "full phone number on a page": (
         {"index.md": "# 首页\n\n电话 136 1234 3209\n"},
         "resume_contact = {'phone': {'value': '+86 136 **** 3209', 'visibility': 'masked'}}\n",
-        "[resume.privacy]",
+        SUBTYPES["privacy"].what_to_do,
     ),
     "raw HTML on a page": (
         {"index.md": "# 首页\n\n<script>alert(1)</script>\n"},
         "",
-        "[resume.unsafe]",
+        "write it in Markdown",
     ),
     "page that reads a file": (
         {"index.md": "# 首页\n\n```{literalinclude} /etc/hostname\n```\n"},
         "",
-        "[resume.insertion]",
+        "write the text in the page itself",
     ),
     "static file that is a link out of the repository": (
         {"index.md": "# 首页\n"},
         "import os\nos.makedirs('_static', exist_ok=True)\n"
         "os.path.lexists('_static/host.css') or os.symlink('/proc/version', '_static/host.css')\n"
         "html_static_path = ['_static']\n",
-        "symbolic link",
+        SUBTYPES["symlink"].what_to_do,
     ),
     "environment value that is no web address": (
         {"index.md": "# 首页\n"},
         "from resume import environment\nfrom sphinx.errors import ConfigError\ntry:\n"
         "    environment.read({'READTHEDOCS_CANONICAL_URL': 'javascript:x//zh-cn/'})\n"
         "except environment.SettingError as error:\n    raise ConfigError(str(error))\n",
-        "or unset it",
+        "set READTHEDOCS_CANONICAL_URL to one (such as https://example.org/en/latest/), or unset it",
     ),
     "fuzzy translation": (
         {
@@ -127,7 +133,7 @@ FAILURES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
             ),
         },
         "locale_dirs = ['locales']\ngettext_compact = False\n",
-        "[resume.catalog]",
+        CATALOG_HINTS["fuzzy"],
     ),
     "translation with another figure": (
         {
@@ -137,7 +143,7 @@ FAILURES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
             ),
         },
         "locale_dirs = ['locales']\ngettext_compact = False\n",
-        "[resume.figures]",
+        SUBTYPES["figures"].what_to_do,
     ),
     "translation with unbalanced emphasis": (
         {
@@ -148,7 +154,7 @@ FAILURES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
             ),
         },
         "locale_dirs = ['locales']\ngettext_compact = False\n",
-        "[resume.markup]",
+        SUBTYPES["markup"].what_to_do,
     ),
     "translation that drops a bullet's tag": (
         {
@@ -159,12 +165,12 @@ FAILURES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
             ),
         },
         "locale_dirs = ['locales']\ngettext_compact = False\n",
-        "[resume.markup]",
+        SUBTYPES["markup"].what_to_do,
     ),
     "variant in an unknown language": (
         {"index.md": "# 首页\n"},
         "resume_variants = {'platform-fr': {'language': 'fr', 'pages': 1}}\n",
-        "resume_variant",
+        SUBTYPES["variants"].what_to_do,
     ),
 }
 #: The rows built as the English edition.
@@ -186,18 +192,26 @@ def _write(src: Path, pages: dict[str, str | bytes], conf: str) -> None:
 
 @pytest.mark.parametrize("kind", sorted(FAILURES))
 def test_each_failure_gets_its_hint(kind, tmp_path):
-    pages, conf, key = FAILURES[kind]
+    pages, conf, advice = FAILURES[kind]
     src = tmp_path / "src"
     src.mkdir()
     _write(src, pages, conf)
     result = build(src, tmp_path / "out", language="en" if kind in ENGLISH else "zh_CN")
     assert result.returncode != 0, f"{kind}: the build passed"
-    assert HINTS[key] in hints(result.stderr), f"{kind}: {result.stderr}"
+    given = hints(result.stderr)
+    if advice in HINTS.values():  # a warning of Sphinx or MyST: the release's hint
+        assert advice in given, f"{kind}: {result.stderr}"
+        return
+    # The extension's message says what to do itself, and the release passes it on as said.
+    said = [line.partition(LEAD)[2] for line in result.stderr.splitlines() if LEAD in line]
+    assert any(advice in line for line in said), f"{kind}: {result.stderr}"
+    assert any(advice in hint for hint in given), f"{kind}: {given}"
+    assert not set(given) & set(HINTS.values()), f"{kind}: a hint of the release's: {given}"
 
 
 def test_every_hint_is_reached():
-    reached = {key for _, _, key in FAILURES.values()}
-    assert set(HINTS) - reached == set(), "hints that no failure reaches"
+    reached = {advice for _, _, advice in FAILURES.values()}
+    assert set(HINTS.values()) - reached == set(), "hints that no failure reaches"
 
 
 def test_an_unknown_failure_still_says_what_to_do():
@@ -222,6 +236,6 @@ def test_sphinx_crash_report_is_cut_to_its_message(tmp_path):
     )  # fmt: skip
     assert result.returncode != 0 and "Please also report this" in result.stderr
     short = condense(result.stderr)
-    [line] = [line for line in short.splitlines() if line.strip()]
+    [line, advice] = [line for line in short.splitlines() if line.strip()]
     assert line.startswith("Configuration error: RESUME_PHONE does not fit the masked value")
-    assert "What to do:" in line and "Sphinx's full report: /" in line
+    assert advice.lstrip().startswith("What to do: ") and "Sphinx's full report: /" in advice

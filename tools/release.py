@@ -104,10 +104,11 @@ STAGING = ".staging-"
 GRACE = 3.0
 
 
-# What to do about each kind of problem a build reports, keyed by a tell-tale part of its message:
-# the warning's [type.subtype], or the words of a message that has none. tests/test_hints.py
-# makes each kind of failure for real and checks that it gets its hint, and that every hint here
-# is one some failure gets.
+# What to do about each kind of problem Sphinx, docutils and MyST report, keyed by a tell-tale
+# part of their message: the warning's [type.subtype], or the words of a message that has none.
+# The extension's own messages say what to do themselves (resume.messages), collected below
+# (WHAT_TO_DO). tests/test_hints.py makes each kind of failure for real and checks that it gets
+# its advice, and that every hint here is one some failure gets.
 HINTS = {
     "[myst.topmatter]": "fix the YAML front matter between the two --- lines at the top of the page",
     "[myst.xref_missing]": "point the link at an existing page or label, or add the label",
@@ -119,19 +120,6 @@ HINTS = {
     "Duplicate explicit target name": "give one of the two labels another name",
     "Unknown directive type": "check the directive's name (resume-role, resume-project, …)",
     "Unknown option key": "remove or rename the key; the message lists the allowed keys",
-    "resume-role:": "fix the role's data: dates are YYYY or YYYY-MM, not after today; end may be 'present'",
-    "resume-project:": "fix the project's data: name, url (https) and relation are required",
-    "[resume.data]": "give the page its one data directive, or point the project at role pages",
-    "[resume.catalog]": "run `nox -s catalogs`, then translate, unfuzzy or delete the entry",
-    "[resume.figures]": "make the translation state the same figures as its source",
-    "[resume.markup]": "keep the source's Markdown in the translation: the same links and roles, ** and ` in pairs, the same paragraphs, no raw HTML",
-    "[resume.privacy]": "remove the private value from the page or catalog named; publish it only through RESUME_PHONE",
-    "[resume.unsafe]": "write the page in Markdown: no raw HTML, links to https:// addresses or pages only",
-    "or unset it": "set the environment variable the message names as it says, or unset it, then build again",
-    "[resume.insertion]": "write the text, rows or file in the repository, inside the source folder; no page reads a file outside it or an address",
-    "symbolic link": "replace the link the message names with the file itself, or delete it",
-    "resume_variant": "correct resume_variants in conf.py, or build a variant it declares, in its language (README.md, 'Variants')",
-    "resume_contact": "correct resume_contact in conf.py, or the environment variable the message names (RESUME_PHONE, RESUME_GITHUB)",
 }
 #: Said when no hint above matches: every failure ends with what to do.
 GENERAL_HINT = "fix each problem above at the file and line it names, then build again"

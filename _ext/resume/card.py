@@ -32,9 +32,8 @@ from urllib.parse import urlsplit
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.util import logging
 
-from . import privacy
+from . import messages, privacy
 from .languages import SOURCE, edition
 from .machine_readable import owner
 from .outputs import SOCIAL_CARD, file_url, is_website
@@ -50,8 +49,6 @@ from .pdf import (
     unset_characters,
 )
 from .settings import settings
-
-logger = logging.getLogger(__name__)
 
 TEMPLATE = Path(__file__).parent / "typst" / "card.typ"
 #: OpenGraph's recommended size for a large preview: 600 × 315 pt at 144 pixels per inch.
@@ -152,10 +149,12 @@ def typeset(app: Sphinx, card: Card) -> bytes:
     for secret in privacy.secrets(config):
         if secret.pattern.search(normal):
             raise PaperError(
-                f"the social card ({ed.code}) would show the full {secret.kind}, which the owner "
-                f"keeps {secret.visibility}; it was not written.\nWhat to do: remove the value "
-                "from the page or catalog that holds it (the home page's headline or "
-                "at-a-glance list)"
+                messages.problem(
+                    f"the social card ({ed.code}) would show the full {secret.kind}, which the "
+                    f"owner keeps {secret.visibility}; it was not written.",
+                    "remove the value from the page or catalog that holds it (the home page's "
+                    "headline or at-a-glance list)",
+                )
             )
     folder = Path(app.doctreedir, CACHE)
     cached = folder / f"{ed.code}-{digest.hexdigest()[:20]}.png"
@@ -167,13 +166,14 @@ def typeset(app: Sphinx, card: Card) -> bytes:
     if unset := unset_characters(asdict(card), coverage):
         shown = "; ".join(f"{c!r} (U+{ord(c):04X}) in {t[:60]!r}" for c, t in unset.items())
         raise PaperError(
-            f"the fonts of the {ed.code} social card have no glyph for {shown}.\nWhat to do: "
-            "write the character another way on the home page or in its catalog"
+            messages.problem(
+                f"the fonts of the {ed.code} social card have no glyph for {shown}.",
+                "write the character another way on the home page or in its catalog",
+            )
         )
-    overflow = (
-        f"the social card ({ed.code}) does not hold its text on one {WIDTH}×{HEIGHT} image.\n"
-        "What to do: shorten the headline, or the bold leads of the home page's first three "
-        "at-a-glance items"
+    overflow = messages.problem(
+        f"the social card ({ed.code}) does not hold its text on one {WIDTH}×{HEIGHT} image.",
+        subtype="card",
     )
     if folder.is_dir():
         shutil.rmtree(folder)  # earlier cards: one edition's doctree folder keeps one
@@ -194,8 +194,10 @@ def typeset(app: Sphinx, card: Card) -> bytes:
         if "does not fit" in str(error):
             raise PaperError(overflow) from None
         raise PaperError(
-            f"Typst could not typeset the social card ({ed.code}): {error}\nWhat to do: fix "
-            f"the template {TEMPLATE}, or the text the message names"
+            messages.problem(
+                f"Typst could not typeset the social card ({ed.code}): {error}",
+                f"fix the template {TEMPLATE}, or the text the message names",
+            )
         ) from None
     if isinstance(png, list):  # one image per page: the text ran over the card
         raise PaperError(overflow)
@@ -259,7 +261,7 @@ def write_card(app: Sphinx, exception: Exception | None) -> None:
         png = typeset(app, card_of(app))
     except PaperError as error:
         target.unlink(missing_ok=True)  # never an earlier build's card beside these pages
-        logger.error("%s", error, type="resume", subtype="card")
+        messages.error(str(error), subtype="card")
         app.statuscode = 1
         return
     target.write_bytes(png)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .figures import advice, differences
+from .messages import SUBTYPES, problem
 
 KINDS = ("syntax", "untranslated", "fuzzy", "obsolete", "figures", "markup", "placeholders")
 
@@ -30,9 +31,8 @@ HINTS = {
     "untranslated": "translate the entry (after `nox -s catalogs` if the page changed)",
     "fuzzy": "check the translation against its msgid, then delete the `#, fuzzy` line",
     "obsolete": "delete the `#~` entry: no page has this message any more",
-    "figures": "make the translation state the same figures as its source",
-    "markup": "keep the source's Markdown in the translation: the same links and references, the "
-    "same roles, ** and ` in pairs, one paragraph (no blank line inside), no raw HTML",
+    "figures": SUBTYPES["figures"].what_to_do,
+    "markup": SUBTYPES["markup"].what_to_do,
     "placeholders": "copy each %(name)s of the msgid into the translation exactly as it is "
     "written there (the theme fills them in; a misspelt one stops the page from rendering)",
 }
@@ -61,9 +61,7 @@ class Problem:
         return self.hint or HINTS[self.kind]
 
     def __str__(self) -> str:
-        return (
-            f"{self.path}:{self.line}: {self.kind}: {self.message}\n  What to do: {self.what_to_do}"
-        )
+        return problem(f"{self.path}:{self.line}: {self.kind}: {self.message}", self.what_to_do)
 
 
 def _excerpt(text: str, width: int = 60) -> str:

@@ -27,6 +27,7 @@ from sphinx.errors import ConfigError
 from sphinx.locale import _
 from sphinx.util.docutils import SphinxDirective
 
+from .messages import problem
 from .reading import MASKS
 from .settings import settings
 
@@ -80,9 +81,11 @@ def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str]
         value = str(detail.get("value", ""))
         if visibility == "masked" and value and sum(value.count(c) for c in MASKS) < 3:
             raise ContactError(
-                f"resume_contact[{kind!r}]: the masked value {value!r} hides nothing; replace "
-                "the hidden digits with * (for example +86 136 **** 3209) and give the full "
-                "value to the build that may publish it (RESUME_PHONE)"
+                problem(
+                    f"resume_contact[{kind!r}]: the masked value {value!r} hides nothing",
+                    "replace the hidden digits with * (for example +86 136 **** 3209) and give "
+                    "the full value to the build that may publish it (RESUME_PHONE)",
+                )
             )
     for kind in values:
         if kind not in KINDS:
@@ -92,10 +95,12 @@ def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str]
         masked_phone = kind == "phone" and detail.get("visibility") == "masked"
         if masked_phone and mask and full and (why := mask_mismatch(mask, full)):
             raise ContactError(
-                f"RESUME_PHONE does not fit the masked value {mask!r} of "
-                f"resume_contact['phone'] in conf.py: {why}. What to do: set RESUME_PHONE to "
-                "the full number whose masked form that is (digits where the mask has *), "
-                "or correct the masked value"
+                problem(
+                    f"RESUME_PHONE does not fit the masked value {mask!r} of "
+                    f"resume_contact['phone'] in conf.py: {why}.",
+                    "set RESUME_PHONE to the full number whose masked form that is (digits "
+                    "where the mask has *), or correct the masked value",
+                )
             )
     for kind in ("website", "github"):
         value = values.get(kind) or str(contact.get(kind, {}).get("value", ""))
@@ -176,7 +181,7 @@ def check_config(app: Sphinx, config: Config) -> None:
     try:
         validate(settings(config).contact, settings(config).contact_values)
     except ContactError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError(problem(str(exc), subtype="contact")) from None
 
 
 def setup_contact(app: Sphinx) -> None:

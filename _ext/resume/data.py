@@ -18,13 +18,12 @@ from typing import Any, TypeVar
 from docutils import nodes
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
-from sphinx.util import logging
 
 from . import nodes as resume_nodes
+from .messages import problem, warn
 from .settings import settings
 from .variants import Variant, keeps
 
-logger = logging.getLogger(__name__)
 
 PRESENT = "present"
 _DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2}))?")
@@ -301,10 +300,10 @@ class ResumeDomain(Domain):
             *document.findall(resume_nodes.role_card), *document.findall(resume_nodes.project_card)
         ]  # fmt: skip
         for extra in cards[1:]:
-            logger.warning(
-                "a page describes one role or project only; move this one to a page of its own",
-                location=(docname, extra["line"]),
-                type="resume",
+            warn(
+                "a page describes one role or project only",
+                "move this one to a page of its own",
+                (docname, extra["line"]),
                 subtype="data",
             )
         for card in cards[:1]:
@@ -348,23 +347,21 @@ class ResumeDomain(Domain):
                 if not fnmatch(docname, pattern) or docname.rsplit("/", 1)[-1] == "index":
                     continue
                 if docname not in recorded[directive]:
-                    logger.warning(
-                        "this page has no %s directive: every page matching %r states its data "
-                        "once, at its top (see README.md, 'Editing a page')",
-                        directive,
-                        pattern,
-                        location=(docname, 1),
-                        type="resume",
+                    warn(
+                        f"this page has no {directive} directive: every page matching "
+                        f"{pattern!r} states its data once, at its top",
+                        f"add the {directive} directive at the page's top (README.md, 'Editing "
+                        "a page'), or move the page out of that folder",
+                        (docname, 1),
                         subtype="data",
                     )
         for project in self.get_projects():
             for name in unknown_roles(project, self.role_pages):
-                logger.warning(
-                    "roles: %r is not a page with a resume-role directive (known: %s)",
-                    name,
-                    ", ".join(sorted(self.role_pages)) or "none",
-                    location=(project.docname, project.line),
-                    type="resume",
+                warn(
+                    f"roles: {name!r} is not a page with a resume-role directive (known: "
+                    f"{', '.join(sorted(self.role_pages)) or 'none'})",
+                    "name role pages in the project's roles, as the known ones are written",
+                    (project.docname, project.line),
                     subtype="data",
                 )
 
@@ -457,8 +454,13 @@ def check_data_pages(app: Any, config: Any) -> None:
     for pattern, directive in settings(config).data_pages.items():
         if directive not in ("resume-role", "resume-project"):
             raise ConfigError(
-                f"resume_data_pages[{pattern!r}] = {directive!r}: "
-                "expected 'resume-role' or 'resume-project'"
+                problem(
+                    f"resume_data_pages[{pattern!r}] = {directive!r}: "
+                    "expected 'resume-role' or 'resume-project'",
+                    "map each pattern of resume_data_pages in conf.py to 'resume-role' or "
+                    "'resume-project'",
+                    "data",
+                )
             )
 
 

@@ -23,6 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .data import PRESENT, DataError, Date, parse_period, split_list
 from .dates import format_period
+from .messages import problem
 from .nodes import entry_card, placeholder, project_card, role_card
 from .variants import VariantError, split_tags
 
@@ -135,7 +136,7 @@ class _DataDirective(SphinxDirective):
         line = line or (self.option_line(key) if key else self.lineno)
         hint = f" (allowed keys: {', '.join(self.option_spec)})" if self.option_spec else ""
         error = self.reporter.error(
-            f"{self.name}: {message}{hint}",
+            problem(f"{self.name}: {message}{hint}", subtype="directive"),
             nodes.literal_block(self.block_text, self.block_text),
             line=line,
         )

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from .messages import problem
+
 
 class SettingError(ValueError):
     """A variable whose value cannot be used; the message names it and says what it takes."""
@@ -83,8 +85,10 @@ def https_url(name: str, value: str) -> str:
     unsafe = any(c.isspace() or c in "\"'<>`\\" or ord(c) < 32 for c in value)
     if parts.scheme != "https" or not _HOST.fullmatch(parts.netloc.lower()) or unsafe:
         raise SettingError(
-            f"{name}={_shown(value)} is not an https:// address with a host name; "
-            f"set {name} to one (such as https://example.org/en/latest/), or unset it"
+            problem(
+                f"{name}={_shown(value)} is not an https:// address with a host name",
+                f"set {name} to one (such as https://example.org/en/latest/), or unset it",
+            )
         )
     return value
 
@@ -92,8 +96,10 @@ def https_url(name: str, value: str) -> str:
 def _slug(name: str, value: str) -> str:
     if value and not _SLUG.fullmatch(value):
         raise SettingError(
-            f"{name}={_shown(value)} is not a name of letters, digits, '.', '_' and '-'; "
-            f"set {name} to one, or unset it"
+            problem(
+                f"{name}={_shown(value)} is not a name of letters, digits, '.', '_' and '-'",
+                f"set {name} to one, or unset it",
+            )
         )
     return value
 
@@ -127,9 +133,12 @@ def build_date(environ: Mapping[str, str]) -> int:
         return int(time.time())
     if not value.isascii() or not value.isdigit() or int(value) > LATEST_EPOCH:
         raise SettingError(
-            f"SOURCE_DATE_EPOCH={_shown(value)} is not a number of seconds since 1970-01-01 "
-            f"up to {LATEST_EPOCH} (the end of 9999); set it to an integer, such as the output "
-            "of `git log -1 --format=%ct`, or unset it"
+            problem(
+                f"SOURCE_DATE_EPOCH={_shown(value)} is not a number of seconds since 1970-01-01 "
+                f"up to {LATEST_EPOCH} (the end of 9999)",
+                "set it to an integer, such as the output of `git log -1 --format=%ct`, or "
+                "unset it",
+            )
         )
     return int(value)
 

@@ -39,22 +39,15 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.directives.code import LiteralInclude
 from sphinx.errors import ConfigError
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-logger = logging.getLogger(__name__)
+from . import messages
 
 #: The largest image a page may show: a photo for the web is far smaller; a bigger one makes
 #: every edition, and the ePub, that much heavier.
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 #: Width × height: 4000 × 4000 is more than any screen or A4 page shows.
 MAX_IMAGE_PIXELS = 16_000_000
-
-WHAT_TO_DO = "What to do: write the text in the page itself (or its catalog)"
-
-
-def _warn(message: str, location: Any) -> None:
-    logger.warning(message, location=location, type="resume", subtype="insertion")
 
 
 class RefusedFileDirective(SphinxDirective):
@@ -72,10 +65,12 @@ class RefusedFileDirective(SphinxDirective):
     }
 
     def run(self) -> list[nodes.Node]:
-        _warn(
+        messages.warn(
             f"the {self.name} directive reads a file while the page is built, which no page "
-            f"or catalog may do (nothing was read). {WHAT_TO_DO}",
+            f"or catalog may do (nothing was read)",
+            "write the text in the page itself (or its catalog)",
             self.get_location(),
+            subtype="insertion",
         )
         return []
 
@@ -91,12 +86,12 @@ class _NoFileOrURL:
         if not given:
             return None
         what = "fetches an address" if "url" in given else "reads a file"
-        _warn(
+        messages.warn(
             f"the {self.name} directive with :{given[0]}: {what} while the page is built, "
-            f"which no page or catalog may do (nothing was read). "
-            f"What to do: write the {'rows' if self.name == 'csv-table' else 'content'} in "
-            "the page itself",
+            f"which no page or catalog may do (nothing was read)",
+            f"write the {'rows' if self.name == 'csv-table' else 'content'} in the page itself",
             self.get_location(),
+            subtype="insertion",
         )
         return []
 
@@ -197,27 +192,23 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
     for node in list(doctree.findall(addnodes.download_reference)):
         target = node.get("reftarget", "")
         path = Path(env.relfn2path(target, docname)[1])
-        refused = ""
+        refused = what_to_do = ""
         if _is_remote(target):
             # Sphinx links any target with "://" as it is: javascript://… would run on a click.
             if urlsplit(target).scheme.lower() not in ("http", "https"):
-                refused = (
-                    "is neither a file nor an https:// address. What to do: link to an "
-                    "https:// address, or put the file beside the page"
-                )
+                refused = "is neither a file nor an https:// address"
+                what_to_do = "link to an https:// address, or put the file beside the page"
         elif not inside(path, srcdir) or _unpublished(path, srcdir, skipped):
             refused = (
                 "is outside the source folder, a link that leaves it, hidden or in a folder "
-                "that is never published, and is not published. What to do: put the file in "
-                "the repository, beside the page, and link to it there"
+                "that is never published, and is not published"
             )
+            what_to_do = "put the file in the repository, beside the page, and link to it there"
         elif path.is_file() and (active := active_content(path)):
-            refused = (
-                f"{active}, and is not published. What to do: offer it as a PDF or an image "
-                "without script, or link to where it is hosted"
-            )
+            refused = f"{active}, and is not published"
+            what_to_do = "offer it as a PDF or an image without script, or link to where it is hosted"
         if refused:
-            _warn(f"the download {target!r} {refused}", node)
+            messages.warn(f"the download {target!r} {refused}", what_to_do, node, subtype="insertion")
             node.replace_self(nodes.inline(node.astext(), node.astext()))
     for image in list(doctree.findall(nodes.image)):
         uri = image.get("uri", "")
@@ -237,12 +228,13 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
         elif path.is_file():
             problem = _image_problem(path)
         if problem:
-            _warn(
-                f"the image {uri!r} {problem}, and is not published. What to do: put an image "
-                f"of at most {MAX_IMAGE_BYTES // 1024 // 1024} MB and "
+            messages.warn(
+                f"the image {uri!r} {problem}, and is not published",
+                f"put an image of at most {MAX_IMAGE_BYTES // 1024 // 1024} MB and "
                 f"{MAX_IMAGE_PIXELS // 1_000_000} million pixels in the repository, beside the "
                 "page",
                 image,
+                subtype="insertion",
             )
             gone = image.parent if isinstance(image.parent, nodes.figure) else image
             gone.parent.remove(gone)
@@ -290,10 +282,12 @@ def check_links(app: Sphinx, config: Config) -> None:
             str(p.relative_to(srcdir)) if inside(p.parent, srcdir) else str(p) for p in found[:5]
         )
         raise ConfigError(
-            f"the symbolic link {shown}{' and more' if len(found) > 5 else ''} points outside "
-            "the repository, at a hidden or unpublished file in it (.git/, .env, _build), or "
-            "nowhere, and would publish what it points to. What to do: "
-            "replace the link with the file itself, or delete it"
+            messages.problem(
+                f"the symbolic link {shown}{' and more' if len(found) > 5 else ''} points "
+                "outside the repository, at a hidden or unpublished file in it (.git/, .env, "
+                "_build), or nowhere, and would publish what it points to",
+                subtype="symlink",
+            )
         )
 
 

@@ -49,7 +49,7 @@ from sphinx.builders import Builder
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
-from . import privacy
+from . import messages, privacy
 from .files import write_atomically
 from .languages import edition
 from .outputs import BASENAME
@@ -227,11 +227,13 @@ def load_fonts(folders: list[str], needed: Iterable[str]) -> tuple[Any, Coverage
                     else f"installed: {FONT_PACKAGE}, the package that holds it, is missing"
                 )
                 raise PaperError(
-                    f"the font {family!r} ({'bold' if weight == 700 else 'regular'}) is not "
-                    f"{where}, so the PDF cannot be typeset.\n"
-                    f"What to do: install the pinned fonts, pip install -r {FONT_REQUIREMENTS} "
-                    f"(nox -s build and Read the Docs do), or set resume_pdf_font_paths in "
-                    f"conf.py to folders that hold {family}, regular and bold."
+                    messages.problem(
+                        f"the font {family!r} ({'bold' if weight == 700 else 'regular'}) is not "
+                        f"{where}, so the PDF cannot be typeset.",
+                        f"install the pinned fonts, pip install -r {FONT_REQUIREMENTS} (nox -s "
+                        f"build and Read the Docs do), or set resume_pdf_font_paths in conf.py "
+                        f"to folders that hold {family}, regular and bold.",
+                    )
                 )
             if info.path:
                 faces.append((info.path, info.index))
@@ -378,11 +380,9 @@ class ResumePDFBuilder(Builder):
     def finish(self) -> None:
         app = self.app
         if getattr(app, "_warncount", 0) and getattr(app, "_fail_on_warnings", False):
-            logger.warning(
-                "%s.pdf and .txt were not written: the build reported the problems above "
-                "(the previous files, if any, are unchanged)",
-                self.basename,
-                type="resume",
+            messages.warn(
+                f"{self.basename}.pdf and .txt were not written: the build reported the "
+                "problems above (the previous files, if any, are unchanged)",
                 subtype="pdf",
             )
             return
@@ -407,7 +407,7 @@ class ResumePDFBuilder(Builder):
         target = self.variant.pages if self.variant else settings(self.config).pdf_pages
         problem = self.check(paper)
         if problem:
-            logger.error(problem, type="resume", subtype="pdf")
+            messages.error(problem, subtype="pdf")
             self.app.statuscode = 1
             return None
 
@@ -441,13 +441,9 @@ class ResumePDFBuilder(Builder):
                     pdf_standards=PDF_STANDARDS,
                 )
             except RuntimeError as error:
-                logger.error(
-                    "Typst could not typeset %s: %s\nWhat to do: fix the template %s, or the "
-                    "text that the message names",
-                    outdir / main_name,
-                    error,
-                    TEMPLATE,
-                    type="resume",
+                messages.error(
+                    f"Typst could not typeset {outdir / main_name}: {error}",
+                    f"fix the template {TEMPLATE}, or the text that the message names",
                     subtype="pdf",
                 )
                 self.app.statuscode = 1
@@ -456,33 +452,25 @@ class ResumePDFBuilder(Builder):
             if not target or pages <= target:
                 break
         if self.variant is not None and pages > target:
-            logger.error(
-                "the variant %r fills %d page(s), not %d, even with the projects and the older "
-                "roles condensed; it leaves out no role, project or entry its tags keep. The "
-                "longest parts: %s.\nWhat to do: tag what this variant can do "
-                "without (:tags: on a directive, {tag} on a bullet) and add the tag to its "
-                "'exclude' in resume_variants, shorten the longest parts, or set its 'pages' to 2",
-                self.variant.name,
-                pages,
-                target,
-                "; ".join(longest(paper)),
-                type="resume",
+            messages.error(
+                f"the variant {self.variant.name!r} fills {pages} page(s), not {target}, even "
+                "with the projects and the older roles condensed; it leaves out no role, project "
+                f"or entry its tags keep. The longest parts: {'; '.join(longest(paper))}.",
+                "tag what this variant can do without (:tags: on a directive, {tag} on a bullet) "
+                "and add the tag to its 'exclude' in resume_variants, shorten the longest parts, "
+                "or set its 'pages' to 2",
                 subtype="pdf",
             )
             self.app.statuscode = 1
             return None
         if target and pages != target and self.variant is None:  # a variant: at most
-            logger.error(
-                "the PDF résumé (%s) fills %d page(s), not %d, even with the projects and the "
-                "older roles condensed.\nWhat to do: %s",
-                self.edition.code,
-                pages,
-                target,
+            messages.error(
+                f"the PDF résumé ({self.edition.code}) fills {pages} page(s), not {target}, even "
+                "with the projects and the older roles condensed.",
                 "shorten the pages' prose (the home page's summary and at-a-glance list, each "
                 "role's bullet points)"
                 if pages > target
                 else f"say more, or set resume_pdf_pages = {pages} in conf.py",
-                type="resume",
                 subtype="pdf",
             )
             self.app.statuscode = 1
@@ -504,33 +492,33 @@ class ResumePDFBuilder(Builder):
         """What stops the PDF before it is typeset: a character without a glyph, a secret, or
         a variant's summary that no paragraph gives."""
         if self.variant and self.variant.summary and not paper.summary:
-            return (
+            return messages.problem(
                 f"the variant {self.variant.name!r} takes its summary from the paragraph tagged "
-                f"{self.variant.summary!r}, and the home page's summary section has none.\nWhat "
-                f"to do: add that paragraph, with {{tag}}`{self.variant.summary}` in it, under the "
-                "summary's heading, or remove 'summary' from the variant"
+                f"{self.variant.summary!r}, and the home page's summary section has none.",
+                f"add that paragraph, with {{tag}}`{self.variant.summary}` in it, under the "
+                "summary's heading, or remove 'summary' from the variant",
             )
         unset = unset_characters(paper.as_data(), self.coverage)
         if unset:
             shown = "; ".join(
                 f"{char!r} (U+{ord(char):04X}) in {text[:60]!r}" for char, text in unset.items()
             )
-            return (
-                f"the fonts of the {self.edition.code} PDF have no glyph for {shown}.\nWhat to "
-                f"do: write the character another way on its page or in its catalog, or add a "
-                f"font that has it to resume_pdf_font_paths"
+            return messages.problem(
+                f"the fonts of the {self.edition.code} PDF have no glyph for {shown}.",
+                "write the character another way on its page or in its catalog, or add a font "
+                "that has it to resume_pdf_font_paths",
             )
         normal = privacy.normalise(
             plain_text(paper) + json.dumps(paper.as_data(), ensure_ascii=False)
         )
         for secret in privacy.secrets(self.config):
             if secret.pattern.search(normal):
-                return (
+                return messages.problem(
                     f"the PDF résumé would hold the full {secret.kind}, which the owner keeps "
                     f"{'masked' if secret.kind in settings(self.config).contact else 'private'}; "
-                    f"nothing was written.\nWhat to do: remove the value from the page or "
-                    f"catalog that holds it (the masked value in conf.py is the only form the "
-                    f"sources may hold)"
+                    "nothing was written.",
+                    "remove the value from the page or catalog that holds it (the masked value "
+                    "in conf.py is the only form the sources may hold)",
                 )
         return ""
 

@@ -22,14 +22,12 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.util import logging
 
+from .messages import error, warn
 from .reading import Secret, masked_pattern, normalise, readable, scan, secrets_of, texts, typed_at
 from .settings import settings
 
 __all__ = ["Secret", "masked_pattern", "normalise", "readable", "scan", "secrets", "texts"]
-
-logger = logging.getLogger(__name__)
 
 _SKIPPED_BUILDERS = {"gettext", "linkcheck"}
 
@@ -70,27 +68,21 @@ def check_outputs(app: Sphinx, exception: Exception | None) -> None:
     for path, parts in hits.items():
         for name, secret in parts:
             places = where_typed(app, secret) or ["(not typed in any page or catalog)"]
-            logger.warning(
-                "the full %s, which the owner keeps %s, is in %s; typed at %s",
-                secret.kind,
-                secret.visibility,
-                name,
-                ", ".join(places),
+            warn(
+                f"the full {secret.kind}, which the owner keeps {secret.visibility}, is in "
+                f"{name}; typed at {', '.join(places)}",
                 location=places[0] if ":" in places[0] else None,
-                type="resume",
                 subtype="privacy",
             )
         path.unlink(missing_ok=True)
     # An error, not an exception: Sphinx reports it like any other, and the build fails
     # whether or not warnings are errors (-W).
-    logger.error(
-        "%d output file(s) held the owner's private %s and were deleted. What to do: remove "
-        "the value from the page or catalog named above (the masked value in conf.py is the "
-        "only form the sources may hold); to publish it on purpose, give it to this build only "
-        "(RESUME_PHONE=…).",
-        len(hits),
-        ", ".join(kinds),
-        type="resume",
+    error(
+        f"{len(hits)} output file(s) held the owner's private {', '.join(kinds)} and were "
+        "deleted",
+        "remove the value from the page or catalog named above (the masked value in conf.py is "
+        "the only form the sources may hold); to publish it on purpose, give it to this build "
+        "only (RESUME_PHONE=…).",
         subtype="privacy",
     )
     app.statuscode = 1

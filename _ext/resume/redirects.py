@@ -20,12 +20,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sphinx.util import logging
-
 from .languages import edition
+from .messages import warn
 from .outputs import is_website
-
-logger = logging.getLogger(__name__)
 
 #: rediraffe's own grammar of a line: two paths, each bare or quoted.
 _PAIR = re.compile(r"(?:(\"|')(.*?)\1|(\S+))\s+(?:(\"|')(.*?)\4|(\S+))")
@@ -52,11 +49,9 @@ def check_redirects(app: Any, env: Any) -> None:
     if path is None:
         return
     if not path.is_file():
-        logger.warning(
-            "the redirect list %s does not exist; create it (it may hold comments only), or "
-            "take rediraffe_redirects out of conf.py",
-            path,
-            type="resume",
+        warn(
+            f"the redirect list {path} does not exist",
+            "create it (it may hold comments only), or take rediraffe_redirects out of conf.py",
             subtype="redirects",
         )
         return
@@ -67,20 +62,20 @@ def check_redirects(app: Any, env: Any) -> None:
             continue
         match = _PAIR.fullmatch(line)
         if match is None:
-            problem = "is not two paths, 'old new'; write 'experience/old.md experience/new.md'"
+            problem = "is not two paths, 'old new'"
+            what_to_do = "write 'experience/old.md experience/new.md'"
         else:
             old = docname(match[2] or match[3], suffixes)
             new = docname(match[5] or match[6], suffixes)
             if old in env.found_docs:
-                problem = f"redirects {old}, which is still a page: remove the line, or the page"
+                problem = f"redirects {old}, which is still a page"
+                what_to_do = "remove the line, or the page"
             elif new not in env.found_docs:
-                problem = (
-                    f"redirects {old} to {new}, which is not a page: name the page it became "
-                    "(or index.md, for a page retired)"
-                )
+                problem = f"redirects {old} to {new}, which is not a page"
+                what_to_do = "name the page it became (or index.md, for a page retired)"
             else:
                 continue
-        logger.warning(problem, location=f"{path}:{number}", type="resume", subtype="redirects")
+        warn(problem, what_to_do, f"{path}:{number}", subtype="redirects")
 
 
 def use_template(app: Any) -> None:

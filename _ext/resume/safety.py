@@ -18,9 +18,7 @@ from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.util import logging
-
-logger = logging.getLogger(__name__)
+from .messages import warn
 
 #: The schemes a link may have; a relative link has none.
 SAFE_SCHEMES = frozenset({"", "http", "https", "mailto", "tel"})
@@ -44,12 +42,11 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
     _long_words(doctree)
     for raw in list(doctree.findall(nodes.raw)):
         raw.parent.remove(raw)  # out of the page, as the message says: the preview only warns
-        logger.warning(
-            "raw HTML %s is not published: it would run in the reader's browser; "
+        warn(
+            f"raw HTML {_excerpt(raw.astext())} is not published: it would run in the reader's "
+            "browser",
             "write it in Markdown (in a translation, as its source writes it)",
-            _excerpt(raw.astext()),
-            location=raw,
-            type="resume",
+            raw,
             subtype="unsafe",
         )
     _refused_links(doctree)
@@ -60,12 +57,10 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
             # The link's text stays, as text; the address goes, even where a warning does not
             # stop the build (the live preview).
             ref.replace_self(nodes.inline(ref.rawsource, "", *ref.children))
-            logger.warning(
-                "the link %s has the scheme %r; link to an https:// address or a page",
-                _excerpt(uri),
-                scheme,
-                location=ref,
-                type="resume",
+            warn(
+                f"the link {_excerpt(uri)} has the scheme {scheme!r}",
+                "link to an https:// address or a page",
+                ref,
                 subtype="unsafe",
             )
 
@@ -77,13 +72,12 @@ def _refused_links(doctree: nodes.document) -> None:
         if isinstance(parent, (nodes.literal, nodes.literal_block, nodes.raw)):
             continue  # code shows Markdown on purpose
         if match := REFUSED_LINK.search(text.astext()):
-            logger.warning(
-                "the link %s points at a %s: address, which is never made a link: the page "
-                "would show its Markdown; link to an https:// address or a page",
-                _excerpt(text.astext()[match.start() :]),
-                match.group(1).lower(),
-                location=parent,
-                type="resume",
+            warn(
+                f"the link {_excerpt(text.astext()[match.start() :])} points at a "
+                f"{match.group(1).lower()}: address, which is never made a link: the page would "
+                "show its Markdown",
+                "link to an https:// address or a page",
+                parent,
                 subtype="unsafe",
             )
 
@@ -106,12 +100,11 @@ def _hard_breaks(doctree: nodes.document) -> None:
         if (raw.get("format"), raw.astext()) not in HARD_BREAK:
             continue
         if raw.get("format") == "html":
-            logger.warning(
+            warn(
                 "a hard line break (a \\ or two spaces at the end of a line) is not published: "
-                "the PDF and the text résumé have no such break. What to do: join the two lines, "
-                "or make them two paragraphs or list items",
-                location=raw.parent,
-                type="resume",
+                "the PDF and the text résumé have no such break",
+                "join the two lines, or make them two paragraphs or list items",
+                raw.parent,
                 subtype="unsafe",
             )
         raw.parent.replace(raw, nodes.Text(" " if raw.get("format") == "html" else ""))
@@ -123,12 +116,11 @@ def _head_elements(docname: str, doctree: nodes.document) -> None:
     the head; a page or catalog adds nothing to it."""
     for meta in list(doctree.findall(nodes.meta)):
         shown = ", ".join(f"{k}={v!r}" for k, v in meta.attributes.items() if isinstance(v, str))
-        logger.warning(
-            "a page may not add a <meta> element (%s): the site writes the head itself. "
-            "What to do: remove the meta directive or the html_meta front matter",
-            _excerpt(shown),
-            location=(docname, _meta_line(doctree)),
-            type="resume",
+        warn(
+            f"a page may not add a <meta> element ({_excerpt(shown)}): the site writes the head "
+            "itself",
+            "remove the meta directive or the html_meta front matter",
+            (docname, _meta_line(doctree)),
             subtype="unsafe",
         )
         meta.parent.remove(meta)
@@ -155,12 +147,11 @@ def _nested_lists(doctree: nodes.document) -> None:
     for item in doctree.findall(nodes.list_item):
         for inner in item.findall(nodes.Element):
             if inner is not item and isinstance(inner, (nodes.bullet_list, nodes.enumerated_list)):
-                logger.warning(
+                warn(
                     "a list inside a list item (an indented bullet) is shown only on the site: "
-                    "the PDF, the text résumé and resume.json have one level of items. What to "
-                    "do: make the inner items items of the outer list, or sentences of its item",
-                    location=inner if inner.line else item,
-                    type="resume",
+                    "the PDF, the text résumé and resume.json have one level of items",
+                    "make the inner items items of the outer list, or sentences of its item",
+                    inner if inner.line else item,
                     subtype="unsafe",
                 )
                 break
@@ -172,13 +163,11 @@ def _long_words(doctree: nodes.document) -> None:
         if isinstance(text.parent, (nodes.literal_block, nodes.raw, nodes.comment)):
             continue
         if match := _WORD.search(text.astext()):
-            logger.warning(
-                "a word of %d characters (%s) has no place to break a line, and would run off "
-                "the PDF's page. What to do: shorten it, or put spaces or hyphens in it",
-                len(match.group()),
-                _excerpt(match.group(), 30),
-                location=text.parent,
-                type="resume",
+            warn(
+                f"a word of {len(match.group())} characters ({_excerpt(match.group(), 30)}) has "
+                "no place to break a line, and would run off the PDF's page",
+                "shorten it, or put spaces or hyphens in it",
+                text.parent,
                 subtype="unsafe",
             )
 

@@ -19,12 +19,10 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from sphinx.application import Sphinx
-from sphinx.util import logging
 
+from .messages import warn
 from .languages import EDITIONS, Edition, edition
 from .outputs import is_website
-
-logger = logging.getLogger(__name__)
 
 
 # -- Links between the editions ------------------------------------------------------------
@@ -88,9 +86,7 @@ def check_canonical_url(app: Sphinx) -> None:
     try:
         edition_roots(url, edition(app.config.language))
     except ValueError as error:
-        logger.warning(
-            "%s; the language switcher links relatively", error, type="resume", subtype="switcher"
-        )
+        warn(f"{error}; the language switcher links relatively", subtype="switcher")
 
 
 def add_edition_links(

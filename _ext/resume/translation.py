@@ -42,6 +42,7 @@ from sphinx.util.nodes import extract_messages, traverse_translatable_index
 from . import catalog_cache
 from .catalogs import Problem, catalog_files
 from .languages import SOURCE, edition
+from .messages import warn
 from .settings import settings
 
 logger = logging.getLogger(__name__)
@@ -50,9 +51,6 @@ logger = logging.getLogger(__name__)
 COMPILED = "resume-catalogs"
 #: How many missing messages of one page are listed one by one.
 LISTED = 8
-
-WHAT_TO_DO = "\n  What to do: "
-
 
 @dataclass
 class Catalogs:
@@ -63,12 +61,6 @@ class Catalogs:
     sources: dict[str, Path] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)  # domain -> why it did not compile
     problems: list[Problem] = field(default_factory=list)
-
-
-def _warn(message: str, hint: str, location: Any, subtype: str) -> None:
-    logger.warning(
-        "%s%s%s", message, WHAT_TO_DO, hint, location=location, type="resume", subtype=subtype
-    )
 
 
 def _source_folders(app: Sphinx, config: Config) -> list[Path]:
@@ -132,11 +124,11 @@ def report_catalogs(app: Sphinx) -> None:
             )
     catalog_cache.keep(Path(app.doctreedir))
     for problem in problems:
-        _warn(
+        warn(
             f"{problem.kind}: {problem.message}",
             problem.what_to_do,
             f"{problem.path}:{problem.line}",
-            {"figures": "figures", "markup": "markup"}.get(problem.kind, "catalog"),
+            subtype={"figures": "figures", "markup": "markup"}.get(problem.kind, "catalog"),
         )
 
 
@@ -148,12 +140,12 @@ def report_orphans(app: Sphinx, env: Any, docnames: list[str]) -> None:
     pages = {docname_to_domain(doc, app.config.gettext_compact) for doc in env.found_docs}
     for domain, po in sorted(state.sources.items()):
         if domain != "sphinx" and domain not in pages:
-            _warn(
+            warn(
                 f"catalog: {po.name} belongs to no page ({domain} is not a document)",
                 "if the page was renamed, rename its catalog with it (git mv) in every language and "
                 "run `nox -s catalogs`; if the page was deleted, delete its catalogs",
                 f"{po}:1",
-                "catalog",
+                subtype="catalog",
             )
 
 
@@ -243,14 +235,14 @@ def _refuse_reference_links(transform: SphinxTransform, messages: list[tuple[Any
 
     for node, message in messages:
         if links(message, {"references": references}) > links(message, {}):
-            _warn(
+            warn(
                 f"a reference-style link ([text][label]) cannot be translated: {message[:60]!r}; "
                 "each translation is parsed without the page's link definitions, so the link "
                 "would be published as raw markup",
                 "write the link inline, [text](https://…), delete the definition line "
                 "([label]: https://…) and run `nox -s catalogs`",
                 node,
-                "markup",
+                subtype="markup",
             )
 
 
@@ -303,34 +295,34 @@ class CheckTranslated(SphinxTransform):
             why = state.failed.get(domain) or (
                 "it does not exist" if po is None else "gettext did not load it"
             )
-            _warn(
+            warn(
                 f"catalog: the page {self.env.docname} cannot be translated: its catalog {expected} "
                 f"is not loaded ({why}); the page would be published in Chinese",
                 "if the page is new or renamed, run `nox -s catalogs` (or git mv the old "
                 "catalog with the page in every language) and translate it; else fix the "
                 "catalog as its own message says",
                 f"{page}:1",
-                "catalog",
+                subtype="catalog",
             )
             return
         merged = _translations(dirs, self.config.language, domain)
         missing = [(node, text) for node, text in messages if not merged.get(text, "").strip()]
         for node, text in missing[:LISTED]:
             excerpt = " ".join(text.split())
-            _warn(
+            warn(
                 f"catalog: untranslated message {excerpt[:60] + ('…' if len(excerpt) > 60 else '')!r}"
                 f" of {self.env.docname}: {expected} has no translation for it",
                 "run `nox -s catalogs`, then translate the entry (and delete its `#, fuzzy` line)",
                 node if getattr(node, "source", None) else f"{page}:1",
-                "catalog",
+                subtype="catalog",
             )
         if len(missing) > LISTED:
-            _warn(
+            warn(
                 f"catalog: {len(missing) - LISTED} more untranslated messages of "
                 f"{self.env.docname} in {expected}",
                 "run `nox -s catalogs`, then translate them",
                 f"{page}:1",
-                "catalog",
+                subtype="catalog",
             )
 
 

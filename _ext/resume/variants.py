@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .languages import BY_CODE, BY_SPHINX
+from .messages import problem
 from .settings import settings
 
 #: A tag, and a variant's name: lower-case ASCII words joined by hyphens (``early-career``).
@@ -211,8 +212,7 @@ def check_config(app: Any, config: Any) -> None:
     try:
         chosen(parse(settings(config).variants), settings(config).variant, config.language)
     except VariantError as error:
-        raise ConfigError(f"{error}\nWhat to do: correct it in conf.py (see README.md, "
-                          "'Variants')") from None  # fmt: skip
+        raise ConfigError(problem(str(error), subtype="variants")) from None
 
 
 def variant_of(config: Any) -> Variant | None:
@@ -253,7 +253,10 @@ def setup_variants(app: Any) -> None:
         try:
             return [tag_marker(tags=list(split_tags(text)))], []
         except VariantError as error:
-            message = inliner.reporter.error(f"{{tag}}: {error}", line=lineno)
+            message = inliner.reporter.error(
+                problem(f"{{tag}}: {error}", "write the tag as the message says (README.md, 'Variants')", "variants"),
+                line=lineno,
+            )
             return [], [message]
 
     app.add_role("tag", tag_role)
