@@ -88,6 +88,7 @@ def https_url(name: str, value: str) -> str:
             problem(
                 f"{name}={_shown(value)} is not an https:// address with a host name",
                 f"set {name} to one (such as https://example.org/en/latest/), or unset it",
+                subtype="environment",
             )
         )
     return value
@@ -99,6 +100,7 @@ def _slug(name: str, value: str) -> str:
             problem(
                 f"{name}={_shown(value)} is not a name of letters, digits, '.', '_' and '-'",
                 f"set {name} to one, or unset it",
+                subtype="environment",
             )
         )
     return value
@@ -138,6 +140,7 @@ def build_date(environ: Mapping[str, str]) -> int:
                 f"up to {LATEST_EPOCH} (the end of 9999)",
                 "set it to an integer, such as the output of `git log -1 --format=%ct`, or "
                 "unset it",
+                subtype="environment",
             )
         )
     return int(value)

@@ -82,8 +82,8 @@ SUBTYPES: dict[str, Subtype] = {
     "environment": Subtype(
         "An environment variable the build cannot use (READTHEDOCS_*, RESUME_GITHUB, "
         "SOURCE_DATE_EPOCH)",
-        "set the environment variable the message names as it says, or unset it, then build "
-        "again",
+        "set the variable the message names to a value of the form it gives, or unset it, "
+        "then build again",
     ),
     "contact": Subtype(
         "A wrong resume_contact in conf.py, or a RESUME_PHONE its masked value cannot stand for",
@@ -130,6 +130,8 @@ def problem(message: str, what_to_do: str | None = None, subtype: str = "") -> s
     """The text of a message: ``message``, then ``What to do: …``, the advice given or the
     subtype's. A message made by ``problem`` already (an exception's text, passed on) is
     returned as it is: its own advice is the more specific."""
+    if subtype and subtype not in SUBTYPES:
+        raise KeyError(f"unknown message subtype {subtype!r}; add it to resume.messages.SUBTYPES")
     if f"\n{LEAD}" in message:
         return message
     advice = what_to_do if what_to_do is not None else SUBTYPES[subtype].what_to_do
@@ -139,8 +141,6 @@ def problem(message: str, what_to_do: str | None = None, subtype: str = "") -> s
 def _log(level: str, message: str, what_to_do: str | None, location: Any, subtype: str) -> None:
     from sphinx.util import logging
 
-    if subtype not in SUBTYPES:
-        raise KeyError(f"unknown message subtype {subtype!r}; add it to resume.messages.SUBTYPES")
     text = problem(message, what_to_do, subtype)
     logger = logging.getLogger(__name__)
     logger.log(level, "%s", text, location=location, type=TYPE, subtype=subtype)
