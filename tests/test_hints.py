@@ -43,13 +43,21 @@ FAILURES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
         "resume_contact_values = {'phone': 'call me'}\n",
         "set RESUME_PHONE to the full number whose masked form that is",
     ),
-    "front matter": ({"index.md": "---\ntitle: [unclosed\n---\n# 首页\n"}, "", HINTS["[myst.topmatter]"]),
+    "front matter": (
+        {"index.md": "---\ntitle: [unclosed\n---\n# 首页\n"},
+        "",
+        HINTS["[myst.topmatter]"],
+    ),
     "link to a missing label": (
         {"index.md": "# 首页\n\n[x](#nowhere)\n"},
         "",
         HINTS["[myst.xref_missing]"],
     ),
-    "reference to a missing label": ({"index.md": "# 首页\n\n{ref}`nowhere`\n"}, "", HINTS["[ref.ref]"]),
+    "reference to a missing label": (
+        {"index.md": "# 首页\n\n{ref}`nowhere`\n"},
+        "",
+        HINTS["[ref.ref]"],
+    ),
     "page in no toctree": (
         {"index.md": "# 首页\n", "other.md": "# 其他\n"},
         "",
@@ -60,7 +68,11 @@ FAILURES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
         "",
         HINTS["[toc.not_readable]"],
     ),
-    "missing image": ({"index.md": "# 首页\n\n![图](missing.png)\n"}, "", HINTS["[image.not_readable]"]),
+    "missing image": (
+        {"index.md": "# 首页\n\n![图](missing.png)\n"},
+        "",
+        HINTS["[image.not_readable]"],
+    ),
     "page not in UTF-8": (
         {"index.md": "# 首页\n\n".encode() + b"\xff\xfe\n"},
         "",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,20 +41,21 @@ def app(tmp_path: Path) -> Iterator[Sphinx]:
         app.cleanup()
 
 
-def logged(app: Sphinx, say: object) -> str:
+def logged(app: Sphinx, say: Callable[[], object]) -> str:
     """What ``say()`` writes to the warning stream of ``app``, as a build writes it."""
     stream = io.StringIO()
     logging.setup(app, io.StringIO(), stream)
-    say()  # type: ignore[operator]
+    say()
     return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", stream.getvalue())  # Sphinx's colours
 
 
 def test_a_warning_names_its_place_its_type_and_what_to_do(app):
-    said = logged(app, lambda: warn("the page has two roles", "move one", ("index", 3), subtype="data"))
+    said = logged(
+        app, lambda: warn("the page has two roles", "move one", ("index", 3), subtype="data")
+    )
     path = Path(app.srcdir, "index.rst")
-    assert said == (
-        f"{path}:3: WARNING: the page has two roles\n{LEAD}move one [{TYPE}.data]\n"
-    ), said
+    expected = f"{path}:3: WARNING: the page has two roles\n{LEAD}move one [{TYPE}.data]\n"
+    assert said == expected, said
 
 
 def test_a_warning_without_advice_gets_its_subtypes(app):
@@ -128,9 +129,13 @@ def normal(text: str) -> str:
     return " ".join(text.split())
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    message=st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x1b\r"), min_size=1),
+    message=st.text(
+        st.characters(exclude_categories=("Cs",), exclude_characters="\x1b\r"), min_size=1
+    ),
     what_to_do=st.text(TEXT | st.sampled_from("\n\t "), min_size=1),
     subtype=st.sampled_from(sorted(SUBTYPES)),
 )

@@ -24,7 +24,6 @@ from .messages import problem, warn
 from .settings import settings
 from .variants import Variant, keeps
 
-
 PRESENT = "present"
 _DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2}))?")
 

@@ -206,9 +206,13 @@ def check_files(app: Sphinx, doctree: nodes.document) -> None:
             what_to_do = "put the file in the repository, beside the page, and link to it there"
         elif path.is_file() and (active := active_content(path)):
             refused = f"{active}, and is not published"
-            what_to_do = "offer it as a PDF or an image without script, or link to where it is hosted"
+            what_to_do = (
+                "offer it as a PDF or an image without script, or link to where it is hosted"
+            )
         if refused:
-            messages.warn(f"the download {target!r} {refused}", what_to_do, node, subtype="insertion")
+            messages.warn(
+                f"the download {target!r} {refused}", what_to_do, node, subtype="insertion"
+            )
             node.replace_self(nodes.inline(node.astext(), node.astext()))
     for image in list(doctree.findall(nodes.image)):
         uri = image.get("uri", "")

@@ -105,8 +105,7 @@ SUBTYPES: dict[str, Subtype] = {
     "card": Subtype(
         "The social card not written: its text runs over the card, has a character no font "
         "has, or holds a private value",
-        "shorten the headline, or the bold leads of the home page's first three at-a-glance "
-        "items",
+        "shorten the headline, or the bold leads of the home page's first three at-a-glance items",
     ),
     "redirects": Subtype(
         "A redirect list that is missing, a line of it that is not two paths, that redirects "

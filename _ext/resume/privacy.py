@@ -78,8 +78,7 @@ def check_outputs(app: Sphinx, exception: Exception | None) -> None:
     # An error, not an exception: Sphinx reports it like any other, and the build fails
     # whether or not warnings are errors (-W).
     error(
-        f"{len(hits)} output file(s) held the owner's private {', '.join(kinds)} and were "
-        "deleted",
+        f"{len(hits)} output file(s) held the owner's private {', '.join(kinds)} and were deleted",
         "remove the value from the page or catalog named above (the masked value in conf.py is "
         "the only form the sources may hold); to publish it on purpose, give it to this build "
         "only (RESUME_PHONE=…).",

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx.application import Sphinx
+
 from .messages import warn
 
 #: The schemes a link may have; a relative link has none.

@@ -20,10 +20,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from sphinx.application import Sphinx
 
-from .messages import warn
 from .languages import EDITIONS, Edition, edition
+from .messages import warn
 from .outputs import is_website
-
 
 # -- Links between the editions ------------------------------------------------------------
 

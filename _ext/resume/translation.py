@@ -52,6 +52,7 @@ COMPILED = "resume-catalogs"
 #: How many missing messages of one page are listed one by one.
 LISTED = 8
 
+
 @dataclass
 class Catalogs:
     """What this build compiled: for each domain (``experience/tencent``), its ``.po`` file."""

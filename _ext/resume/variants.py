@@ -254,7 +254,11 @@ def setup_variants(app: Any) -> None:
             return [tag_marker(tags=list(split_tags(text)))], []
         except VariantError as error:
             message = inliner.reporter.error(
-                problem(f"{{tag}}: {error}", "write the tag as the message says (README.md, 'Variants')", "variants"),
+                problem(
+                    f"{{tag}}: {error}",
+                    "write the tag as the message says (README.md, 'Variants')",
+                    "variants",
+                ),
                 line=lineno,
             )
             return [], [message]
