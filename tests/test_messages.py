@@ -54,21 +54,21 @@ def test_a_warning_names_its_place_its_type_and_what_to_do(app):
         app, lambda: warn("the page has two roles", "move one", ("index", 3), subtype="data")
     )
     path = Path(app.srcdir, "index.rst")
-    expected = f"{path}:3: WARNING: the page has two roles\n{LEAD}move one [{TYPE}.data]\n"
+    expected = f"{path}:3: WARNING: the page has two roles. {LEAD}move one [{TYPE}.data]\n"
     assert said == expected, said
 
 
 def test_a_warning_without_advice_gets_its_subtypes(app):
     said = logged(app, lambda: warn("a problem", location="redirects.txt:4", subtype="redirects"))
     assert said == (
-        f"redirects.txt:4: WARNING: a problem\n"
+        f"redirects.txt:4: WARNING: a problem. "
         f"{LEAD}{SUBTYPES['redirects'].what_to_do} [{TYPE}.redirects]\n"
     ), said
 
 
 def test_an_error_is_an_error_whatever_w_says(app):
     said = logged(app, lambda: messages.error("no PDF", "say less", subtype="pdf"))
-    assert said == f"ERROR: no PDF\n{LEAD}say less [{TYPE}.pdf]\n", said
+    assert said == f"ERROR: no PDF. {LEAD}say less [{TYPE}.pdf]\n", said
 
 
 def test_an_unknown_subtype_is_refused(app):
@@ -77,9 +77,10 @@ def test_an_unknown_subtype_is_refused(app):
 
 
 def test_an_exceptions_text_ends_with_what_to_do():
-    assert problem("bad value", "set it right") == f"bad value\n{LEAD}set it right"
+    assert problem("bad value", "set it right") == f"bad value. {LEAD}set it right"
+    assert problem("bad value:", "set it right") == f"bad value: {LEAD}set it right"
     assert problem("bad value", subtype="contact") == (
-        f"bad value\n{LEAD}{SUBTYPES['contact'].what_to_do}"
+        f"bad value. {LEAD}{SUBTYPES['contact'].what_to_do}"
     )
     # Passed on (an exception's text logged, or wrapped in ConfigError): said once, as it was.
     text = problem("bad value", "set it right")
@@ -87,7 +88,7 @@ def test_an_exceptions_text_ends_with_what_to_do():
 
 
 def test_advice_is_one_line():
-    assert problem("bad", "first\nsecond  third\t") == f"bad\n{LEAD}first second third"
+    assert problem("bad", "first\nsecond  third\t") == f"bad. {LEAD}first second third"
 
 
 def test_every_subtype_is_used_and_every_use_is_known():

@@ -2,9 +2,10 @@
 
 A reader of a failed build needs the problem, where it is and what to change. So every warning
 and error of the extension goes through ``warn`` or ``error`` (and every exception it raises
-through ``problem``), which end the message with one line, ``What to do: …``: the release build
-collects those lines as they are, and keeps its own advice for Sphinx's and MyST's warnings
-only. The advice for a subtype is said once, in ``SUBTYPES``; a message that needs a more
+through ``problem``), which end the message with ``What to do: …``, on the message's line: a
+warning stays one line (an environment variable's error too, as README.md promises), and the
+release build collects the advice as it is written, keeping advice of its own for Sphinx's and
+MyST's warnings only. The advice for a subtype is said once, in ``SUBTYPES``; a message that needs a more
 specific action passes its own. README.md's table of messages is ``table()``, checked by
 ``tests/test_messages.py``.
 
@@ -19,8 +20,10 @@ from typing import Any
 
 #: The warning type of every message of the extension (``[resume.<subtype>]`` in the output).
 TYPE = "resume"
-#: How the advice line starts; the release build reads the rest of that line.
+#: How the advice starts; the release build reads the rest of its line.
 LEAD = "What to do: "
+#: A message that ends with none of these gets a full stop before its advice.
+SENTENCE_ENDS = (".", "!", "?", ":", ";", "。", "！", "？")
 
 
 @dataclass(frozen=True)
@@ -126,15 +129,17 @@ def _one_line(text: str) -> str:
 
 
 def problem(message: str, what_to_do: str | None = None, subtype: str = "") -> str:
-    """The text of a message: ``message``, then ``What to do: …``, the advice given or the
-    subtype's. A message made by ``problem`` already (an exception's text, passed on) is
-    returned as it is: its own advice is the more specific."""
+    """The text of a message: ``message``, then ``What to do: …`` on its last line, the advice
+    given or the subtype's. A message made by ``problem`` already (an exception's text, passed
+    on) is returned as it is: its own advice is the more specific."""
     if subtype and subtype not in SUBTYPES:
         raise KeyError(f"unknown message subtype {subtype!r}; add it to resume.messages.SUBTYPES")
-    if f"\n{LEAD}" in message:
+    if LEAD in message:
         return message
     advice = what_to_do if what_to_do is not None else SUBTYPES[subtype].what_to_do
-    return f"{message}\n{LEAD}{_one_line(advice)}"
+    text = message.rstrip()
+    stop = "" if text.endswith(SENTENCE_ENDS) else "."
+    return f"{text}{stop} {LEAD}{_one_line(advice)}"
 
 
 def _log(level: str, message: str, what_to_do: str | None, location: Any, subtype: str) -> None:
