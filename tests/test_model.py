@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
+from test_pdf import poppler
 
 from resume import model as resume_model
 from resume.model import Award, Basics, Resume, Tagged, Work
@@ -18,7 +19,6 @@ from resume.outputs import BASENAME, RESUME_JSON
 from resume.variants import Variant
 
 from helpers import build
-from test_pdf import poppler
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "jsonresume.schema.json").read_text("utf-8"))
 
