@@ -121,11 +121,19 @@ def test_an_undeclared_role_option_is_refused(make_project, tmp_path):
     assert "Unknown option key" in result.stderr
 
 
-def test_a_role_option_may_not_take_a_built_in_name(make_project, tmp_path):
-    conf = LOCATION.replace('RoleOption("location"', 'RoleOption("title"')
+@pytest.mark.parametrize(
+    ("declared", "message"),
+    [
+        ('RoleOption("title", key="location"', "'title': the name is taken"),
+        ('RoleOption("location", key="position"', "key 'position' is taken"),
+    ],
+    ids=["option", "json-key"],
+)
+def test_a_role_option_may_not_take_a_built_in_name(make_project, tmp_path, declared, message):
+    conf = LOCATION.replace('RoleOption("location", key="location"', declared)
     result = build(project(make_project, "", conf=conf), tmp_path / "out")
     assert result.returncode != 0
-    assert "'title': the name is taken" in result.stderr
+    assert message in result.stderr
 
 
 def test_the_model_is_built_once_per_build_for_every_view(make_project, tmp_path, monkeypatch):

@@ -283,6 +283,8 @@ class RoleOption:
     check: Callable[[str], str] = _text
 
 
+#: The keys of a ``work`` item that ``resume.json`` writes from the built-in options.
+WORK_KEYS = ("name", "position", "url", "startDate", "endDate", "summary", "highlights")
 #: Each application's declared role options, in the order declared.
 _OPTIONS: weakref.WeakKeyDictionary[Sphinx, tuple[RoleOption, ...]] = weakref.WeakKeyDictionary()
 
@@ -301,6 +303,12 @@ def add_role_option(app: Sphinx, declared: RoleOption) -> None:
         raise ExtensionError(
             f"resume-role option {declared.option!r}: the name is taken or not a lower-case "
             f"option name (taken: {', '.join(sorted(taken))})"
+        )
+    keys = {*WORK_KEYS, *(o.key for o in role_options(app))}
+    if declared.key in keys or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", declared.key):
+        raise ExtensionError(
+            f"resume-role option {declared.option!r}: resume.json's key {declared.key!r} is "
+            f"taken or not a JSON Resume name (taken: {', '.join(sorted(keys))})"
         )
     options = _OPTIONS[app] = (*role_options(app), declared)
     app.add_directive("resume-role", RoleDirective.declaring(options), override=True)
