@@ -14,8 +14,8 @@ builder and per variant, and built again when pages were read again.
 A role option beyond the built-in ones is declared once, as a ``RoleOption``, with
 ``add_role_option`` (in an extension's or ``conf.py``'s ``setup``): ``resume-role`` then
 accepts and checks it, each ``Work`` carries its value in ``details``, ``resume.json`` writes it
-under its JSON Resume key, and, when it is shown text (it has a ``label``), the role's card
-and the text résumé show it.
+under its JSON Resume key, and, when it is shown text (it has a ``label``), the role's card,
+the PDF and the text résumé show it.
 """
 
 from __future__ import annotations
@@ -272,8 +272,8 @@ class RoleOption:
     ``resume.json``'s ``work`` (JSON Resume's name where it has one), ``check`` turns the
     option's text into its value or raises ``ValueError`` saying what is wrong, ``label`` (an
     interface string, translated by the theme catalogs) makes it shown text: a field of the
-    role's card, translated with its page, and a line of the text résumé; without one the value
-    is data only.
+    role's card, translated with its page, and a line under the role's dates in the PDF and the
+    text résumé; without one the value is data only.
     """
 
     option: str
@@ -302,13 +302,15 @@ def add_role_option(app: Sphinx, declared: RoleOption) -> None:
     if declared.option in taken or not re.fullmatch(r"[a-z][a-z0-9-]*", declared.option):
         raise ExtensionError(
             f"resume-role option {declared.option!r}: the name is taken or not a lower-case "
-            f"option name (taken: {', '.join(sorted(taken))})"
+            f"option name (taken: {', '.join(sorted(taken))})\nWhat to do: name it otherwise, "
+            "in lower-case letters, digits and hyphens"
         )
     keys = {*WORK_KEYS, *(o.key for o in role_options(app))}
     if declared.key in keys or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", declared.key):
         raise ExtensionError(
             f"resume-role option {declared.option!r}: resume.json's key {declared.key!r} is "
-            f"taken or not a JSON Resume name (taken: {', '.join(sorted(keys))})"
+            f"taken or not a JSON Resume name (taken: {', '.join(sorted(keys))})\nWhat to do: "
+            "give it JSON Resume's name for the field, or a camelCase name of its own"
         )
     options = _OPTIONS[app] = (*role_options(app), declared)
     app.add_directive("resume-role", RoleDirective.declaring(options), override=True)
