@@ -4,6 +4,7 @@ One module per feature, each with its own ``setup_*``:
 
 ==================  ===========================================================================
 ``data``            the records (roles, projects, entries) and the Domain that collects them
+``model``           the résumé as one typed snapshot, the documents' source; declared role options
 ``nodes``           the document nodes and how each writer renders them
 ``directives``      the data directives: ``resume-role``, ``resume-project``, ``resume-skills`` …
 ``crosspage``       what is drawn from other pages: timeline, project list, role ↔ project links
@@ -21,7 +22,7 @@ One module per feature, each with its own ``setup_*``:
 ``theme``           furo in the page's language
 ``epub``            the ePub's content documents in the edition's language
 ``pdf``             the résumé for paper: a two-page PDF (Typst) and a plain-text edition
-``paper``           what the PDF and the text edition say, gathered from the doctrees
+``paper``           what the PDF and the text edition say: a view of the model
 ``card``            the social preview card (PNG, Typst) and its ``og:image`` tags
 ``updated``         when the résumé was last updated: ``resume-updated``, the PDF, ``resume.json``
 ``vcard``           the owner's contact card, ``contact.vcf``, linked from the contact line
@@ -54,6 +55,7 @@ def setup(app: Any) -> dict[str, Any]:
     from .hosting import setup_hosting
     from .insertion import setup_insertion
     from .machine_readable import setup_machine_readable
+    from .model import setup_model
     from .myst_patch import setup_myst_patch
     from .nodes import setup_nodes
     from .pdf import setup_pdf
@@ -73,6 +75,7 @@ def setup(app: Any) -> dict[str, Any]:
     for setup_feature in (
         setup_settings,
         setup_data,
+        setup_model,
         setup_nodes,
         setup_directives,
         setup_crosspage,

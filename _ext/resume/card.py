@@ -4,7 +4,8 @@ One PNG per edition, ``social-card.png`` beside its pages, 1200 × 630 pixels (O
 X's large-image size), typeset by Typst (the ``typst`` package writes PNG as well as PDF) with
 ``typst/card.typ`` in the edition's fonts (``resume.pdf``'s: the same lookup, the same faces):
 the owner's name in the edition's form and in its native one, the headline, and the first
-three items of the home page's "at a glance" (their bold leads), all in the edition's language.
+three items of the home page's "at a glance" (their bold leads), all in the edition's language:
+a view of the edition's model (``resume.model``).
 Every page of the web site then names it in its head, when the site's address is known (an
 ``og:image`` must be absolute): ``og:image`` with its type, width, height and ``og:image:alt``
 (the card's text, in the edition's language), and ``twitter:card`` ``summary_large_image``.
@@ -35,9 +36,9 @@ from sphinx.environment import BuildEnvironment
 
 from . import messages, privacy
 from .languages import SOURCE, edition
-from .machine_readable import owner
+from .model import Resume, resume
 from .outputs import SOCIAL_CARD, file_url, is_website
-from .paper import COLON, NBSP, chinese_names, highlights
+from .paper import COLON, NBSP, chinese_names, glance_runs
 from .pdf import (
     CHINESE,
     LATIN,
@@ -92,25 +93,23 @@ class Card:
         return f"{title}{colon}{items}" if items else title
 
 
-def gather(app: Sphinx) -> Card:
-    """The card of this edition, from the same data as the pages (``resume.paper``'s view)."""
-    config = app.config
-    ed = edition(config.language)
-    names = chinese_names(ed.tag)
-    name, headline = owner(app)
-    native = str(config.project)
-    chinese = ed == SOURCE
+def gather(model: Resume) -> Card:
+    """The card of this edition: a view of its model, its Chinese names marked as paper's."""
+    basics = model.basics
+    names = chinese_names(model.language)
+    name, native = basics.name, basics.native
+    chinese = model.language == SOURCE.tag
     shown = []
-    for item, _target in highlights(app, names)[:HIGHLIGHTS]:
-        lead = [run for run in item if run.bold] or item  # the bold lead, else the whole item
+    for item in model.highlights[:HIGHLIGHTS]:
+        runs = glance_runs(item.spans, names)
+        lead = [run for run in runs if run.bold] or runs  # the bold lead, else the whole item
         shown.append([{"text": run.text, "lang": run.lang} for run in lead])
-    base = config.html_baseurl
-    parts = urlsplit(base) if base else None
+    parts = urlsplit(basics.site) if basics.site else None
     return Card(
-        language=ed.tag,
+        language=model.language,
         name=[{"text": name, "lang": "" if chinese or name != native else "zh"}],
         native=[] if chinese or name == native else [{"text": native, "lang": "zh"}],
-        headline=headline,
+        headline=basics.label,
         highlights=shown,
         address=f"{parts.netloc}{parts.path}" if parts else "",
     )
@@ -213,7 +212,7 @@ _CARDS: weakref.WeakKeyDictionary[Any, Card] = weakref.WeakKeyDictionary()
 
 def card_of(app: Sphinx) -> Card:
     if (card := _CARDS.get(app.builder)) is None:
-        card = _CARDS[app.builder] = gather(app)
+        card = _CARDS[app.builder] = gather(resume(app))
     return card
 
 
@@ -272,7 +271,7 @@ def _alt_text(app: Sphinx) -> str | None:
     The card gathered here, once every page is read, is the one the builder writes."""
     if app.config.root_doc not in app.env.all_docs:
         return None
-    card = _CARDS[app.builder] = gather(app)
+    card = _CARDS[app.builder] = gather(resume(app))
     return _alt(app, card)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Set
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import Any, TypeVar
 
@@ -22,7 +22,6 @@ from sphinx.environment import BuildEnvironment
 from . import nodes as resume_nodes
 from .messages import problem, warn
 from .settings import settings
-from .variants import Variant, keeps
 
 PRESENT = "present"
 _DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2}))?")
@@ -90,6 +89,17 @@ def split_list(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Detail:
+    """The value of a declared role option (``resume.model.RoleOption``): its ``option``, its
+    key in ``resume.json``, its ``label`` as shown ("" when it is not shown text)."""
+
+    option: str
+    key: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
 class Role:
     """One position held, as its page states it."""
 
@@ -105,6 +115,7 @@ class Role:
     highlights: tuple[str, ...] = ()  # the page's bullet points
     tags: tuple[str, ...] = ()  # for the variants (resume.variants)
     highlight_tags: tuple[tuple[str, ...], ...] = ()  # each bullet's {tag}s, when any has one
+    details: tuple[Detail, ...] = ()  # the declared role options given
 
     @property
     def sort_key(self) -> tuple[int, int]:
@@ -172,7 +183,6 @@ class Award:
 
 Entry = SkillGroup | Language | Education | Award
 _E = TypeVar("_E", SkillGroup, Language, Education, Award)
-_R = TypeVar("_R", Role, Project, SkillGroup, Language, Education, Award)
 
 
 # -- Reading the records off a page's nodes ------------------------------------------------
@@ -232,6 +242,15 @@ def _entry(docname: str, card: resume_nodes.entry_card) -> Entry:
                  certificate=kind == "certificate", tags=tags)  # fmt: skip
 
 
+def _details(card: nodes.Element, values: dict[str, str]) -> tuple[Detail, ...]:
+    """The declared role options the card holds; a shown one as its page gives it, translated."""
+    declared: list[dict[str, str]] = card.get("details", [])
+    return tuple(
+        Detail(d["option"], d["key"], d["label"], values.get(d["option"], d["value"]))
+        for d in declared
+    )
+
+
 class ResumeDomain(Domain):
     """Holds every page's role, project and entry records, so that any page can draw on them.
 
@@ -246,7 +265,7 @@ class ResumeDomain(Domain):
     initial_data: dict[str, Any] = {  # noqa: RUF012 (Sphinx's Domain declares it so)
         "roles": {}, "projects": {}, "entries": {}, "code": set(), "drawing": set(),
     }  # fmt: skip
-    data_version = 4
+    data_version = 5
 
     @property
     def role_pages(self) -> dict[str, Role]:
@@ -321,6 +340,7 @@ class ResumeDomain(Domain):
                     highlights=tuple(bullets),
                     tags=tuple(card.get("tags", ())),
                     highlight_tags=tuple(bullet_tags) if any(bullet_tags) else (),
+                    details=_details(card, values),
                 )
             else:
                 self.project_pages[docname] = Project(
@@ -385,44 +405,6 @@ class ResumeDomain(Domain):
 
 def get_domain(env: BuildEnvironment) -> ResumeDomain:
     return env.get_domain(ResumeDomain.name)  # type: ignore[return-value]
-
-
-@dataclass(frozen=True)
-class Records:
-    """What one document of the résumé shows, in reading order: every record for an edition,
-    the records (and role bullets) a variant keeps for a variant."""
-
-    roles: list[Role]  # newest first
-    projects: list[Project]  # in reading order
-    skills: list[SkillGroup]
-    languages: list[Language]
-    education: list[Education]
-    awards: list[Award]  # awards, then certificates
-
-
-def _bullets_kept(role: Role, variant: Variant | None) -> Role:
-    tags = role.highlight_tags or ((),) * len(role.highlights)
-    kept = [h for h, t in zip(role.highlights, tags, strict=True) if keeps(variant, t)]
-    return replace(role, highlights=tuple(kept), highlight_tags=())
-
-
-def records(env: BuildEnvironment, variant: Variant | None = None) -> Records:
-    """The Domain's records as ``variant`` cuts them (by their tags and their bullets' tags),
-    or all of them: the one place where a document's records are chosen and ordered."""
-    domain = get_domain(env)
-
-    def kept(items: Iterable[_R]) -> list[_R]:
-        return [item for item in items if keeps(variant, item.tags)]
-
-    awards = kept(domain.get_entries(Award))
-    return Records(
-        roles=[_bullets_kept(role, variant) for role in kept(domain.get_roles())],
-        projects=kept(domain.get_projects(document_order(env))),
-        skills=kept(domain.get_entries(SkillGroup)),
-        languages=kept(domain.get_entries(Language)),
-        education=kept(domain.get_entries(Education)),
-        awards=[a for a in awards if not a.certificate] + [a for a in awards if a.certificate],
-    )
 
 
 def unknown_roles(project: Project, known: Iterable[str]) -> list[str]:

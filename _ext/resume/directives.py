@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -26,6 +26,9 @@ from .dates import format_period
 from .messages import problem
 from .nodes import entry_card, placeholder, project_card, role_card
 from .variants import VariantError, split_tags
+
+if TYPE_CHECKING:
+    from .model import RoleOption
 
 #: Each field's label, an interface string in English (the theme catalogs translate it, for the
 #: Chinese edition too); also listed in ``_templates/partials/resume-labels.html`` for gettext.
@@ -142,20 +145,24 @@ class _DataDirective(SphinxDirective):
         )
         return [error]
 
-    def field(self, key: str, body: nodes.Node, translatable: bool = True) -> nodes.field:
+    def field(
+        self, key: str, body: nodes.Node, translatable: bool = True, label: str = ""
+    ) -> nodes.field:
         source, line = self.get_source_info()
         line = self.option_line(key)
-        label = str(_(LABELS[key]))
+        label = str(_(label or LABELS[key]))
         name = nodes.field_name(label, label, translatable=False)
         name.source, name.line = source, line
         if isinstance(body, nodes.paragraph) and not translatable:
             body["translatable"] = False
         return nodes.field("", name, nodes.field_body("", body), resume_key=key)
 
-    def text_field(self, key: str, text: str, translatable: bool = True) -> nodes.field:
+    def text_field(
+        self, key: str, text: str, translatable: bool = True, label: str = ""
+    ) -> nodes.field:
         source, _line = self.get_source_info()
         para = _source_text(source, self.option_line(key), text)
-        return self.field(key, para, translatable)
+        return self.field(key, para, translatable, label)
 
     def index(self, terms: list[str]) -> list[nodes.Node]:
         if not terms:
@@ -170,7 +177,10 @@ class _DataDirective(SphinxDirective):
 
 
 class RoleDirective(_DataDirective):
-    """A position held: organisation, title, period and technologies."""
+    """A position held: organisation, title, period and technologies, and the options declared
+    with ``resume.model.add_role_option`` (``declared``)."""
+
+    declared: ClassVar[tuple[RoleOption, ...]] = ()
 
     required = ("organisation", "title", "start", "end")
     option_spec: ClassVar = {
@@ -197,9 +207,38 @@ class RoleDirective(_DataDirective):
         fields += self.text_field("period", period, translatable=False)
         if technologies:
             fields += self.text_field("technologies", "、".join(technologies))
+        card["details"] = []
+        for declared in self.declared:
+            if not (given := self.options.get(declared.option, "")).strip():
+                continue
+            try:
+                value = declared.check(given)
+            except ValueError as error:
+                raise DataError(f"{declared.option}: {error}", declared.option) from None
+            card["details"].append(
+                {"option": declared.option, "key": declared.key, "label": "", "value": value}
+            )
+            if declared.label:
+                card["details"][-1]["label"] = str(_(declared.label))
+                fields += self.text_field(declared.option, value, label=declared.label)
         fields += self.field("projects", placeholder(kind="projects-of-role"))
         card += fields
         return [*self.index(technologies), card]
+
+    @classmethod
+    def declaring(cls, options: tuple[RoleOption, ...]) -> type[RoleDirective]:
+        """This directive with ``options`` declared: accepted, required if so, checked."""
+        spec = {o.option: directives.unchanged for o in options}
+        required = tuple(o.option for o in options if o.required)
+        return type(
+            cls.__name__,
+            (cls,),
+            {
+                "declared": options,
+                "option_spec": {**cls.option_spec, **spec},
+                "required": (*cls.required, *required),
+            },
+        )
 
 
 class ProjectDirective(_DataDirective):

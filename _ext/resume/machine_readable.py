@@ -5,8 +5,9 @@
 * Beside the web site's pages, ``resume.json``: the résumé in the JSON Resume format (schema
   1.2.1, https://jsonresume.org/schema).
 
-Contact details come from ``contact.published`` only. A masked phone number is no telephone
-number, so neither output carries it; the full one appears only when the build publishes it
+Both are views of the edition's model (``resume.model``). Contact details come from
+``contact.published`` only. A masked phone number is no telephone number, so neither output
+carries it; the full one appears only when the build publishes it
 (``RESUME_PHONE``). Both outputs are deterministic: the same sources give the same bytes.
 """
 
@@ -17,60 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from docutils import nodes
 from sphinx.application import Sphinx
 
-from .contact import published_by
-from .data import (
-    PRESENT,
-    Award,
-    Education,
-    Language,
-    ResumeDomain,
-    Role,
-    SkillGroup,
-    document_order,
-    get_domain,
-    tags_in,
-)
-from .languages import edition
-from .outputs import RESUME_JSON, file_url, is_website, page_url
-from .settings import settings
-from .updated import iso_timestamp
-
-#: The label of the home page's summary section, ``(summary)=`` in index.md.
-SUMMARY_LABEL = "summary"
-
-
-# -- What both outputs draw on -------------------------------------------------------------
-
-
-def owner(app: Sphinx) -> tuple[str, str]:
-    """The owner's name and headline in this edition (``resume_owner``; the name defaults to
-    ``project``)."""
-    config = app.config
-    return settings(config).name(config.language) or config.project, settings(config).headline(
-        config.language
-    )
-
-
-def summary(app: Sphinx, tag: str = "") -> str:
-    """The home page's summary: the first paragraph of its ``(summary)=`` section, translated;
-    with ``tag``, the paragraph a variant's ``{tag}`` marks (an untagged one otherwise)."""
-    labels = app.env.domains.standard_domain.labels
-    if SUMMARY_LABEL not in labels:
-        return ""
-    docname, labelid, _ = labels[SUMMARY_LABEL]
-    for section in app.env.get_doctree(docname).findall(nodes.section):
-        if labelid in section["ids"]:
-            for para in section.findall(nodes.paragraph):
-                if tag in tags_in(para) if tag else not tags_in(para):
-                    return " ".join(para.astext().split())
-    return ""
-
-
-def current_role(domain: ResumeDomain) -> Role | None:
-    return next((role for role in domain.get_roles() if role.end == PRESENT), None)
+from .data import PRESENT
+from .model import Resume, resume
+from .outputs import RESUME_JSON, file_url, is_website
 
 
 def github_username(url: str) -> str:
@@ -80,40 +32,36 @@ def github_username(url: str) -> str:
 # -- schema.org JSON-LD --------------------------------------------------------------------
 
 
-def person(app: Sphinx) -> dict[str, Any]:
+def person(model: Resume) -> dict[str, Any]:
     """The owner as a schema.org ``Person``, its texts tagged with the edition's language."""
-    domain = get_domain(app.env)
-    name, headline = owner(app)
-    contact = published_by(app.config)
+    basics = model.basics
     data: dict[str, Any] = {
         # schema.org's context, and the language of every text value in this edition.
-        "@context": ["https://schema.org", {"@language": edition(app.config.language).tag}],
+        "@context": ["https://schema.org", {"@language": model.language}],
         "@type": "Person",
-        "name": name,
+        "name": basics.name,
     }
-    if headline:
-        data["jobTitle"] = headline
-    if text := summary(app):
-        data["description"] = text
-    if url := page_url(app, app.config.root_doc):
-        data["url"] = url
-    if role := current_role(domain):
-        data["worksFor"] = {"@type": "Organization", "name": role.organisation}
-        data["hasOccupation"] = {"@type": "Occupation", "name": role.title}
-    if schools := [e.institution for e in domain.get_entries(Education)]:
+    if basics.label:
+        data["jobTitle"] = basics.label
+    if model.summary:
+        data["description"] = model.summary
+    if basics.url:
+        data["url"] = basics.url
+    if role := model.current:
+        data["worksFor"] = {"@type": "Organization", "name": role.name}
+        data["hasOccupation"] = {"@type": "Occupation", "name": role.position}
+    if schools := [e.institution for e in model.education]:
         data["alumniOf"] = [{"@type": "EducationalOrganization", "name": s} for s in schools]
-    if languages := domain.get_entries(Language):
+    if model.languages:
         data["knowsLanguage"] = [
-            {"@type": "Language", "name": e.language, "alternateName": e.code} for e in languages
+            {"@type": "Language", "name": e.language, "alternateName": e.code}
+            for e in model.languages
         ]
-    all_awards = domain.get_entries(Award)
-    awards = [e.title for e in all_awards if not e.certificate]
-    awards += [e.title for e in all_awards if e.certificate]
-    if awards:
+    if awards := [e.title for e in model.awards]:
         data["award"] = awards
-    if (phone := contact.get("phone")) and phone.full:
+    if (phone := basics.detail("phone")) and phone.full:
         data["telephone"] = phone.text  # a masked number is not a telephone
-    if github := contact.get("github"):
+    if github := basics.detail("github"):
         data["sameAs"] = [github.href]
     return data
 
@@ -134,7 +82,7 @@ def add_json_ld(
     """The home page of the web site describes its owner; no other page, and no ePub, does."""
     if not is_website(app.builder) or pagename != app.config.root_doc:
         return
-    context["metatags"] = context.get("metatags", "") + script(person(app))
+    context["metatags"] = context.get("metatags", "") + script(person(resume(app)))
 
 
 # -- JSON Resume ---------------------------------------------------------------------------
@@ -148,56 +96,49 @@ def _dates(item: dict[str, Any], start: str, end: str) -> dict[str, Any]:
     return item
 
 
-def json_resume(app: Sphinx) -> dict[str, Any]:
-    """The résumé in the JSON Resume format, in the edition's language."""
-    domain = get_domain(app.env)
-    name, headline = owner(app)
-    contact = published_by(app.config)
-
-    basics: dict[str, Any] = {"name": name, "label": headline}
-    if (phone := contact.get("phone")) and phone.full:
+def json_resume(model: Resume, canonical: str | None = None) -> dict[str, Any]:
+    """The résumé in the JSON Resume format, in the edition's language; ``canonical`` is the
+    file's own address, when known."""
+    basics_of = model.basics
+    basics: dict[str, Any] = {"name": basics_of.name, "label": basics_of.label}
+    if (phone := basics_of.detail("phone")) and phone.full:
         basics["phone"] = phone.text
-    if url := page_url(app, app.config.root_doc):
-        basics["url"] = url
-    if text := summary(app):
-        basics["summary"] = text
+    if basics_of.url:
+        basics["url"] = basics_of.url
+    if model.summary:
+        basics["summary"] = model.summary
     basics["profiles"] = []
-    if github := contact.get("github"):
+    if github := basics_of.detail("github"):
         basics["profiles"].append(
             {"network": "GitHub", "username": github_username(github.href), "url": github.href}
         )
 
     work = []
-    for role in domain.get_roles():
-        item: dict[str, Any] = {"name": role.organisation, "position": role.title}
-        if url := page_url(app, role.docname):
-            item["url"] = url
+    for role in model.work:
+        item: dict[str, Any] = {"name": role.name, "position": role.position}
+        if role.url:
+            item["url"] = role.url
         _dates(item, role.start, role.end)
         item["summary"] = role.summary
-        item["highlights"] = list(role.highlights)
+        item["highlights"] = [h.text for h in role.highlights]
+        item.update((d.key, d.value) for d in role.details)
         work.append(item)
 
-    projects = domain.get_projects(document_order(app.env))
-    awards = domain.get_entries(Award)
     resume: dict[str, Any] = {
         "basics": basics,
         "work": work,
         "education": [
-            _dates({"institution": e.institution, "area": e.study}, e.start, e.end)
-            for e in domain.get_entries(Education)
+            _dates({"institution": e.institution, "area": e.area}, e.start, e.end)
+            for e in model.education
         ],
         "awards": [
             {"title": e.title, "date": e.date, "summary": e.summary}
-            for e in awards
+            for e in model.awards
             if not e.certificate
         ],
-        "certificates": [{"name": e.title, "date": e.date} for e in awards if e.certificate],
-        "skills": [
-            {"name": e.name, "keywords": list(e.keywords)} for e in domain.get_entries(SkillGroup)
-        ],
-        "languages": [
-            {"language": e.language, "fluency": e.fluency} for e in domain.get_entries(Language)
-        ],
+        "certificates": [{"name": e.title, "date": e.date} for e in model.certificates],
+        "skills": [{"name": e.name, "keywords": list(e.keywords)} for e in model.skills],
+        "languages": [{"language": e.language, "fluency": e.fluency} for e in model.languages],
         "projects": [
             {
                 "name": p.name,
@@ -206,22 +147,27 @@ def json_resume(app: Sphinx) -> dict[str, Any]:
                 "highlights": list(p.paragraphs[1:]),
                 "roles": [p.relation],
             }
-            for p in projects
+            for p in model.projects
         ],
         "meta": {
-            "language": edition(app.config.language).tag,
-            "lastModified": iso_timestamp(app.config),
+            "language": model.language,
+            "lastModified": model.last_modified.strftime("%Y-%m-%dT%H:%M:%S"),
         },
     }
-    if url := file_url(app, RESUME_JSON):
-        resume["meta"]["canonical"] = url
+    if canonical:
+        resume["meta"]["canonical"] = canonical
     return resume
 
 
 def write_json_resume(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not is_website(app.builder):
         return
-    text = json.dumps(json_resume(app), ensure_ascii=False, indent=2) + "\n"
+    text = (
+        json.dumps(
+            json_resume(resume(app), file_url(app, RESUME_JSON)), ensure_ascii=False, indent=2
+        )
+        + "\n"
+    )
     Path(app.outdir, RESUME_JSON).write_text(text, encoding="utf-8")
 
 

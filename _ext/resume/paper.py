@@ -1,10 +1,8 @@
 """The résumé on paper: what the two-page PDF and the plain-text edition say, and the text.
 
-``Paper`` gathers one edition's résumé from what the HTML and ePub builders read: the Domain's
-records (roles, projects, skills, languages, education, awards), already in the edition's
-language, and the home page's prose (summary, "at a glance") and section titles from
-``env.get_doctree``. Nothing here is typed a second time: a section's title on paper is the
-title of its section on the site, in the same edition.
+``Paper`` is a view of the résumé's model (``resume.model``), the edition's or a variant's:
+what paper shows of it, in the order it shows it. Nothing here is typed a second time: a
+section's title on paper is the title of its section on the site, in the same edition.
 
 Texts are lists of runs (``Run``): plain, bold, linked, or marked as Chinese. A Chinese name in
 the English or Japanese edition is marked so that the PDF sets it in Simplified Chinese glyph
@@ -23,36 +21,18 @@ from __future__ import annotations
 
 import posixpath
 import re
-import time
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from docutils import nodes
-from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.locale import _
 
-from .contact import LABELS, published_by
-from .data import get_domain, records, tags_in
 from .figures import figures
-from .languages import SOURCE, edition
-from .machine_readable import owner, summary
-from .settings import settings
-from .updated import last_updated
-from .variants import Variant, keeps
+from .languages import EDITIONS, SOURCE
+from .model import Resume, Span, resume
+from .variants import Variant
 
-#: The home page's and the index pages' labels whose section titles head the paper's sections.
-SECTION_LABELS = {
-    "summary": "summary",
-    "highlights": "at-a-glance",
-    "experience": "experience",
-    "projects": "projects",
-    "skills": "skills",
-    "languages": "languages",
-    "education": "education",
-    "awards": "awards",
-}
 #: What separates a label from its value, and the items of a short list, in each edition.
 COLON = {"zh_CN": "：", "ja": "："}
 ITEM_SEPARATOR = " · "
@@ -94,6 +74,7 @@ class RoleEntry:
     summary: Text
     highlights: list[Text]
     condensed: bool = False  # on paper: the summary only
+    details: list[tuple[str, str]] = field(default_factory=list)  # shown role options
 
 
 @dataclass
@@ -204,31 +185,6 @@ def runs(text: str, names: re.Pattern[str] | None, bold: bool = False, href: str
     return result
 
 
-def inline_runs(paragraph: nodes.Element, chinese: re.Pattern[str] | None) -> Text:
-    """A paragraph's inline markup as runs: bold stays bold, an external link stays a link."""
-    result: Text = []
-
-    def walk(node: nodes.Node, bold: bool, href: str) -> None:
-        if isinstance(node, nodes.Text):
-            # Whitespace inside a paragraph is one space; at a node's edge it is kept.
-            text = re.sub(r"\s+", " ", node.astext())
-            result.extend(_edge_runs(text, chinese, bold, href))
-            return
-        if isinstance(node, nodes.strong):
-            bold = True
-        if isinstance(node, nodes.reference) and node.get("refuri", "").startswith("https://"):
-            href = percent_encoded(node["refuri"])
-        for child in node.children:
-            walk(child, bold, href)
-
-    for child in paragraph.children:
-        walk(child, False, "")
-    if result:
-        result[0] = replace(result[0], text=result[0].text.lstrip())
-        result[-1] = replace(result[-1], text=result[-1].text.rstrip())
-    return [run for run in result if run.text]
-
-
 def _edge_runs(text: str, chinese: re.Pattern[str] | None, bold: bool, href: str) -> Text:
     lead = " " if text[:1].isspace() else ""
     tail = " " if text[-1:].isspace() and text.strip() else ""
@@ -240,47 +196,17 @@ def _edge_runs(text: str, chinese: re.Pattern[str] | None, bold: bool, href: str
     return inner
 
 
-def _section(app: Sphinx, label: str) -> nodes.section | None:
-    """The section that ``(label)=`` names, from its page's doctree."""
-    labels = app.env.domains.standard_domain.labels
-    if label not in labels:
-        return None
-    docname, labelid, _title = labels[label]
-    for section in app.env.get_doctree(docname).findall(nodes.section):
-        if labelid in section["ids"]:
-            return section
-    return None
-
-
-def section_title(app: Sphinx, label: str) -> str:
-    """The title of the section ``(label)=`` names, or of the page it heads, as the site shows it."""
-    section = _section(app, label)
-    if section is None:
-        return ""
-    title = next(iter(section.findall(nodes.title)), None)
-    return " ".join(title.astext().split()) if title is not None else ""
-
-
-def highlights(
-    app: Sphinx, chinese: re.Pattern[str] | None, variant: Variant | None = None
-) -> list[tuple[Text, str]]:
-    """The home page's "at a glance": each item's paragraph, with its bold lead, and the page
-    it links to (a role's docname, or ""); a ``variant``'s, only the items its tags keep."""
-    section = _section(app, SECTION_LABELS["highlights"])
-    if section is None:
-        return []
-    found = []
-    for item in section.findall(nodes.list_item):
-        if not (item.children and isinstance(item[0], nodes.paragraph)):
-            continue
-        targets = [
-            xref.get("reftarget", "")
-            for xref in item[0].findall(addnodes.pending_xref)
-            if xref.get("refdomain") == "doc"
-        ]
-        if keeps(variant, tags_in(item[0])):
-            found.append((inline_runs(item[0], chinese), targets[-1] if targets else ""))
-    return found
+def glance_runs(spans: Iterable[Span], chinese: re.Pattern[str] | None) -> Text:
+    """An "at a glance" item's spans (``resume.model``) as runs, its Chinese names marked."""
+    result: Text = []
+    for span in spans:
+        # Whitespace inside a paragraph is one space; at a node's edge it is kept.
+        href = percent_encoded(span.href) if span.href else ""
+        result.extend(_edge_runs(span.text, chinese, span.bold, href))
+    if result:
+        result[0] = replace(result[0], text=result[0].text.lstrip())
+        result[-1] = replace(result[-1], text=result[-1].text.rstrip())
+    return [run for run in result if run.text]
 
 
 def restates(highlight: str, paragraphs: list[str]) -> bool:
@@ -332,42 +258,35 @@ def _spaced(text: Text, before: str, after: str) -> Text:
     return result
 
 
-def site_url(app: Sphinx, docname: str) -> str:
-    """The page's address on the web site (as the HTML builder names it), when it is known."""
-    base = app.config.html_baseurl
-    if not base:
-        return ""
-    target = "" if docname == app.config.root_doc else f"{docname}.html"
-    return posixpath.join(base, target)
-
-
 def gather(app: Sphinx, variant: Variant | None = None) -> Paper:
-    """The edition's résumé from the environment: records, prose and titles, translated; a
-    ``variant``'s cut of it (``data.records``), with its summary, when one is given."""
-    config = app.config
-    env = app.env
-    ed = edition(config.language)
+    """The edition's résumé on paper, or ``variant``'s: a view of its model."""
+    return view(resume(app, variant))
+
+
+def view(model: Resume) -> Paper:
+    """The résumé as paper shows it, from the model of the edition or of a variant."""
+    ed = next(e for e in EDITIONS if e.tag == model.language)
     chinese = ed == SOURCE
     names = chinese_names(ed.tag)
-    shown = records(env, variant)
-    name, headline = owner(app)
+    basics = model.basics
 
     contact = []
-    for kind, detail in published_by(config).items():
+    for detail in basics.contact:
         href = detail.href if detail.href.startswith(("https://", "mailto:", "tel:")) else ""
         href = percent_encoded(href) if href.startswith("https://") else href
-        contact.append((str(_(LABELS[kind])), Run(detail.text, href=href)))
+        contact.append((detail.label, Run(detail.text, href=href)))
 
     roles = [
         RoleEntry(
-            organisation=runs(role.organisation, names),
-            title=role.title,
+            organisation=runs(role.name, names),
+            title=role.position,
             period=bind_figures(role.period),
-            href=percent_encoded(site_url(app, role.docname)),
+            href=percent_encoded(role.url),
             summary=runs(role.summary, names),
-            highlights=[runs(h, names) for h in role.highlights],
+            highlights=[runs(h.text, names) for h in role.highlights],
+            details=[(d.label, d.value) for d in role.details if d.label],
         )
-        for role in shown.roles
+        for role in model.work
     ]
     projects = [
         ProjectEntry(
@@ -376,53 +295,45 @@ def gather(app: Sphinx, variant: Variant | None = None) -> Paper:
             relation=project.relation,
             paragraphs=[runs(p, names) for p in project.paragraphs],
         )
-        for project in shown.projects
+        for project in model.projects
     ]
-    date = _date(settings(config).build_date)
-    glance = highlights(app, names, variant)
-    if variant is not None:  # an item about a role the variant leaves out goes with it
-        every_role = get_domain(env).role_pages
-        kept = {role.docname for role in shown.roles}
-        glance = [(t, target) for t, target in glance if target not in every_role or target in kept]
-    said = {role.docname: [role.summary, *role.highlights] for role in shown.roles}
+    glance = [(glance_runs(g.spans, names), g.target) for g in model.highlights]
+    said = {role.page: [role.summary, *(h.text for h in role.highlights)] for role in model.work}
+    heading = {role.page: role.heading for role in model.work}
     repeats = {
-        i: " ".join(env.titles[target].astext().split())
+        i: heading[target]
         for i, (text, target) in enumerate(glance)
         if target in said and restates(flat(text), said[target])
     }
     # The owner's name as typed in Chinese (``project``) beside the edition's, when they differ.
-    own = str(config.project)
+    name, own = basics.name, basics.native
     name_runs = [Run(name, lang="" if chinese or name != own else "zh")]
     if not chinese and name != own:
         name_runs += [Run(" "), Run(own, lang="zh")]
+    stamp = model.last_modified
     return Paper(
         language=ed.tag,
         code=ed.code,
         name=name_runs,
-        headline=headline,
-        url=percent_encoded(site_url(app, config.root_doc)),
+        headline=basics.label,
+        url=percent_encoded(posixpath.join(basics.site, "")) if basics.site else "",
         contact=contact,
-        titles={key: section_title(app, label) for key, label in SECTION_LABELS.items()},
-        summary=runs(summary(app, variant.summary if variant else ""), names),
+        titles=dict(model.sections),
+        summary=runs(model.summary, names),
         highlights=[text for text, _target in glance],
         roles=roles,
         projects=projects,
-        skills=[(e.name, ITEM_SEPARATOR.join(e.keywords)) for e in shown.skills],
-        languages=[(e.language, e.fluency) for e in shown.languages],
+        skills=[(e.name, ITEM_SEPARATOR.join(e.keywords)) for e in model.skills],
+        languages=[(e.language, e.fluency) for e in model.languages],
         education=[
-            (e.study, runs(e.institution, names), bind_figures(e.period)) for e in shown.education
+            (e.area, runs(e.institution, names), bind_figures(e.period)) for e in model.education
         ],
-        awards=[(*_award(a.title, a.summary, names), a.date) for a in shown.awards],
+        awards=[(*_award(a.title, a.summary, names), a.date) for a in model.awards],
         colon=COLON.get(ed.sphinx, ": "),
-        date=date,
+        date=(stamp.year, stamp.month, stamp.day),
         repeats=repeats,
-        updated=last_updated(config),
+        updated=model.updated,
     )
-
-
-def _date(epoch: int) -> tuple[int, int, int]:
-    stamp = time.gmtime(int(epoch))
-    return (stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
 
 
 # -- Plain text ----------------------------------------------------------------------------
@@ -456,6 +367,7 @@ def plain_text(paper: Paper) -> str:
             experience.append("")
         experience.append(flat(role.organisation))
         experience.append(f"{role.title}{ITEM_SEPARATOR}{role.period.replace(NBSP, ' ')}")
+        experience.extend(f"{label}{colon}{value}" for label, value in role.details)
         if role.summary:
             experience.append(flat(role.summary))
         if not role.condensed:

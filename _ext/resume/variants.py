@@ -225,7 +225,7 @@ def hide_variant_summaries(app: Any, doctree: Any, docname: str) -> None:
     the ePub show the home page's own (gettext still extracts it, the PDF reads the doctree)."""
     from docutils import nodes
 
-    from .machine_readable import SUMMARY_LABEL
+    from .model import SUMMARY_LABEL
     from .nodes import tag_marker
 
     if app.builder.format != "html":

@@ -1,6 +1,6 @@
 """The owner's contact card: ``contact.vcf`` beside each edition's web site (vCard 4.0, RFC 6350).
 
-One card per edition, to save into an address book: the name in the edition's form and in its
+One card per edition, a view of its model (``resume.model``), to save into an address book: the name in the edition's form and in its
 native one (two ``FN`` of one ``ALTID``, each with its ``LANGUAGE``, RFC 6350 §5.4), the headline
 (``TITLE``), the site's address (``URL``, when the build knows it), the build's date (``REV``),
 and only what ``contact.published`` lets this build publish: a masked phone number is no number
@@ -16,18 +16,15 @@ Written here, not with a vCard library: the format is a few lines of text, and t
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.locale import _
 
-from .contact import published_by
-from .languages import SOURCE, edition
-from .machine_readable import owner
-from .outputs import VCARD, is_website, page_url
-from .settings import settings
+from .languages import SOURCE
+from .model import Resume, resume
+from .outputs import VCARD, is_website
 
 #: The label of the contact line's link to the card: a theme catalog string (sphinx.po).
 LABEL = "Contact card"
@@ -57,33 +54,31 @@ def fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def vcard(app: Sphinx) -> str:
-    """This edition's card: CRLF line endings, folded, ending with a line break."""
-    config = app.config
-    ed = edition(config.language)
-    name, headline = owner(app)
-    native = str(config.project)
+def vcard(model: Resume) -> str:
+    """This edition's card, a view of its model: CRLF line endings, folded, ending with a line
+    break."""
+    basics = model.basics
+    name, native, tag = basics.name, basics.native, model.language
     lines = ["BEGIN:VCARD", "VERSION:4.0", "KIND:individual"]
     if name and name != native:
-        lines.append(f"FN;ALTID=1;LANGUAGE={ed.tag}:{escape(name)}")
+        lines.append(f"FN;ALTID=1;LANGUAGE={tag}:{escape(name)}")
         lines.append(f"FN;ALTID=1;LANGUAGE={SOURCE.tag}:{escape(native)}")
     else:
         lines.append(f"FN;LANGUAGE={SOURCE.tag}:{escape(name or native)}")
-    if headline:
-        lines.append(f"TITLE;LANGUAGE={ed.tag}:{escape(headline)}")
-    if url := page_url(app, config.root_doc):
-        lines.append(f"URL:{url}")
-    for kind, detail in published_by(config).items():
+    if basics.label:
+        lines.append(f"TITLE;LANGUAGE={tag}:{escape(basics.label)}")
+    if basics.url:
+        lines.append(f"URL:{basics.url}")
+    for detail in basics.contact:
         if not detail.full:
             continue  # a masked value is left out, not printed masked
-        if kind == "phone":
+        if detail.kind == "phone":
             lines.append(f"TEL;VALUE=uri;TYPE=cell:{detail.href}")
-        elif kind == "email":
+        elif detail.kind == "email":
             lines.append(f"EMAIL:{escape(detail.text)}")
         else:  # website, github
             lines.append(f"URL:{detail.href}")
-    moment = datetime.datetime.fromtimestamp(int(settings(config).build_date), datetime.UTC)
-    lines.append(f"REV:{moment.strftime('%Y%m%dT%H%M%SZ')}")
+    lines.append(f"REV:{model.last_modified.strftime('%Y%m%dT%H%M%SZ')}")
     lines.append("END:VCARD")
     return "".join(fold(line) + "\r\n" for line in lines)
 
@@ -106,7 +101,7 @@ def link_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def write_vcard(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not is_website(app.builder):
         return
-    Path(app.outdir, VCARD).write_bytes(vcard(app).encode("utf-8"))
+    Path(app.outdir, VCARD).write_bytes(vcard(resume(app)).encode("utf-8"))
 
 
 def setup_vcard(app: Sphinx) -> None:
