@@ -38,6 +38,7 @@ from . import data
 from .contact import LABELS, published_by
 from .data import PRESENT, Detail, document_order, get_domain, tags_in
 from .languages import edition
+from .messages import problem
 from .settings import settings
 from .updated import last_updated
 from .variants import Variant
@@ -301,16 +302,22 @@ def add_role_option(app: Sphinx, declared: RoleOption) -> None:
     taken |= {o.option for o in role_options(app)}
     if declared.option in taken or not re.fullmatch(r"[a-z][a-z0-9-]*", declared.option):
         raise ExtensionError(
-            f"resume-role option {declared.option!r}: the name is taken or not a lower-case "
-            f"option name (taken: {', '.join(sorted(taken))})\nWhat to do: name it otherwise, "
-            "in lower-case letters, digits and hyphens"
+            problem(
+                f"resume-role option {declared.option!r}: the name is taken or not a lower-case "
+                f"option name (taken: {', '.join(sorted(taken))})",
+                "name it otherwise, in lower-case letters, digits and hyphens",
+                subtype="directive",
+            )
         )
     keys = {*WORK_KEYS, *(o.key for o in role_options(app))}
     if declared.key in keys or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", declared.key):
         raise ExtensionError(
-            f"resume-role option {declared.option!r}: resume.json's key {declared.key!r} is "
-            f"taken or not a JSON Resume name (taken: {', '.join(sorted(keys))})\nWhat to do: "
-            "give it JSON Resume's name for the field, or a camelCase name of its own"
+            problem(
+                f"resume-role option {declared.option!r}: resume.json's key {declared.key!r} is "
+                f"taken or not a JSON Resume name (taken: {', '.join(sorted(keys))})",
+                "give it JSON Resume's name for the field, or a camelCase name of its own",
+                subtype="directive",
+            )
         )
     options = _OPTIONS[app] = (*role_options(app), declared)
     app.add_directive("resume-role", RoleDirective.declaring(options), override=True)
