@@ -43,7 +43,7 @@ from sphinx.application import Sphinx
 
 from .data import document_order
 from .languages import EDITIONS, SOURCE, edition
-from .outputs import BASENAME, is_website, page_url
+from .outputs import is_website, page_url, published
 from .settings import settings
 from .switcher import EditionLink, edition_links, edition_roots
 
@@ -97,23 +97,13 @@ class Download:
 
 def download_href(app: Sphinx, pagename: str, fmt: str, extension: str) -> str:
     """The edition's download in ``fmt`` (``epub``, ``pdf``), from the page: Read the Docs'
-    download URL there, else relative."""
+    download URL there, else relative, to where the release publishes it
+    (``_build/html/<code>/<page>`` → ``_build/<fmt>/<code>/<file>``)."""
     if prefix := settings(app.config).downloads_url:
         return f"{prefix}{fmt}/"
-    # The release layout (tools/release.py): _build/html/<code>/<page>, _build/<fmt>/<code>/<file>.
-    current = edition(app.config.language)
+    code = edition(app.config.language).code
     up = "../" * (app.builder.get_target_uri(pagename).count("/") + 2)
-    return f"{up}{fmt}/{current.code}/{BASENAME}-{current.code}.{extension}"
-
-
-def epub_href(app: Sphinx, pagename: str) -> str:
-    """The edition's ePub, from the page: Read the Docs' download URL there, else relative."""
-    if prefix := settings(app.config).downloads_url:
-        return f"{prefix}epub/"
-    # The release layout (tools/release.py): _build/html/<code>/<page>, _build/epub/<code>/<book>.
-    current = edition(app.config.language)
-    up = "../" * (app.builder.get_target_uri(pagename).count("/") + 2)
-    return f"{up}epub/{current.code}/{app.config.epub_basename}.epub"
+    return up + published(fmt, code, extension)
 
 
 def alternates(app: Sphinx, docname: str, base_url: str) -> list[tuple[str, str]]:
@@ -199,7 +189,7 @@ def add_hosting(
         tag = f'<link rel="alternate" hreflang="{X_DEFAULT}" href="{html.escape(source.href)}" />\n'
         context["metatags"] = context.get("metatags", "") + tag
     context["resume_downloads"] = [
-        Download("ePub", epub_href(app, pagename), "application/epub+zip"),
+        Download("ePub", download_href(app, pagename, "epub", "epub"), "application/epub+zip"),
         Download("PDF", download_href(app, pagename, "pdf", "pdf"), "application/pdf"),
     ]
     context["metatags"] = context.get("metatags", "") + head_tags(app, pagename, context, doctree)
