@@ -38,8 +38,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from resume.files import write_atomically
 from resume.languages import EDITIONS, SOURCE
-from resume.outputs import BASENAME, SOCIAL_CARD
+from resume.outputs import SOCIAL_CARD, published
 
 from . import BUILD, REPO, lighthouse
 from .preview import rebuild, warm_up
@@ -279,15 +280,11 @@ def measure(folder: Path) -> tuple[dict[str, list[tuple[str, float]]], dict[str,
     }
     for edition in EDITIONS:
         html = build / "html" / edition.code
-        book = build / "epub" / edition.code / f"{BASENAME}-{edition.code}.epub"
         for name, value in (
             ("HTML tree KiB (one edition)", _kib(html)),
             ("searchindex.js KiB (one edition)", _kib(html / "searchindex.js")),
-            ("ePub KiB (one edition)", _kib(book)),
-            (
-                "PDF KiB (one edition)",
-                _kib(build / "pdf" / edition.code / f"{BASENAME}-{edition.code}.pdf"),
-            ),
+            ("ePub KiB (one edition)", _kib(build / published("epub", edition.code, "epub"))),
+            ("PDF KiB (one edition)", _kib(build / published("pdf", edition.code, "pdf"))),
             (HOME, page_weight(html / "index.html")),
             (CARD, _kib(html / SOCIAL_CARD)),
         ):
@@ -300,17 +297,6 @@ def measure(folder: Path) -> tuple[dict[str, list[tuple[str, float]]], dict[str,
         "edit_differs_from_clean": differing,
     }
     return results, raw
-
-
-def lighthouse_missing() -> str | None:
-    """Why Lighthouse cannot run here, or None."""
-    if not shutil.which("node"):
-        return "Node.js is not installed"
-    if not lighthouse.LIGHTHOUSE.exists():
-        return f"{lighthouse.LIGHTHOUSE} is missing (npm ci)"
-    if not Path(lighthouse.CHROME).is_file():
-        return f"no Chromium at {lighthouse.CHROME} (CHROME_PATH)"
-    return None
 
 
 def measure_lighthouse() -> tuple[dict[str, list[tuple[str, float]]], dict[str, object]]:
@@ -368,15 +354,15 @@ def write_json(results: dict[str, list[tuple[str, float]]], raw: dict[str, objec
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{stamp}.json"
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    path.write_text(text, "utf-8")
-    (RESULTS / "latest.json").write_text(text, "utf-8")
+    write_atomically(path, text)
+    write_atomically(RESULTS / "latest.json", text)
     return path
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         results, raw = measure(Path(folder))
-    if why := lighthouse_missing():
+    if why := lighthouse.missing():
         print(f"Lighthouse: not run, {why}.")
         raw["lighthouse"] = f"not run: {why}"
     else:
