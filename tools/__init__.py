@@ -1,5 +1,5 @@
 """Build tooling around the Sphinx project: the release build (``release``, with each edition's
-builders in ``edition_build``), the benchmark (``bench``, with ``lighthouse``), the root language
+builders in ``edition_build``), the benchmark (``bench``, with ``edit_loop`` and ``lighthouse``), the root language
 page (``root_page``), Read the Docs' build (``readthedocs``), the catalogs' update
 (``catalogs``) and check (``check_catalogs``), and a recruiter's copy of the PDF and text résumé
 (``paper_copy``).

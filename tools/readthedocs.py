@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from resume.files import write_atomically
 from resume.languages import BY_CODE, SOURCE
 from resume.outputs import BASENAME, file_name
 
@@ -142,7 +142,7 @@ def pdf(environ: Mapping[str, str] = os.environ, source: Path = REPO) -> int:
             return 1
         target = Path(output) / PDF
         target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(scratch / PDF / name, target / name)
+        write_atomically(target / name, (scratch / PDF / name).read_bytes())
     return 0
 
 
