@@ -329,13 +329,9 @@ INJECTED_CONTEXT = {"READTHEDOCS": "True", "slug": RTD_PROJECT, "display_github"
 
 
 @dataclass
-class ReadTheDocs:
-    """One project's build on Read the Docs: its html and epub outputs and what they printed."""
-
-    code: str
-    output: Path
-    logs: dict[str, str]
-    returncodes: dict[str, int]
+class ReadTheDocs(readthedocs.Build):
+    """One project's build on Read the Docs (what it printed and returned, by format), and its
+    pages."""
 
     @property
     def html(self) -> Path:
@@ -347,7 +343,7 @@ class ReadTheDocs:
 
     @property
     def base(self) -> str:
-        return RTD_BASE.format(self.code)
+        return readthedocs.canonical_url(self.code)
 
     _pages: dict[str, BeautifulSoup] = field(default_factory=dict, repr=False, compare=False)
 
@@ -376,4 +372,4 @@ def read_the_docs(
         code, root / "_readthedocs", root / "doctrees",
         formats=builders, env=extra_env, options=options,
     )  # fmt: skip
-    return ReadTheDocs(code, done.output, done.logs, done.returncodes)
+    return ReadTheDocs(done.code, done.output, done.logs, done.returncodes)
