@@ -407,6 +407,16 @@ def test_root_page_description_is_cut_as_a_pages_and_robots_follow_the_setting(
     assert (tmp_path / "robots.txt").read_text("utf-8") == "User-agent: *\nAllow: /\n"
 
 
+@pytest.mark.parametrize("text", ["v", "[]", '{"basics": "x"}'])
+def test_root_page_lists_an_edition_without_readable_data_by_its_label(tmp_path, text):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "index.html").write_text("<title>Xu Xin</title>", "utf-8")
+    (tmp_path / "en" / RESUME_JSON).write_text(text, "utf-8")
+    page = soup(write_root_index(tmp_path))
+    assert [li.get_text() for li in page.select("main li")] == [BY_CODE["en"].label]
+    assert page.h1.get_text() == BY_CODE["en"].label
+
+
 # A browser with no languages at all falls back on navigator.language: not tested here.
 @pytest.mark.parametrize("preferences, code", [CHOICES[i] for i in (0, 3, 5, 7)])
 def test_root_page_redirects_in_a_browser(html_root, chromium, serve, preferences, code):

@@ -64,10 +64,15 @@ def choose_edition(preferences: Iterable[str], table: Mapping[str, Any]) -> str:
 
 def owner(edition_dir: Path) -> dict[str, str]:
     """What the edition in ``edition_dir`` states of its owner (``resume.json``'s ``basics``):
-    name, label (the headline) and summary, in its language; nothing when it has no such file."""
+    name, label (the headline) and summary, in its language. Nothing when the file is missing or
+    no JSON object: the edition is then listed by its label alone (the release checks that the
+    editions' files are there, not what they hold)."""
     try:
-        basics = json.loads((edition_dir / RESUME_JSON).read_text("utf-8")).get("basics", {})
-    except FileNotFoundError:
+        data = json.loads((edition_dir / RESUME_JSON).read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    basics = data.get("basics") if isinstance(data, dict) else None
+    if not isinstance(basics, dict):
         return {}
     return {key: str(basics.get(key) or "") for key in ("name", "label", "summary")}
 
