@@ -20,7 +20,7 @@ import pytest
 from hypothesis import settings
 
 from resume.languages import BY_SPHINX, SOURCE
-from resume.outputs import BASENAME
+from resume.outputs import file_name
 
 from helpers import (
     BUILD_VARIABLE_PREFIXES,
@@ -97,7 +97,7 @@ def epub(build_site: Callable[..., Build]) -> Path:
     """The Chinese ePub."""
     book = build_site(SOURCE.sphinx, "epub")
     assert book.returncode == 0, book.stderr
-    return book.outdir / f"{BASENAME}-zh-cn.epub"
+    return book.outdir / file_name("zh-cn", "epub")
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,9 @@ Two ways to build:
   behaviour. It is strict as the release build is (``nitpicky``; ``-W``: any warning is a
   failure) and fresh (``-E``): ``Build.returncode`` is 0 for a clean build, 1 when Sphinx warned,
   2 when the build stopped on an exception; ``Build.stderr`` holds the warnings and the error.
-* The release build (``tools/release.py``) and Read the Docs' builds (``read_the_docs``) run
-  ``python -m sphinx`` in subprocesses, as they do for real.
+* The release build (``tools/release.py``) and Read the Docs' builds (``read_the_docs``, with
+  ``tools/readthedocs.py``'s commands) run ``python -m sphinx`` in subprocesses, as they do for
+  real.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ for path in (REPO, REPO / "_ext"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from resume.languages import BY_CODE, BY_SPHINX, SOURCE  # noqa: E402
-from resume.outputs import BASENAME  # noqa: E402
+from resume.languages import BY_SPHINX, SOURCE  # noqa: E402
+from resume.outputs import file_name  # noqa: E402
+from tools import readthedocs  # noqa: E402
 
 from resume_sources import epoch_after_sources  # noqa: E402
 
@@ -315,25 +317,21 @@ def epubcheck(book: Path) -> str:
 
 # -- Read the Docs -------------------------------------------------------------------------
 
-RTD_PROJECT = "xu-xin-resume"
+RTD_PROJECT = readthedocs.PROJECT
 #: Each edition's address on Read the Docs: ``RTD_BASE.format(code)``.
-RTD_BASE = f"https://{RTD_PROJECT}.readthedocs.io/{{}}/latest/"
+RTD_BASE = readthedocs.canonical_url("{}")
 #: The parent project and one translation.
 RTD_CODES = ("zh-cn", "en")
 #: What Read the Docs injected into html_context until 2024, and furo still reads (-A name=value).
-INJECTED_CONTEXT = {"READTHEDOCS": "True", "slug": "xu-xin-resume", "display_github": "True",
+INJECTED_CONTEXT = {"READTHEDOCS": "True", "slug": RTD_PROJECT, "display_github": "True",
                     "github_user": "owner", "github_repo": "resume", "github_version": "main",
                     "conf_py_path": "/"}  # fmt: skip
 
 
 @dataclass
-class ReadTheDocs:
-    """One project's build on Read the Docs: its html and epub outputs and what they printed."""
-
-    code: str
-    output: Path
-    logs: dict[str, str]
-    returncodes: dict[str, int]
+class ReadTheDocs(readthedocs.Build):
+    """One project's build on Read the Docs (what it printed and returned, by format), and its
+    pages."""
 
     @property
     def html(self) -> Path:
@@ -341,11 +339,11 @@ class ReadTheDocs:
 
     @property
     def epub(self) -> Path:
-        return self.output / "epub" / f"{BASENAME}-{self.code}.epub"
+        return self.output / "epub" / file_name(self.code, "epub")
 
     @property
     def base(self) -> str:
-        return RTD_BASE.format(self.code)
+        return readthedocs.canonical_url(self.code)
 
     _pages: dict[str, BeautifulSoup] = field(default_factory=dict, repr=False, compare=False)
 
@@ -361,41 +359,17 @@ class ReadTheDocs:
 
 
 def read_the_docs(
-    code: str, root: Path, builders=("html", "epub"), extra_env=None, options=()
+    code: str,
+    root: Path,
+    builders: tuple[str, ...] = readthedocs.FORMATS,
+    extra_env: Mapping[str, str] | None = None,
+    options: tuple[str, ...] = (),
 ) -> ReadTheDocs:
-    """Read the Docs' commands and environment for one project, into ``root``.
-
-    Read the Docs builds each edition (a project of its own) in each format with
-
-        python -m sphinx -T -W --keep-going -b <builder> -d _build/doctrees \\
-            -D language=<language> . $READTHEDOCS_OUTPUT/<builder>
-
-    (``-W --keep-going`` from ``fail_on_warning``; no ``-n``: conf.py is nitpicky itself), html
-    then epub into the same doctrees, with its environment variables set.
-    """
-    output = root / "_readthedocs"
-    env = {
-        **os.environ,
-        "READTHEDOCS": "True",
-        "READTHEDOCS_PROJECT": RTD_PROJECT if code == SOURCE.code else f"{RTD_PROJECT}-{code}",
-        "READTHEDOCS_LANGUAGE": code,
-        "READTHEDOCS_VERSION": "latest",
-        "READTHEDOCS_CANONICAL_URL": RTD_BASE.format(code),
-        "READTHEDOCS_OUTPUT": str(output),
-        **(extra_env or {}),
-    }
-    logs, codes = {}, {}
-    for builder in builders:
-        command = [
-            sys.executable, "-m", "sphinx",
-            "-T",               # full tracebacks
-            "-W", "--keep-going",  # sphinx.fail_on_warning: true
-            "-b", builder,
-            "-d", str(root / "doctrees"),  # shared by the html and epub builds, as there
-            "-D", f"language={BY_CODE[code].sphinx}",
-            *options,
-            str(REPO), str(output / builder),
-        ]  # fmt: skip
-        result = subprocess.run(command, capture_output=True, text=True, env=env)
-        logs[builder], codes[builder] = result.stdout + result.stderr, result.returncode
-    return ReadTheDocs(code, output, logs, codes)
+    """Read the Docs' build of one project (``tools.readthedocs.build``: its commands and
+    environment), into ``root``: ``builders`` in turn into ``root/_readthedocs/<builder>``, all
+    reading ``root/doctrees``, as there."""
+    done = readthedocs.build(
+        code, root / "_readthedocs", root / "doctrees",
+        formats=builders, env=extra_env, options=options,
+    )  # fmt: skip
+    return ReadTheDocs(done.code, done.output, done.logs, done.returncodes)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import shlex
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -22,7 +23,8 @@ from bs4 import BeautifulSoup
 
 from resume.hosting import og_locale
 from resume.languages import EDITIONS, SOURCE
-from resume.outputs import BASENAME
+from resume.outputs import BASENAME, published
+from tools import readthedocs
 
 from helpers import REPO, RTD_BASE, RTD_CODES, RTD_PROJECT, ReadTheDocs, epubcheck
 
@@ -67,6 +69,27 @@ def test_read_the_docs_config_is_valid():
     assert all((REPO / name).is_file() for name in installed)
     assert config["sphinx"] == {"configuration": "conf.py", "fail_on_warning": True}
     assert "epub" in config["formats"]
+
+
+def test_read_the_docs_runs_the_projects_own_recipe():
+    """``.readthedocs.yaml`` repeats no file name and no Sphinx argument: each of its jobs is a
+    command of ``tools/readthedocs.py``, and what Read the Docs builds itself (the formats, the
+    strictness) is what that module reproduces for the tests and Lighthouse."""
+    config = yaml.safe_load((REPO / ".readthedocs.yaml").read_text("utf-8"))
+    jobs = [command for commands in config["build"]["jobs"].values() for command in commands]
+    assert jobs
+    for command in jobs:
+        python, flag, module, *arguments = shlex.split(command)
+        assert (python, flag, module) == ("python", "-m", "tools.readthedocs"), command
+        assert readthedocs.parser().parse_args(arguments).command in readthedocs.COMMANDS
+        assert BASENAME not in command and "sphinx" not in command, command
+    assert ["html", *config["formats"]] == list(readthedocs.FORMATS)
+    assert config["sphinx"]["fail_on_warning"] is True
+    assert readthedocs.STRICT == ("-W", "--keep-going")
+    assert readthedocs.sphinx_command("epub", "en", REPO, Path("out"), Path("doctrees"))[3:] == [
+        "-T", "-W", "--keep-going", "-b", "epub", "-d", "doctrees", "-D", "language=en",
+        str(REPO), str(Path("out") / "epub"),
+    ]  # fmt: skip
 
 
 def test_schema_rejects_a_wrong_config():
@@ -265,7 +288,7 @@ def test_noindex_switch(builds):
 @pytest.mark.parametrize("edition", EDITIONS, ids=lambda e: e.code)
 def test_every_page_links_its_local_epub(good_release, edition):
     root = good_release / "html" / edition.code
-    book = good_release / "epub" / edition.code / f"{BASENAME}-{edition.code}.epub"
+    book = good_release / published("epub", edition.code, "epub")
     assert book.is_file()
     pages = sorted(root.rglob("*.html"))
     assert len(pages) > 10

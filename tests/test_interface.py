@@ -11,16 +11,21 @@ import functools
 import json
 import posixpath
 import shutil
+import tempfile
 from pathlib import Path
 
 import furo
 import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jinja2 import Environment
 
 from resume.catalogs import catalog_problems
+from resume.crawlers import DESCRIPTION_LENGTH, robots_txt, shorten
 from resume.languages import BY_CODE, EDITIONS, SOURCE
+from resume.outputs import RESUME_JSON
 from resume.switcher import edition_links, edition_roots
 from resume.theme import translate_toggles
 from tools.root_page import choose_edition, redirect_table, write_root_index
@@ -338,6 +343,78 @@ def test_root_page_lists_only_the_editions_built(tmp_path):
     assert table["fallback"] == "en/index.html"
     with pytest.raises(FileNotFoundError):
         write_root_index(tmp_path / "nothing")
+
+
+#: Text an owner could give as a name, headline or summary: any printable character, markup's
+#: among them, no white space (the page folds it) and no control character.
+OWNER_TEXT = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Co", "Zs", "Zl", "Zp")),
+    min_size=1,
+    max_size=40,
+)
+
+
+def _edition_folder(root: Path, code: str, basics: dict[str, str]) -> None:
+    """An edition's folder as the release holds it, with a home page that says otherwise than
+    its data and a robots.txt that unlists it: the root page must follow neither."""
+    folder = root / code
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text(
+        '<title>Scraped title</title><meta name="description" content="Scraped description">',
+        "utf-8",
+    )
+    (folder / "robots.txt").write_text("User-agent: *\nDisallow: /\n", "utf-8")
+    (folder / RESUME_JSON).write_text(json.dumps({"basics": basics}), "utf-8")
+
+
+@settings(max_examples=40, deadline=None)
+@given(owners=st.lists(st.tuples(OWNER_TEXT, OWNER_TEXT, OWNER_TEXT), min_size=3, max_size=3))
+def test_root_page_is_written_from_the_editions_data(owners):
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for edition, (name, label, summary) in zip(EDITIONS, owners, strict=True):
+            _edition_folder(root, edition.code, {"name": name, "label": label, "summary": summary})
+        written = write_root_index(root, noindex=False).read_text("utf-8")
+        page = BeautifulSoup(written, "html.parser")
+        robots = (root / "robots.txt").read_text("utf-8")
+    titles = [f"{name} · {label}" for name, label, _ in owners]
+    assert [li.get_text() for li in page.select("main li")] == [
+        f"{e.label} — {t}" for e, t in zip(EDITIONS, titles, strict=True)
+    ]
+    assert page.title.get_text() == " | ".join(titles)
+    assert page.h1.get_text() == titles[0]  # the source edition's
+    description = page.find("meta", attrs={"name": "description"})["content"]
+    assert description == shorten(owners[0][2])
+    assert "Scraped" not in str(page)
+    assert robots == robots_txt(noindex=False) == "User-agent: *\nAllow: /\n"
+
+
+def test_root_page_description_is_cut_as_a_pages_and_robots_follow_the_setting(
+    tmp_path, monkeypatch
+):
+    summary = "我目前就职于" + "基础架构" * 100
+    for edition in EDITIONS:
+        _edition_folder(tmp_path, edition.code, {"name": "徐鑫", "label": "x", "summary": summary})
+    page = soup(write_root_index(tmp_path))
+    description = page.find("meta", attrs={"name": "description"})["content"]
+    assert len(description) == DESCRIPTION_LENGTH and description.endswith("…")
+    assert summary.startswith(description.removesuffix("…"))
+    assert (tmp_path / "robots.txt").read_text("utf-8") == "User-agent: *\nAllow: /\n"
+    monkeypatch.setenv("RESUME_NOINDEX", "1")  # as the editions' builds read it
+    write_root_index(tmp_path)
+    assert (tmp_path / "robots.txt").read_text("utf-8") == "User-agent: *\nDisallow: /\n"
+    write_root_index(tmp_path, noindex=False)
+    assert (tmp_path / "robots.txt").read_text("utf-8") == "User-agent: *\nAllow: /\n"
+
+
+@pytest.mark.parametrize("text", ["v", "[]", '{"basics": "x"}'])
+def test_root_page_lists_an_edition_without_readable_data_by_its_label(tmp_path, text):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "index.html").write_text("<title>Xu Xin</title>", "utf-8")
+    (tmp_path / "en" / RESUME_JSON).write_text(text, "utf-8")
+    page = soup(write_root_index(tmp_path))
+    assert [li.get_text() for li in page.select("main li")] == [BY_CODE["en"].label]
+    assert page.h1.get_text() == BY_CODE["en"].label
 
 
 # A browser with no languages at all falls back on navigator.language: not tested here.

@@ -18,7 +18,7 @@ from jsonschema import Draft7Validator
 from test_pdf import poppler, squeeze
 
 from resume.languages import EDITIONS
-from resume.outputs import BASENAME, RESUME_JSON
+from resume.outputs import RESUME_JSON, published
 from resume.settings import PREFIX, Settings
 from resume.updated import formatted_date, iso_timestamp
 
@@ -72,10 +72,10 @@ def test_every_output_says_the_same_date(good_release, edition):
     [shown] = home.select("p.resume-updated")
     assert squeeze(shown.get_text()) == squeeze(sentence + date)
 
-    text = (good_release / "text" / edition.code / f"{BASENAME}-{edition.code}.txt").read_text()
+    text = (good_release / published("text", edition.code, "txt")).read_text()
     assert [line for line in text.splitlines() if date in line] == [shown.get_text()]
 
-    pdf = good_release / "pdf" / edition.code / f"{BASENAME}-{edition.code}.pdf"
+    pdf = good_release / published("pdf", edition.code, "pdf")
     assert squeeze(sentence + date) in squeeze(poppler("pdftotext", str(pdf), "-"))
 
     resume = json.loads((html / RESUME_JSON).read_text("utf-8"))

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from resume.languages import EDITIONS
-from resume.outputs import BASENAME
+from resume.outputs import published
 
 EXTERNAL = ("http", "https", "mailto", "tel", "javascript", "data")
 
@@ -63,7 +63,7 @@ def test_html_links_resolve(good_release, edition):
 
 @pytest.mark.parametrize("edition", EDITIONS, ids=lambda e: e.code)
 def test_epub_links_resolve(good_release, edition):
-    book = good_release / "epub" / edition.code / f"{BASENAME}-{edition.code}.epub"
+    book = good_release / published("epub", edition.code, "epub")
     with zipfile.ZipFile(book) as archive:
         names = set(archive.namelist())
         pages = {n: archive.read(n).decode("utf-8") for n in names if n.endswith(".xhtml")}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from resume.outputs import BASENAME
+from resume.outputs import file_name
 from tools import paper_copy
 
 from helpers import MADE_UP, REPO
@@ -36,14 +36,14 @@ def test_the_copy_holds_the_full_number_in_two_files_and_nowhere_else(tmp_path, 
     assert paper_copy.main(["en", "--out", str(out)]) == 0
 
     names = sorted(p.name for p in out.iterdir())
-    assert names == [f"{BASENAME}-en.pdf", f"{BASENAME}-en.txt"]
-    assert MADE_UP in (out / f"{BASENAME}-en.txt").read_text("utf-8")
+    assert names == [file_name("en", "pdf"), file_name("en", "txt")]
+    assert MADE_UP in (out / file_name("en", "txt")).read_text("utf-8")
     if shutil.which("pdftotext") is None:
         if os.environ.get("CI"):
             pytest.fail("pdftotext is missing (apt-get install poppler-utils)")
         pytest.skip("pdftotext is missing (apt-get install poppler-utils)")
     text = subprocess.run(
-        ["pdftotext", str(out / f"{BASENAME}-en.pdf"), "-"], capture_output=True, text=True
+        ["pdftotext", str(out / file_name("en", "pdf")), "-"], capture_output=True, text=True
     ).stdout
     assert squeeze(MADE_UP) in squeeze(text)
     assert snapshot(REPO / "_build") == before, "the copy touched _build/"

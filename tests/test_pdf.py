@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from resume.dates import format_period
 from resume.figures import figures
 from resume.languages import BY_CODE, EDITIONS, SOURCE
-from resume.outputs import BASENAME
+from resume.outputs import file_name, published
 from resume.paper import (
     Paper,
     ProjectEntry,
@@ -37,6 +37,7 @@ from resume.paper import (
     restates,
 )
 from resume.pdf import trials
+from tools import readthedocs
 
 from helpers import EPOCH, MADE_UP, REPO, Build, build, copy_project, elsewhere, shared
 from resume_sources import allowed_han, projects
@@ -125,7 +126,7 @@ def headline_figures(code: str) -> list[str]:
 
 
 def output(outdir: Path, code: str, extension: str) -> Path:
-    return outdir / f"{BASENAME}-{code}.{extension}"
+    return outdir / file_name(code, extension)
 
 
 @pytest.fixture(scope="module")
@@ -450,7 +451,8 @@ def test_the_typst_source_is_beside_the_pdf_for_the_privacy_scan(paper):
     outdir = paper("zh-cn").outdir
     data = output(outdir, "zh-cn", "json").read_text("utf-8")
     assert "+86 136 **** 3209" in data
-    assert f'json("{BASENAME}-zh-cn.json")' in output(outdir, "zh-cn", "typ").read_text("utf-8")
+    typst = output(outdir, "zh-cn", "typ").read_text("utf-8")
+    assert f'json("{file_name("zh-cn", "json")}")' in typst
 
 
 # -- The text layer -----------------------------------------------------------------------
@@ -642,20 +644,15 @@ def test_read_the_docs_offers_one_pdf(tmp_path):
     env = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-        "READTHEDOCS": "True",
-        "READTHEDOCS_LANGUAGE": "ja",
-        "READTHEDOCS_PROJECT": "xu-xin-resume-ja",
-        "READTHEDOCS_VERSION": "latest",
-        "READTHEDOCS_OUTPUT": str(output_dir),
-        "READTHEDOCS_CANONICAL_URL": "https://xu-xin-resume.readthedocs.io/ja/latest/",
+        **readthedocs.environment("ja", output_dir),
     }
     for command in config["build"]["jobs"]["post_build"]:
         result = subprocess.run(["bash", "-c", command], cwd=REPO, env=env, capture_output=True,
                                 text=True)  # fmt: skip
         assert result.returncode == 0, result.stdout + result.stderr
-    assert [p.name for p in (output_dir / "pdf").iterdir()] == [f"{BASENAME}-ja.pdf"]
-    text = poppler("pdftotext", str(output_dir / "pdf" / f"{BASENAME}-ja.pdf"), "-")
-    assert "https://xu-xin-resume.readthedocs.io/ja/latest/" in text
+    assert [p.name for p in (output_dir / "pdf").iterdir()] == [file_name("ja", "pdf")]
+    text = poppler("pdftotext", str(output_dir / "pdf" / file_name("ja", "pdf")), "-")
+    assert readthedocs.canonical_url("ja") in text
 
 
 # -- The release publishes the PDF and the text, and nothing else of the builder's ---------
@@ -667,12 +664,12 @@ def test_release_publishes_only_the_final_files(tmp_path):
     outputs = tmp_path / "out"
     folder = outputs / "resumepdf" / "en"
     folder.mkdir(parents=True)
-    for name in (f"{BASENAME}-en.pdf", f"{BASENAME}-en.txt", f"{BASENAME}-en.typ",
-                 f"{BASENAME}-en.json", "resume.typ"):  # fmt: skip
+    for name in (*(file_name("en", extension) for extension in ("pdf", "txt", "typ", "json")),
+                 "resume.typ"):  # fmt: skip
         (folder / name).write_text(name)
     release = assemble([Job(BY_CODE["en"], "resumepdf")], outputs, tmp_path / "release", EPOCH)
-    published = sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
-    assert published == [f"pdf/en/{BASENAME}-en.pdf", f"text/en/{BASENAME}-en.txt"]
+    found = sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
+    assert found == [published("pdf", "en", "pdf"), published("text", "en", "txt")]
 
 
 # -- Faults: a clear message, and the last good files stay in place --------------------------

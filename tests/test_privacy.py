@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from resume.languages import EDITIONS
-from resume.outputs import BASENAME
+from resume.outputs import file_name
 
 from helpers import MADE_UP, Build
 
@@ -169,9 +169,9 @@ def test_the_scan_covers_every_kind_of_output(scanned):
                               "contact.vcf", "social-card.png"}  # fmt: skip
             assert expected_names <= names, name
         elif builder == "epub":
-            assert f"{BASENAME}-{code}.epub!index.xhtml" in names, name
+            assert f"{file_name(code, 'epub')}!index.xhtml" in names, name
         else:  # the other formats the release publishes (pdf, text …): named after the edition
-            assert [n for n in names if n.startswith(f"{BASENAME}-{code}.")], name
+            assert [n for n in names if n.startswith(f"{file_name(code)}.")], name
 
 
 def test_full_number_in_no_output_by_default(scanned, good_release):
@@ -194,7 +194,7 @@ def test_full_number_everywhere_expected_with_the_opt_in(scanned, outputs, code)
     assert {"index.html", "resume.json", "contact.vcf"} <= set(hits(scanned[site])), inventory(
         scanned
     )
-    assert f"{BASENAME}-{code}.epub!index.xhtml" in hits(scanned[book]), inventory(scanned)
+    assert f"{file_name(code, 'epub')}!index.xhtml" in hits(scanned[book]), inventory(scanned)
 
     page = outputs[site].html("index")
     assert page.find("a", href="tel:+8613612343209").get_text() == MADE_UP

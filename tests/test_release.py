@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from resume.languages import BY_CODE, EDITIONS
-from resume.outputs import BASENAME, SITE_FILES
+from resume.outputs import SITE_FILES, published
 
 from helpers import EPOCH, epubcheck, tree_digest
 
@@ -18,7 +18,7 @@ def test_release_writes_every_edition(releases):
     build, _ = releases
     for edition in EDITIONS:
         assert (build / "html" / edition.code / "index.html").is_file()
-        assert (build / "epub" / edition.code / f"{BASENAME}-{edition.code}.epub").is_file()
+        assert (build / published("epub", edition.code, "epub")).is_file()
     assert not list(build.glob(".staging-*")), "the staging folder is left behind"
 
 
@@ -36,7 +36,7 @@ def test_the_same_release_from_another_folder_and_machine(releases):
 
 def test_epub_zip_is_reproducible(releases):
     build, _ = releases
-    book = build / "epub" / "en" / f"{BASENAME}-en.epub"
+    book = build / published("epub", "en", "epub")
     with zipfile.ZipFile(book) as archive:
         infos = archive.infolist()
     assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
@@ -49,7 +49,7 @@ def test_epub_zip_is_reproducible(releases):
 @pytest.mark.parametrize("edition", EDITIONS, ids=lambda e: e.code)
 def test_epubcheck_passes(releases, edition):
     build, _ = releases
-    epubcheck(build / "epub" / edition.code / f"{BASENAME}-{edition.code}.epub")
+    epubcheck(build / published("epub", edition.code, "epub"))
 
 
 # A failed build leaves the last good output: tests/test_bad_input.py, whose one failed build

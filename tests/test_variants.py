@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_pdf import organisation, poppler, squeeze, translate
 
-from resume.outputs import BASENAME
+from resume.outputs import file_name
 from resume.variants import NAME, Variant, VariantError, declared, parse, split_tags
 from tools.release import condense, hints
 
@@ -196,10 +196,10 @@ def _text(small: Path, out: Path, variant: str = "") -> str:
     )
     assert result.returncode == 0, result.stderr
     name = variant or "zh-cn"
-    assert sorted(p.name for p in result.outdir.glob(f"{BASENAME}-*.pdf")) == [
-        f"{BASENAME}-{name}.pdf"
+    assert sorted(p.name for p in result.outdir.glob(file_name("*", "pdf"))) == [
+        file_name(name, "pdf")
     ]
-    return (result.outdir / f"{BASENAME}-{name}.txt").read_text("utf-8")
+    return (result.outdir / file_name(name, "txt")).read_text("utf-8")
 
 
 def test_a_variant_leaves_out_the_records_and_bullets_its_tags_exclude(small, tmp_path):
@@ -328,15 +328,15 @@ def test_a_one_page_english_variant_without_the_three_oldest_roles(tmp_path):
 
     folder = build_dir / "variants" / "platform-en"
     assert sorted(p.name for p in folder.iterdir()) == [
-        f"{BASENAME}-platform-en.pdf",
-        f"{BASENAME}-platform-en.txt",
+        file_name("platform-en", "pdf"),
+        file_name("platform-en", "txt"),
     ]
-    pdf = folder / f"{BASENAME}-platform-en.pdf"
+    pdf = folder / file_name("platform-en", "pdf")
     info = poppler("pdfinfo", str(pdf))
     assert re.search(r"^Pages:\s+1$", info, re.MULTILINE), info
     assert re.search(r"^Page size:.*\(A4\)", info, re.MULTILINE), info
     shown = squeeze(poppler("pdftotext", str(pdf), "-"))
-    text = squeeze((folder / f"{BASENAME}-platform-en.txt").read_text("utf-8"))
+    text = squeeze((folder / file_name("platform-en", "txt")).read_text("utf-8"))
 
     def english(name: str) -> str:
         """The organisation's name as the English edition writes it, up to its department."""
@@ -394,7 +394,7 @@ def test_a_bullet_s_tag_survives_its_translation(tmp_path):
             env={"SOURCE_DATE_EPOCH": "1700000000"},
         )
         assert result.returncode == 0, result.stderr
-        texts[variant] = (result.outdir / f"{BASENAME}-{variant or 'en'}.txt").read_text("utf-8")
+        texts[variant] = (result.outdir / file_name(variant or "en", "txt")).read_text("utf-8")
     assert "- A team of 5." in texts[""] and "- The platform shipped." in texts[""]
     assert "team of 5" not in texts["no-ml"] and "- The platform shipped." in texts["no-ml"]
     assert "{tag}" not in texts[""] + texts["no-ml"] and "ml`" not in texts[""]

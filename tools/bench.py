@@ -8,10 +8,9 @@ empty folders, because these machines are shared and their speed drifts; each fi
 median of ``RUNS`` runs. Measured:
 
 * the release build (``tools/release.py``: every edition and builder, from clean);
-* the edit loop: after one role page is saved, the incremental rebuild ``nox -s serve`` runs
-  (``tools/preview.py``: ``sphinx-build -b html -n --keep-going`` into a kept output folder,
-  forked from a process that has Sphinx and jieba's dictionary loaded), on a copy of the
-  sources; then a clean build of the same sources, which must write the same files;
+* the edit loop (``tools/edit_loop.py``): after one role page is saved, the incremental
+  rebuild ``nox -s serve`` runs, on a copy of the sources; then a clean build of the same
+  sources, which must write the same files;
 * the sizes of the outputs of the last release build (the social card among them), and each
   home page with all it loads;
 * where Node.js and ``npm ci``'s Lighthouse are there, Lighthouse on the home page, a role, a
@@ -38,11 +37,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from resume.files import write_atomically
 from resume.languages import EDITIONS, SOURCE
-from resume.outputs import BASENAME, SOCIAL_CARD
+from resume.outputs import SOCIAL_CARD, published
 
 from . import BUILD, REPO, lighthouse
-from .preview import rebuild, warm_up
+from .edit_loop import EditLoop
 from .release import release_build
 
 #: Runs of each timed command; the median is reported.
@@ -50,15 +50,8 @@ RUNS = 5
 RELEASE = "release build / plain zh-cn HTML build (3 editions, HTML + ePub + PDF + text)"
 EDIT = "edit loop / plain zh-cn HTML build (one role page saved, incremental HTML)"
 EDIT_DIFFERS = "edit loop: files that differ from a clean build"
-#: The edit loop's date (``SOURCE_DATE_EPOCH``) unless one is set.
-EPOCH = "1700000000"
 #: Where the results go, as JSON.
 RESULTS = BUILD / "bench"
-#: What a copy of the sources for the edit loop leaves out.
-NOT_SOURCES = shutil.ignore_patterns(
-    "_build", ".nox", ".git", "tests", "node_modules", "__pycache__", "*.mo", ".venv", "venv",
-    ".pytest_cache", ".mypy_cache", ".ruff_cache",
-)  # fmt: skip
 HOME = "home page KiB with all it loads (uncompressed)"
 CARD = "social card KiB (one edition)"
 #: Lighthouse's figures, per page: name in the table, key in ``lighthouse.figures``.
@@ -179,81 +172,22 @@ def release_seconds(build: Path) -> float:
     return time.perf_counter() - began
 
 
-def preview_arguments(src: Path, out: Path) -> list[str]:
-    """``sphinx-build``'s arguments for the Chinese edition as ``nox -s serve`` passes them."""
-    return [
-        "-b", "html", "-D", f"language={SOURCE.sphinx}", "-n", "--keep-going", "-q",
-        str(src), str(out),
-    ]  # fmt: skip
-
-
-def serve_build(src: Path, out: Path, *, clean: bool = False) -> float:
-    """Seconds of a rebuild as ``nox -s serve`` makes it on save (``tools/preview.py``: forked
-    from this process, warmed up beforehand, into a kept output folder), with the doctrees in
-    ``out/.doctrees``; ``clean``: a new ``sphinx-build -E`` into empty folders instead."""
-    arguments = preview_arguments(src, out)
-    # A fixed date: the timeline's present is the same in the preview and in its clean twin.
-    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", EPOCH)}
-    began = time.perf_counter()
-    if clean:
-        command = [sys.executable, "-m", "sphinx", "-E", *arguments]
-        result = subprocess.run(command, capture_output=True, text=True, env=env)
-        code, said = result.returncode, f"{result.stdout}\n{result.stderr}"
-    else:
-        saved = dict(os.environ)
-        os.environ.update(env)
-        try:
-            code, said = rebuild(arguments), "(its output is above)"
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
-    seconds = time.perf_counter() - began
-    if code:
-        raise SystemExit(f"the preview's build failed:\n{said}")
-    return seconds
-
-
-def _files(root: Path) -> dict[str, bytes]:
-    """Every file a preview's output holds (its doctrees and build info are no output)."""
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and path.name != ".buildinfo" and ".doctrees" not in path.parts
-    }
-
-
-def role_page(src: Path) -> Path:
-    """The first role page (a page of ``experience/`` with a ``resume-role``)."""
-    for page in sorted((src / "experience").glob("*.md")):
-        if "{resume-role}" in page.read_text("utf-8"):
-            return page
-    raise SystemExit(f"no role page in {src / 'experience'}: nothing to edit")
-
-
-class EditLoop:
-    """A copy of the sources, and its preview built once (not timed); ``save`` edits one role
-    page (a paragraph appended, different each time) and times the rebuild."""
-
-    def __init__(self, folder: Path) -> None:
-        warm_up()  # as the preview does once, before it serves
-        self.src = shutil.copytree(REPO, folder / "src", ignore=NOT_SOURCES)
-        self.out = folder / "serve"
-        self.page = role_page(self.src)
-        self.text = self.page.read_text("utf-8")
-        self.saves = 0
-        serve_build(self.src, self.out)
-
-    def save(self) -> float:
-        self.saves += 1
-        self.page.write_text(f"{self.text}\n第 {self.saves} 次保存的段落。\n", "utf-8")
-        return serve_build(self.src, self.out)
-
-    def differing(self, clean: Path) -> list[str]:
-        """The files the preview writes otherwise than a clean build of the same sources."""
-        serve_build(self.src, clean, clean=True)
-        left, right = _files(self.out), _files(clean)
-        names = left.keys() | right.keys()
-        return sorted(name for name in names if left.get(name) != right.get(name))
+def output_sizes(build: Path) -> dict[str, list[tuple[str, float]]]:
+    """What a release in ``build`` publishes, by edition: the HTML tree, its search index, home
+    page (with all it loads) and social card, the ePub and the PDF, in KiB."""
+    results: dict[str, list[tuple[str, float]]] = {}
+    for edition in EDITIONS:
+        html = build / "html" / edition.code
+        for name, value in (
+            ("HTML tree KiB (one edition)", _kib(html)),
+            ("searchindex.js KiB (one edition)", _kib(html / "searchindex.js")),
+            ("ePub KiB (one edition)", _kib(build / published("epub", edition.code, "epub"))),
+            ("PDF KiB (one edition)", _kib(build / published("pdf", edition.code, "pdf"))),
+            (HOME, page_weight(html / "index.html")),
+            (CARD, _kib(html / SOCIAL_CARD)),
+        ):
+            results.setdefault(name, []).append((edition.code, value))
+    return results
 
 
 def measure(folder: Path) -> tuple[dict[str, list[tuple[str, float]]], dict[str, object]]:
@@ -277,21 +211,7 @@ def measure(folder: Path) -> tuple[dict[str, list[tuple[str, float]]], dict[str,
         EDIT: [(SOURCE.code, ratio(e / c for e, c in zip(edits, references, strict=True)))],
         EDIT_DIFFERS: [(SOURCE.code, float(len(differing)))],
     }
-    for edition in EDITIONS:
-        html = build / "html" / edition.code
-        book = build / "epub" / edition.code / f"{BASENAME}-{edition.code}.epub"
-        for name, value in (
-            ("HTML tree KiB (one edition)", _kib(html)),
-            ("searchindex.js KiB (one edition)", _kib(html / "searchindex.js")),
-            ("ePub KiB (one edition)", _kib(book)),
-            (
-                "PDF KiB (one edition)",
-                _kib(build / "pdf" / edition.code / f"{BASENAME}-{edition.code}.pdf"),
-            ),
-            (HOME, page_weight(html / "index.html")),
-            (CARD, _kib(html / SOCIAL_CARD)),
-        ):
-            results.setdefault(name, []).append((edition.code, value))
+    results.update(output_sizes(build))
     raw: dict[str, object] = {
         "reference_seconds": references,
         "release_seconds": releases,
@@ -300,17 +220,6 @@ def measure(folder: Path) -> tuple[dict[str, list[tuple[str, float]]], dict[str,
         "edit_differs_from_clean": differing,
     }
     return results, raw
-
-
-def lighthouse_missing() -> str | None:
-    """Why Lighthouse cannot run here, or None."""
-    if not shutil.which("node"):
-        return "Node.js is not installed"
-    if not lighthouse.LIGHTHOUSE.exists():
-        return f"{lighthouse.LIGHTHOUSE} is missing (npm ci)"
-    if not Path(lighthouse.CHROME).is_file():
-        return f"no Chromium at {lighthouse.CHROME} (CHROME_PATH)"
-    return None
 
 
 def measure_lighthouse() -> tuple[dict[str, list[tuple[str, float]]], dict[str, object]]:
@@ -368,15 +277,15 @@ def write_json(results: dict[str, list[tuple[str, float]]], raw: dict[str, objec
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{stamp}.json"
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    path.write_text(text, "utf-8")
-    (RESULTS / "latest.json").write_text(text, "utf-8")
+    write_atomically(path, text)
+    write_atomically(RESULTS / "latest.json", text)
     return path
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         results, raw = measure(Path(folder))
-    if why := lighthouse_missing():
+    if why := lighthouse.missing():
         print(f"Lighthouse: not run, {why}.")
         raw["lighthouse"] = f"not run: {why}"
     else:

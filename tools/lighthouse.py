@@ -36,9 +36,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from resume.files import write_atomically
 from resume.languages import EDITIONS, SOURCE
 
-from . import REPO
+from . import REPO, readthedocs
 
 #: Lighthouse, from ``npm ci`` (``package-lock.json``).
 LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
@@ -47,10 +48,7 @@ CHROME_FLAGS = "--headless=new --no-sandbox"
 HOST = "127.0.0.1"
 #: Runs of each page; the median is reported.
 RUNS = 3
-#: Read the Docs' address of each edition, as in ``tests/helpers.py``.
-RTD_PROJECT = "xu-xin-resume"
-RTD_BASE = f"https://{RTD_PROJECT}.readthedocs.io/{{}}/latest/"
-VERSION = "latest"
+VERSION = readthedocs.VERSION
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 #: A query with five results in each edition (the search page's weight is measured with it).
 QUERIES = {"zh-cn": "Kubernetes", "en": "Kubernetes", "ja": "Kubernetes"}
@@ -79,32 +77,21 @@ COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".txt", ".xml", ".inv")
 
 
 def build(folder: Path, source: Path = REPO, python: str = sys.executable) -> Path:
-    """Build each edition's HTML as Read the Docs does, into ``folder/<code>/latest/``, with
-    the parent's ``robots.txt`` at ``folder``; return ``folder``."""
+    """Build each edition's HTML as Read the Docs does (``tools.readthedocs.build``), into
+    ``folder/<code>/latest/``, with the parent's ``robots.txt`` at ``folder``; return ``folder``.
+    Raises ``SystemExit`` with Sphinx's output when a build fails."""
     folder = Path(folder)
+    scratch = folder / ".readthedocs"
     for edition in EDITIONS:
-        env = {
-            **os.environ,
-            "READTHEDOCS": "True",
-            "READTHEDOCS_PROJECT": RTD_PROJECT
-            if edition == SOURCE
-            else f"{RTD_PROJECT}-{edition.code}",
-            "READTHEDOCS_LANGUAGE": edition.code,
-            "READTHEDOCS_VERSION": VERSION,
-            "READTHEDOCS_CANONICAL_URL": RTD_BASE.format(edition.code),
-        }
-        out = folder / edition.code / VERSION
-        command = [
-            python, "-m", "sphinx",
-            "-T", "-q",
-            "-W", "--keep-going",  # fail_on_warning
-            "-b", "html",
-            "-d", str(folder / ".doctrees" / edition.code),
-            "-D", f"language={edition.sphinx}",
-            str(source), str(out),
-        ]  # fmt: skip
-        subprocess.run(command, check=True, env=env)
-    shutil.rmtree(folder / ".doctrees", ignore_errors=True)
+        done = readthedocs.build(
+            edition.code, scratch / edition.code, scratch / "doctrees" / edition.code,
+            formats=("html",), source=source, python=python,
+        )  # fmt: skip
+        if done.returncodes["html"]:
+            raise SystemExit(f"{edition.code}: the build failed:\n{done.logs['html']}")
+        (folder / edition.code).mkdir(parents=True, exist_ok=True)
+        (done.output / "html").rename(folder / edition.code / VERSION)
+    shutil.rmtree(scratch, ignore_errors=True)
     # Read the Docs serves the parent project's default version's robots.txt at the root.
     shutil.copy2(folder / SOURCE.code / VERSION / "robots.txt", folder / "robots.txt")
     return folder
@@ -169,6 +156,17 @@ def serve(root: Path, handler: type[SimpleHTTPRequestHandler] = GzipHandler) -> 
 
 
 # -- Lighthouse ------------------------------------------------------------------------------
+
+
+def missing() -> str | None:
+    """Why Lighthouse cannot run here, or None."""
+    if not shutil.which("node"):
+        return "Node.js is not installed"
+    if not LIGHTHOUSE.exists():
+        return f"{LIGHTHOUSE} is missing (npm ci)"
+    if not Path(CHROME).is_file():
+        return f"no Chromium at {CHROME} (CHROME_PATH)"
+    return None
 
 
 def lighthouse(url: str) -> dict[str, Any]:
@@ -298,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     site = args.site or (build(args.keep) if args.keep else None)
     results = audit(site, args.runs)
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2), "utf-8")
+        write_atomically(args.json, json.dumps(results, indent=2))
     misses = report(results)
     for miss in misses:
         print(f"MISSED {miss}", file=sys.stderr)

@@ -3,9 +3,9 @@ reader, into a folder of the owner's choosing, never into the web site.
 
 A copy handed to one recruiter may carry the full phone number: ``RESUME_PHONE`` set for this
 command alone puts it in these two files and nowhere else. Each edition is built with
-``-b resumepdf`` (strict, as the release build runs it) in a scratch folder inside ``DIR``; only
-``<basename>-<code>.pdf`` and ``.txt`` are moved out of it, and the scratch folder, with the data
-and the Typst source that held the number, is deleted, whatever happens. ``_build/`` is not
+``-b resumepdf`` (strict, as the release build runs it) in a scratch folder inside ``DIR``; only its PDF
+and text (named by ``resume.outputs.file_name``) are moved out of it, and the scratch folder,
+with the data and the Typst source that held the number, is deleted, whatever happens. ``_build/`` is not
 touched. A refused build prints its messages, Sphinx's crash reports cut to their message, and
 what to do.
 """
@@ -21,13 +21,13 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from resume.outputs import BASENAME
+from resume.outputs import file_name
 
 from . import REPO
 from .release import condense, hints, resolve_editions, source_date_epoch
 
-#: The two files of an edition that leave the scratch folder.
-SUFFIXES = (".pdf", ".txt")
+#: The two files of an edition that leave the scratch folder, by their extension.
+EXTENSIONS = ("pdf", "txt")
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
@@ -93,8 +93,8 @@ def main(argv: Sequence[str] | None = None, source: Path = REPO) -> int:
             if report is not None:
                 fail(edition.code, report)
                 return 1
-            for suffix in SUFFIXES:
-                name = f"{BASENAME}-{edition.code}{suffix}"
+            for extension in EXTENSIONS:
+                name = file_name(edition.code, extension)
                 os.replace(scratch / "out" / name, out / name)
                 written.append(out / name)
     for path in written:

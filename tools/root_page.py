@@ -1,40 +1,42 @@
 """The root page, ``_build/html/index.html``: it sends a browser to the edition of the reader's
 preferred language (Chinese otherwise) and lists the editions for a reader without JavaScript.
 
-Beside it, ``_build/html/robots.txt``, the site root's: the same rule as the editions' own
-(``resume.hosting.robots``), all allowed, or ``Disallow: /`` when the editions were built with
-``RESUME_NOINDEX``, as their ``robots.txt`` says. The page has the editions' favicon, a heading
-and a description, and no ``hreflang`` alternates: they would be relative, which search engines
-reject (the listed links carry ``hreflang``).
+Written by the release build after the editions, from what they state and the build's settings,
+never from their pages: each edition's ``resume.json`` gives the owner's name, headline and
+summary in its language (the list, the title and the description, cut as a page's is), and
+``RESUME_NOINDEX`` (``resume.environment``, as the editions read it) the site root's
+``robots.txt`` beside it, written by the editions' rule (``resume.crawlers``). The page has the
+editions' favicon, a heading and a description, and no ``hreflang`` alternates: they would be
+relative, which search engines reject (the listed links carry ``hreflang``).
 
-Written by the release build after the editions; standard library only.
+Standard library only.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from string import Template
 from typing import Any
 
+from resume import environment
+from resume.crawlers import ROBOTS, robots_txt, shorten
+from resume.files import write_atomically
 from resume.languages import EDITIONS, SOURCE, Edition
+from resume.outputs import RESUME_JSON
 
 from . import REPO
 
 #: The page's template (``string.Template``, not Jinja: no Sphinx is needed to fill it).
 TEMPLATE = REPO / "_templates" / "root-index.html.in"
-
-_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
-_DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)"')
-#: The site root's robots.txt, as each edition writes its own (resume.hosting.robots).
-ROBOTS = "robots.txt"
-ALLOW_ALL = "User-agent: *\nAllow: /\n"
-DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 #: Each edition's favicon (resume.theme), which the root page shows too.
 FAVICON = "_static/favicon.svg"
+#: Between the owner's name and headline, as the site's title has them (``conf.py``).
+SEPARATOR = " · "
 
 
 def primary_subtag(tag: str) -> str:
@@ -60,31 +62,29 @@ def choose_edition(preferences: Iterable[str], table: Mapping[str, Any]) -> str:
     return str(table["fallback"])
 
 
-def _home_title(index: Path) -> str:
-    match = _TITLE.search(index.read_text("utf-8"))
-    return " ".join(html.unescape(match.group(1)).split()) if match else ""
+def owner(edition_dir: Path) -> dict[str, str]:
+    """What the edition in ``edition_dir`` states of its owner (``resume.json``'s ``basics``):
+    name, label (the headline) and summary, in its language. Nothing when the file is missing or
+    no JSON object: the edition is then listed by its label alone (the release checks that the
+    editions' files are there, not what they hold)."""
+    try:
+        data = json.loads((edition_dir / RESUME_JSON).read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    basics = data.get("basics") if isinstance(data, dict) else None
+    if not isinstance(basics, dict):
+        return {}
+    return {key: str(basics.get(key) or "") for key in ("name", "label", "summary")}
 
 
-def _home_description(index: Path) -> str:
-    match = _DESCRIPTION.search(index.read_text("utf-8"))
-    return html.unescape(match.group(1)) if match else ""
+def title(basics: Mapping[str, str]) -> str:
+    """The owner's name and headline, as the edition's site is titled."""
+    return SEPARATOR.join(part for part in (basics.get("name"), basics.get("label")) if part)
 
 
-def root_robots(build_dir: Path, editions: Sequence[Edition]) -> str:
-    """The root's ``robots.txt``: ``Disallow: /`` when an edition says so (built with
-    ``RESUME_NOINDEX``), else all allowed. The editions' sitemaps are named in their own
-    files (Read the Docs serves the parent's at the domain's root); here, with no address,
-    there is none to name."""
-    for e in editions:
-        robots = build_dir / e.code / ROBOTS
-        if robots.is_file() and "Disallow: /" in robots.read_text("utf-8").splitlines():
-            return DISALLOW_ALL
-    return ALLOW_ALL
-
-
-def write_root_index(build_dir: Path) -> Path:
+def write_root_index(build_dir: Path, noindex: bool | None = None) -> Path:
     """Write ``build_dir/index.html`` for the editions built in ``build_dir/<code>/``, and
-    ``build_dir/robots.txt``.
+    ``build_dir/robots.txt`` (``noindex``: unlisted; by default as ``RESUME_NOINDEX`` says).
 
     ``build_dir`` is the HTML output's parent, ``_build/html``. Raises ``FileNotFoundError``
     when no edition is there.
@@ -93,7 +93,10 @@ def write_root_index(build_dir: Path) -> Path:
     built = [e for e in EDITIONS if (build_dir / e.code / "index.html").is_file()]
     if not built:
         raise FileNotFoundError(f"no edition in {build_dir} (looked for <code>/index.html)")
-    titles = {e.code: _home_title(build_dir / e.code / "index.html") for e in built}
+    if noindex is None:
+        noindex = environment.read(os.environ).noindex
+    owners = {e.code: owner(build_dir / e.code) for e in built}
+    titles = {code: title(basics) for code, basics in owners.items()}
     items = "\n".join(
         f'      <li lang="{e.tag}"><a href="{e.code}/index.html" lang="{e.tag}" hreflang="{e.tag}">'
         f"{html.escape(e.label)}</a>"
@@ -102,19 +105,18 @@ def write_root_index(build_dir: Path) -> Path:
         for e in built
     )
     first = SOURCE if SOURCE in built else built[0]
-    description = _home_description(build_dir / first.code / "index.html")
     table = json.dumps(redirect_table(built), ensure_ascii=False)
     table = table.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     page = Template(TEMPLATE.read_text("utf-8")).substitute(
         lang=SOURCE.tag,
         title=html.escape(" | ".join(t for t in titles.values() if t)),
         heading=html.escape(titles[first.code] or first.label),
-        description=html.escape(description, quote=True),
+        description=html.escape(shorten(owners[first.code].get("summary", "")), quote=True),
         favicon=f"{first.code}/{FAVICON}",
         table=table,
         items=items,
     )
     target = build_dir / "index.html"
-    target.write_text(page, "utf-8")
-    (build_dir / ROBOTS).write_text(root_robots(build_dir, built), "utf-8")
+    write_atomically(target, page)
+    write_atomically(build_dir / ROBOTS, robots_txt(noindex))
     return target

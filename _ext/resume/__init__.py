@@ -35,8 +35,9 @@ dates and periods in the edition's language, ``markup`` reduces a message's Mark
 structure its translation must keep.
 
 Standard-library helpers, also used outside Sphinx: ``languages`` (the editions' names),
-``outputs`` (file names, "is this the web site"), ``environment`` (the build's environment
-variables, read once in ``conf.py``), ``catalogs`` and ``figures`` (checking ``.po`` files),
+``outputs`` (file names and published paths, "is this the web site"), ``environment`` (the
+build's environment variables, read once in ``conf.py``), ``crawlers`` (``robots.txt`` and a
+meta description, for the editions and the root page), ``catalogs`` and ``figures`` (checking ``.po`` files),
 ``reading`` (what a reader reads in an output: the privacy gate's and the release build's scan).
 """
 

@@ -41,20 +41,19 @@ from docutils import nodes
 from markupsafe import Markup
 from sphinx.application import Sphinx
 
+from .crawlers import ROBOTS, robots_txt, shorten
 from .data import document_order
+from .files import write_atomically
 from .languages import EDITIONS, SOURCE, edition
-from .outputs import BASENAME, is_website, page_url
+from .outputs import is_website, page_url, published
 from .settings import settings
 from .switcher import EditionLink, edition_links, edition_roots
 
-#: How many characters of a page's first paragraph make its meta description.
-DESCRIPTION_LENGTH = 150
 #: The "not found" page, a document (``404.md``).
 NOT_FOUND = "404"
 #: Pages that no search engine should list, nor the sitemap.
 UNLISTED = ("search", NOT_FOUND)
 SITEMAP = "sitemap.xml"
-ROBOTS = "robots.txt"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 X_DEFAULT = "x-default"
@@ -97,23 +96,13 @@ class Download:
 
 def download_href(app: Sphinx, pagename: str, fmt: str, extension: str) -> str:
     """The edition's download in ``fmt`` (``epub``, ``pdf``), from the page: Read the Docs'
-    download URL there, else relative."""
+    download URL there, else relative, to where the release publishes it
+    (``_build/html/<code>/<page>`` → ``_build/<fmt>/<code>/<file>``)."""
     if prefix := settings(app.config).downloads_url:
         return f"{prefix}{fmt}/"
-    # The release layout (tools/release.py): _build/html/<code>/<page>, _build/<fmt>/<code>/<file>.
-    current = edition(app.config.language)
+    code = edition(app.config.language).code
     up = "../" * (app.builder.get_target_uri(pagename).count("/") + 2)
-    return f"{up}{fmt}/{current.code}/{BASENAME}-{current.code}.{extension}"
-
-
-def epub_href(app: Sphinx, pagename: str) -> str:
-    """The edition's ePub, from the page: Read the Docs' download URL there, else relative."""
-    if prefix := settings(app.config).downloads_url:
-        return f"{prefix}epub/"
-    # The release layout (tools/release.py): _build/html/<code>/<page>, _build/epub/<code>/<book>.
-    current = edition(app.config.language)
-    up = "../" * (app.builder.get_target_uri(pagename).count("/") + 2)
-    return f"{up}epub/{current.code}/{app.config.epub_basename}.epub"
+    return up + published(fmt, code, extension)
 
 
 def alternates(app: Sphinx, docname: str, base_url: str) -> list[tuple[str, str]]:
@@ -139,10 +128,7 @@ def meta_description(doctree: nodes.document | None) -> str:
     for para in doctree.findall(nodes.paragraph):
         parent = para.parent
         if isinstance(parent, nodes.section) and isinstance(parent.parent, nodes.section):
-            text = " ".join(para.astext().split())
-            if len(text) > DESCRIPTION_LENGTH:
-                text = text[: DESCRIPTION_LENGTH - 1].rstrip() + "…"
-            return text
+            return shorten(para.astext())
     return ""
 
 
@@ -199,7 +185,7 @@ def add_hosting(
         tag = f'<link rel="alternate" hreflang="{X_DEFAULT}" href="{html.escape(source.href)}" />\n'
         context["metatags"] = context.get("metatags", "") + tag
     context["resume_downloads"] = [
-        Download("ePub", epub_href(app, pagename), "application/epub+zip"),
+        Download("ePub", download_href(app, pagename, "epub", "epub"), "application/epub+zip"),
         Download("PDF", download_href(app, pagename, "pdf", "pdf"), "application/pdf"),
     ]
     context["metatags"] = context.get("metatags", "") + head_tags(app, pagename, context, doctree)
@@ -238,8 +224,8 @@ def sitemap(app: Sphinx) -> bytes:
 def robots(app: Sphinx) -> str:
     """``robots.txt``: all or nothing, and where the sitemaps are."""
     if settings(app.config).noindex:
-        return "User-agent: *\nDisallow: /\n"
-    lines = ["User-agent: *", "Allow: /"]
+        return robots_txt(noindex=True)
+    bases: dict[str, None] = {}
     if base := app.config.html_baseurl:
         try:
             roots = edition_roots(base, edition(app.config.language))
@@ -247,8 +233,7 @@ def robots(app: Sphinx) -> str:
             roots = {}
         # Only the parent's robots.txt is ever read: it names every edition's sitemap.
         bases = dict.fromkeys([base, *roots.values()])
-        lines += [""] + [f"Sitemap: {posixpath.join(root, SITEMAP)}" for root in bases]
-    return "\n".join(lines) + "\n"
+    return robots_txt(False, [posixpath.join(root, SITEMAP) for root in bases])
 
 
 def absolute_links(page: str, page_url: str) -> str:
@@ -269,15 +254,15 @@ def write_files(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     base = app.config.html_baseurl
-    (outdir / ROBOTS).write_text(robots(app), encoding="utf-8")
+    write_atomically(outdir / ROBOTS, robots(app))
     if base and not settings(app.config).noindex:
-        (outdir / SITEMAP).write_bytes(sitemap(app))
+        write_atomically(outdir / SITEMAP, sitemap(app))
     else:
         (outdir / SITEMAP).unlink(missing_ok=True)  # from an earlier build into this folder
     if (url := page_url(app, NOT_FOUND)) and NOT_FOUND in app.env.found_docs:
         page = outdir / app.builder.get_target_uri(NOT_FOUND)
         text = page.read_text("utf-8")
-        page.write_text(absolute_links(text, url), encoding="utf-8")
+        write_atomically(page, absolute_links(text, url))
 
 
 def setup_hosting(app: Sphinx) -> None:

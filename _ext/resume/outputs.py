@@ -1,6 +1,10 @@
-"""What the outputs are called, and which builder writes the web site.
+"""What the outputs are called, where the release publishes them, and which builder writes the
+web site.
 
-Standard library only: ``conf.py``, the release build and the tests import it too.
+Standard library only: ``conf.py``, the release build, the tools and the tests import it too.
+Every output file's name and published path comes from ``file_name`` and ``published``: the
+sidebar's download links, ``epub_basename``, the release, the benchmark, Read the Docs' PDF job
+and a recruiter's copy all ask them.
 """
 
 from __future__ import annotations
@@ -8,7 +12,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-#: Every output file of an edition is named ``<BASENAME>-<code>.<ext>``.
+#: Every output file of an edition is named ``<BASENAME>-<code>.<ext>`` (``file_name``).
 BASENAME = "xu-xin-resume"
 #: The builders that write the web site (the ePub builder is an HTML builder too, but a book).
 WEBSITE_BUILDERS = frozenset({"html", "dirhtml"})
@@ -21,6 +25,20 @@ SOCIAL_CARD = "social-card.png"
 #: The files the HTML builder writes at the root of every edition's web site besides its pages:
 #: the release refuses an HTML output that lacks one.
 SITE_FILES = (RESUME_JSON, VCARD, SOCIAL_CARD)
+
+
+def file_name(name: str, extension: str = "") -> str:
+    """An output file's name, ``<BASENAME>-<name>.<extension>``: ``name`` is an edition's code
+    (``xu-xin-resume-en.pdf``) or a variant's name; without ``extension``, the stem that
+    Sphinx's ``epub_basename`` takes."""
+    return f"{BASENAME}-{name}.{extension}" if extension else f"{BASENAME}-{name}"
+
+
+def published(folder: str, name: str, extension: str) -> str:
+    """Where the release publishes an output file, relative to the build folder:
+    ``<folder>/<name>/<file_name>``, ``pdf/en/xu-xin-resume-en.pdf``,
+    ``variants/platform-en/xu-xin-resume-platform-en.txt``."""
+    return f"{folder}/{name}/{file_name(name, extension)}"
 
 
 def is_website(builder: Any) -> bool:
