@@ -17,7 +17,7 @@ sys.path.insert(0, str(HERE / "_ext"))
 
 from resume import environment  # noqa: E402
 from resume.languages import edition  # noqa: E402
-from resume.outputs import BASENAME  # noqa: E402
+from resume.outputs import file_name  # noqa: E402
 from resume.settings import settings  # noqa: E402
 
 # The build's environment variables, read here and nowhere else (resume/environment.py):
@@ -189,9 +189,9 @@ def set_language_options(app, config) -> None:
     # No "unknown" contributor (Sphinx's default): the owner is the only one.
     config.epub_author = config.epub_publisher = config.epub_contributor = EPUB_AUTHORS[ed.sphinx]
     config.epub_language = ed.tag
-    config.epub_basename = f"{BASENAME}-{ed.code}"
+    config.epub_basename = file_name(ed.code)
     # The ePub's unique identifier must be a valid XML name, and equal to epub_uid.
-    config.epub_identifier = config.epub_uid = f"{BASENAME}-{ed.code}"
+    config.epub_identifier = config.epub_uid = file_name(ed.code)
 
 
 def setup(app):

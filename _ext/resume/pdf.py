@@ -52,7 +52,7 @@ from sphinx.util import logging
 from . import messages, privacy
 from .files import write_atomically
 from .languages import edition
-from .outputs import BASENAME
+from .outputs import file_name
 from .paper import Paper, flat, gather, plain_text
 from .settings import settings
 from .variants import variant_of
@@ -375,7 +375,7 @@ class ResumePDFBuilder(Builder):
 
     @property
     def basename(self) -> str:
-        return f"{BASENAME}-{self.variant.name if self.variant else self.edition.code}"
+        return file_name(self.variant.name if self.variant else self.edition.code)
 
     def finish(self) -> None:
         app = self.app
