@@ -180,11 +180,11 @@ resume_contact_values = ENVIRONMENT.contact_values
 def set_language_options(app, config) -> None:
     """Compute what depends on ``language``, which ``-D language=…`` may have changed."""
     ed = edition(config.language)
-    name, headline = settings(config).name(ed.sphinx), settings(config).headline(ed.sphinx)
+    name = settings(config).name(ed.sphinx)
     config.copyright = config.epub_copyright = name
-    config.html_title = f"{name} · {headline}"
+    config.html_title = settings(config).title(ed.sphinx)
     config.html_short_title = name
-    config.epub_title = f"{name} · {headline}"
+    config.epub_title = config.html_title
     config.epub_description = DESCRIPTIONS[ed.sphinx]
     # No "unknown" contributor (Sphinx's default): the owner is the only one.
     config.epub_author = config.epub_publisher = config.epub_contributor = EPUB_AUTHORS[ed.sphinx]

@@ -28,6 +28,7 @@ from resume.crawlers import ROBOTS, robots_txt, shorten
 from resume.files import write_atomically
 from resume.languages import EDITIONS, SOURCE, Edition
 from resume.outputs import RESUME_JSON
+from resume.settings import title as owner_title
 
 from . import REPO
 
@@ -35,8 +36,6 @@ from . import REPO
 TEMPLATE = REPO / "_templates" / "root-index.html.in"
 #: Each edition's favicon (resume.theme), which the root page shows too.
 FAVICON = "_static/favicon.svg"
-#: Between the owner's name and headline, as the site's title has them (``conf.py``).
-SEPARATOR = " · "
 
 
 def primary_subtag(tag: str) -> str:
@@ -79,7 +78,7 @@ def owner(edition_dir: Path) -> dict[str, str]:
 
 def title(basics: Mapping[str, str]) -> str:
     """The owner's name and headline, as the edition's site is titled."""
-    return SEPARATOR.join(part for part in (basics.get("name"), basics.get("label")) if part)
+    return owner_title(basics.get("name", ""), basics.get("label", ""))
 
 
 def write_root_index(build_dir: Path, noindex: bool | None = None) -> Path:

@@ -73,8 +73,17 @@ class Settings:
         """The owner's headline in the edition of ``language``."""
         return self._owner(language).get("headline", "")
 
+    def title(self, language: str | None) -> str:
+        """The edition's title: the site's, the ePub's and the root page's entry for it."""
+        return title(self.name(language), self.headline(language))
+
     def _owner(self, language: str | None) -> dict[str, str]:
         return self.owner.get(language or SOURCE.sphinx) or self.owner.get(SOURCE.sphinx) or {}
+
+
+def title(name: str, headline: str) -> str:
+    """The owner's name and headline as a title: ``name · headline``, or the name alone."""
+    return " · ".join(part for part in (name, headline) if part)
 
 
 def settings(config: Config) -> Settings:
