@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -94,6 +95,26 @@ def test_a_broken_reference_fails_every_builder_with_its_file_and_line(tmp_path,
         assert results[builder].returncode == 1
         warnings = results[builder].stderr
         assert f"{source / 'one.rst'}:4: WARNING: undefined label: 'no-such-label'" in warnings
+
+
+def test_a_caller_with_other_threads_gets_every_result(tmp_path, monkeypatch):
+    """A process with other threads (a test driving a browser) is never forked: a child could
+    wait for ever on a lock another thread held. The results come all the same."""
+    source = project(tmp_path, PAGES)
+    done = threading.Event()
+    waiting = threading.Thread(target=done.wait, daemon=True)
+    waiting.start()
+    try:
+        results, out, reads = edition_build(tmp_path, source, ("html", "text"), monkeypatch)
+    finally:
+        done.set()
+    assert [r.returncode for r in results.values()] == [0, 0], results["html"].stderr
+    assert sorted(reads.read_text("utf-8").split("\n")[:-1]) == [
+        "html index",
+        "html one",
+        "html two",
+    ]
+    assert "Two" in (out / "text" / "en" / "one.txt").read_text("utf-8")
 
 
 # Runs the real release build on a project whose conf.py records its pid, then sleeps.

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from . import REPO
-from .release.building import fork_call, preload
+from .release.building import preload
+from .release.children import fork_call
 
 #: The project's extension: a change there is a change to every page's output.
 EXTENSION = REPO / "_ext"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from resume.outputs import BASENAME, LINKS, PUBLISHED, SITE_FILES
 
-from .building import VARIANTS, Job, JobResult, fork_call, preload
+from .building import VARIANTS, Job, JobResult
 from .layout import PublishError, live_release, recover
 from .publishing import assemble, check_release, publish, release_secrets
 from .reporting import CRASH_REPORTS, GENERAL_HINT, HINTS, condense, hints
@@ -36,10 +36,8 @@ __all__ = [
     "assemble",
     "check_release",
     "condense",
-    "fork_call",
     "hints",
     "live_release",
-    "preload",
     "publish",
     "recover",
     "release_build",

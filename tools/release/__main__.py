@@ -212,10 +212,18 @@ def release_build(
         with _interruptible():
             epoch = source_date_epoch()
             building.preload(source)  # once, before the children are forked
-            with _environment("SOURCE_DATE_EPOCH", epoch):
-                results = building.build_all(
-                    jobs, source, staging, workers, build_main or building.sphinx_build
+            try:
+                with _environment("SOURCE_DATE_EPOCH", epoch):
+                    results = building.build_all(
+                        jobs, source, staging, workers, build_main or building.sphinx_build
+                    )
+            except OSError as error:  # no fork, no pipe: the system's limits
+                print(
+                    f"cannot start the builders: {error}\n"
+                    f"What to do: close other programs, then build again. {untouched}",
+                    file=sys.stderr,
                 )
+                return False
             if reporting.disk_full(results):
                 print(
                     f"The disk that holds {build} is full (No space left on device): the build "

@@ -19,18 +19,21 @@ a pipe, one JSON line per builder as it finishes, with its exit status and durat
 file, which a full disk could cut short. A builder whose line never came did not finish. Every
 builder runs, whatever an earlier one reported, so that one build lists every problem.
 
-A child dies with the release (``PR_SET_PDEATHSIG``), should the release be killed; when the
-release is interrupted, it stops its children itself (``stop``).
+The children are forked from the process that runs the release (``children``). A process
+with other threads than the one forking (a test process driving a browser, say) could hand a
+child a lock held for ever; such a caller gets a new Python that preloads, forks and sends back
+the results.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import importlib
 import io
 import json
+import multiprocessing
+import multiprocessing.connection
 import os
 import pkgutil
 import selectors
@@ -39,13 +42,15 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from resume.languages import Edition
+
+from .children import GRACE, die_with_parent, fork_call, stop
 
 #: The options of every builder: nitpicky, warnings are errors but all are reported, quiet.
 STRICT = ("-n", "-W", "--keep-going", "-q")
@@ -75,8 +80,6 @@ EXTENSION = "resume"
 VARIANTS = "variants"
 #: The builder that writes a variant.
 VARIANT_BUILDER = "resumepdf"
-#: Seconds a child is given to stop after SIGTERM before it is killed.
-GRACE = 3.0
 
 #: What a child calls for each builder: ``sphinx.cmd.build.build_main``'s signature.
 BuildMain = Callable[[list[str]], int]
@@ -155,84 +158,21 @@ def preload(source: Path | None) -> None:
     except ImportError:
         pass
     if source is not None:
-        folder = str(source / "_ext")
-        if folder not in sys.path:
-            sys.path.insert(0, folder)  # as conf.py does
+        saved = list(sys.path)
+        sys.path.insert(0, str(source / "_ext"))  # as conf.py does, in each child
         try:
             package = importlib.import_module(EXTENSION)
             prefix = f"{EXTENSION}."
             names += [m.name for m in pkgutil.iter_modules(package.__path__, prefix)]
         except ImportError:
             pass
+        finally:
+            sys.path[:] = saved
     for name in names:
         try:
             importlib.import_module(name)
         except Exception:  # the build itself reports a broken module
             continue
-
-
-# -- Children ------------------------------------------------------------------------------------
-
-
-def die_with_parent(parent: int) -> None:
-    """Have Linux SIGKILL this child when its parent dies (no-op elsewhere): the only way a
-    child learns that its parent was SIGKILLed, when no handler of the parent runs."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return
-    prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the parent died before prctl
-        os._exit(1)
-
-
-def fork_call(work: Callable[[], int]) -> int:
-    """Start ``work()`` in a child forked from this process, which dies with it and takes the
-    default handlers of SIGTERM, SIGINT and SIGHUP; return the child's pid. The child ends
-    with ``work``'s status, or 2 when it raised (the traceback printed), without running this
-    process's clean-up."""
-    parent = os.getpid()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 2
-    try:
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            signal.signal(sig, signal.SIG_DFL)
-        die_with_parent(parent)
-        code = work()
-    except BaseException:  # reported; then the child ends with its status
-        traceback.print_exc()
-    finally:
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def stop(pids: Iterable[int]) -> None:
-    """Stop each child (SIGTERM, then SIGKILL after ``GRACE``) and reap it."""
-    left = set(pids)
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pid in left:
-            with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
-                os.kill(pid, sig)
-        deadline = time.monotonic() + GRACE
-        while left and time.monotonic() < deadline:
-            for pid in list(left):
-                with contextlib.suppress(ChildProcessError):
-                    if os.waitpid(pid, os.WNOHANG)[0] == 0:
-                        continue
-                left.discard(pid)
-            time.sleep(0.02)
-        if not left:
-            return
 
 
 # -- The tasks -----------------------------------------------------------------------------------
@@ -307,6 +247,8 @@ def build_all(
     children forked from this process, at most ``workers`` at a time; return the results in
     the order of ``jobs``. Whatever ends this early (an exception, SIGINT, SIGTERM turned into
     an exception) stops every running child first."""
+    if threading.active_count() > 1 and hasattr(os, "fork"):
+        return _from_fresh_process(jobs, source, staging, workers, build_main)
     got: dict[Job, JobResult] = {}
 
     def record(task: Task, index: int, result: tuple[int, str, str, float]) -> None:
@@ -356,6 +298,55 @@ def build_all(
             for _, pipe in running.values():
                 pipe.close()
     return [got[job] for job in jobs]
+
+
+def _from_fresh_process(
+    jobs: Sequence[Job], source: Path, staging: Path, workers: int, build_main: BuildMain
+) -> list[JobResult]:
+    """``build_all`` in a new Python, which forks the children and sends back the results.
+
+    For a process with other threads (a test process that drives a browser, say): a child
+    forked from it can hang for ever on a lock that another thread held at the fork."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    arguments = (send, os.getpid(), list(jobs), source, staging, workers, build_main)
+    process = context.Process(target=_serve, args=arguments, daemon=True)
+    results: list[JobResult] | None = None
+    try:
+        process.start()
+        send.close()
+        multiprocessing.connection.wait([receive, process.sentinel])
+        with contextlib.suppress(EOFError):  # it ended without an answer
+            results = receive.recv()
+        process.join()
+    finally:
+        if process.is_alive():
+            process.terminate()  # its children die with it (die_with_parent)
+            process.join(GRACE)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        receive.close()
+    if results is None:
+        said = f"not finished: the builders' process ended (exit {process.exitcode})\n"
+        return [JobResult(job, 1, "", said, 0.0) for job in jobs]
+    return results
+
+
+def _serve(
+    send: multiprocessing.connection.Connection,
+    parent: int,
+    jobs: list[Job],
+    source: Path,
+    staging: Path,
+    workers: int,
+    build_main: BuildMain,
+) -> None:
+    """The new Python of ``_from_fresh_process``: preload, build, answer."""
+    die_with_parent(parent)
+    preload(source)
+    send.send(build_all(jobs, source, staging, workers, build_main))
+    send.close()
 
 
 def _start(task: Task, source: Path, staging: Path, build_main: BuildMain) -> tuple[int, IO[bytes]]:
