@@ -19,7 +19,7 @@ from .publishing import assemble, check_release, publish, release_secrets
 from .reporting import CRASH_REPORTS, GENERAL_HINT, HINTS, condense, hints
 
 if TYPE_CHECKING:
-    from .__main__ import release_build, resolve_editions, resolve_variants
+    from .__main__ import release_build, resolve_editions, resolve_variants, source_date_epoch
 
 __all__ = [
     "BASENAME",
@@ -44,15 +44,17 @@ __all__ = [
     "release_secrets",
     "resolve_editions",
     "resolve_variants",
+    "source_date_epoch",
 ]
 
 #: The names ``__main__`` defines: loaded from it when first asked for.
-_FROM_MAIN = ("release_build", "resolve_editions", "resolve_variants")
+_FROM_MAIN = ("release_build", "resolve_editions", "resolve_variants", "source_date_epoch")
 
+if not TYPE_CHECKING:  # mypy reads the imports above, and flags any other name
 
-def __getattr__(name: str) -> Any:
-    if name in _FROM_MAIN:
-        from . import __main__
+    def __getattr__(name: str) -> Any:
+        if name in _FROM_MAIN:
+            from . import __main__
 
-        return getattr(__main__, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+            return getattr(__main__, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

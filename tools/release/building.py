@@ -247,8 +247,24 @@ def build_all(
     children forked from this process, at most ``workers`` at a time; return the results in
     the order of ``jobs``. Whatever ends this early (an exception, SIGINT, SIGTERM turned into
     an exception) stops every running child first."""
-    if threading.active_count() > 1 and hasattr(os, "fork"):
+    if hasattr(os, "fork") and _threads() > 1:
         return _from_fresh_process(jobs, source, staging, workers, build_main)
+    return _fork_all(jobs, source, staging, workers, build_main)
+
+
+def _threads() -> int:
+    """The threads of this process, those of native libraries included (a PDF typesetter's
+    pool, say), which ``threading`` does not see."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+def _fork_all(
+    jobs: Sequence[Job], source: Path, staging: Path, workers: int, build_main: BuildMain
+) -> list[JobResult]:
+    """``build_all`` in children forked from this process."""
     got: dict[Job, JobResult] = {}
 
     def record(task: Task, index: int, result: tuple[int, str, str, float]) -> None:
@@ -345,7 +361,7 @@ def _serve(
     """The new Python of ``_from_fresh_process``: preload, build, answer."""
     die_with_parent(parent)
     preload(source)
-    send.send(build_all(jobs, source, staging, workers, build_main))
+    send.send(_fork_all(jobs, source, staging, workers, build_main))
     send.close()
 
 
