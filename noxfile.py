@@ -8,17 +8,11 @@ from pathlib import Path
 import nox
 
 HERE = Path(__file__).parent.resolve()
-sys.path.insert(0, str(HERE))
+BUILD = HERE / "_build"
+# The editions' names (standard library only); the tools run as programs in the sessions.
+sys.path.insert(0, str(HERE / "_ext"))
 
-from tools import BUILD  # noqa: E402
-from tools.release import (  # noqa: E402
-    BASENAME,
-    SITE_FILES,
-    VARIANTS,
-    release_build,
-    resolve_editions,
-    resolve_variants,
-)
+from resume.languages import BY_CODE, Edition  # noqa: E402
 
 REQUIREMENTS = "requirements.txt"
 #: The PDF's fonts, pinned by their digest: installed on their own, since pip checks hashes for
@@ -41,43 +35,20 @@ def install_build(session: nox.Session, requirements: str = REQUIREMENTS) -> Non
     session.install("-r", requirements)
 
 
-def split_variants(posargs: list[str]) -> tuple[list[str], list[str] | None]:
-    """The edition codes and the ``--variant NAME`` (or ``--variant=NAME``) of the arguments;
-    ``None`` when no variant is named (then the editions' variants are built)."""
-    codes: list[str] = []
-    variants: list[str] = []
-    arguments = iter(posargs)
-    for argument in arguments:
-        if argument == "--variant":
-            variants.append(next(arguments, ""))
-        elif argument.startswith("--variant="):
-            variants.append(argument.partition("=")[2])
-        else:
-            codes.append(argument)
-    return codes, (variants or None)
+def edition(session: nox.Session, codes: list[str]) -> Edition:
+    """The edition the first of ``codes`` names (Chinese when none)."""
+    code = codes[0] if codes else "zh-cn"
+    if code not in BY_CODE:
+        session.error(f"unknown edition {code}\nWhat to do: name one of {', '.join(BY_CODE)}")
+    return BY_CODE[code]
 
 
 @nox.session
 def build(session: nox.Session) -> None:
     """Release build, from clean, of every edition and every declared variant (or those named:
-    nox -s build -- zh-cn, nox -s build -- --variant platform-en)."""
+    nox -s build -- zh-cn, nox -s build -- --variant platform-en); tools/release/."""
     install_build(session)
-    python = str(Path(session.bin) / "python")
-    codes, variants = split_variants(session.posargs)
-    if not release_build(python, codes, variants=variants):
-        session.error("the build failed; the previous output is untouched")
-    editions = resolve_editions(codes) if codes or variants is None else []
-    for edition in editions:
-        code = edition.code
-        session.log(f"{code}: {BUILD / 'html' / code}/index.html")
-        for folder, extension in (("epub", "epub"), ("pdf", "pdf"), ("text", "txt")):
-            session.log(f"{code}: {BUILD / folder / code / f'{BASENAME}-{code}.{extension}'}")
-        for name in SITE_FILES:  # resume.json, the contact card, the social preview card
-            session.log(f"{code}: {BUILD / 'html' / code / name}")
-    for variant in resolve_variants(HERE, variants, editions)[1]:
-        for extension in ("pdf", "txt"):
-            name = f"{BASENAME}-{variant.name}.{extension}"
-            session.log(f"{variant.name}: {BUILD / VARIANTS / variant.name / name}")
+    session.run("python", "-m", "tools.release", *session.posargs)
 
 
 @nox.session
@@ -133,13 +104,13 @@ def bench(session: nox.Session) -> None:
 def linkcheck(session: nox.Session) -> None:
     """Check the external links of one edition (opt-in: needs the network; nox -s linkcheck -- en)."""
     session.install("-r", REQUIREMENTS)
-    (edition,) = resolve_editions(session.posargs[:1] or ["zh-cn"])
+    chosen = edition(session, session.posargs[:1])
     session.run(
         "python", "-m", "sphinx",
         "-b", "linkcheck",
-        "-D", f"language={edition.sphinx}",
+        "-D", f"language={chosen.sphinx}",
         "-n", "-W", "--keep-going",
-        str(HERE), str(BUILD / "linkcheck" / edition.code),
+        str(HERE), str(BUILD / "linkcheck" / chosen.code),
     )  # fmt: skip
 
 
@@ -153,11 +124,11 @@ def serve(session: nox.Session) -> None:
     session.install("-r", FONT_REQUIREMENTS)
     session.install("-r", REQUIREMENTS, "-r", PREVIEW_REQUIREMENTS)
     codes = [arg for arg in session.posargs[:1] if not arg.startswith("-")]
-    (edition,) = resolve_editions(codes or ["zh-cn"])
+    chosen = edition(session, codes)
     session.run(
         "python", "-m", "tools.preview",
         "-b", "html",
-        "-D", f"language={edition.sphinx}",
+        "-D", f"language={chosen.sphinx}",
         "-n",              # nitpicky, as in the release build
         "--keep-going",    # warnings are shown but do not stop the preview
         "--watch", "_ext",
@@ -165,5 +136,5 @@ def serve(session: nox.Session) -> None:
         "--ignore", str(BUILD),  # every build's output, this preview's and the others'
         *session.posargs[len(codes):],
         str(HERE),
-        str(BUILD / "serve" / edition.code),
+        str(BUILD / "serve" / chosen.code),
     )  # fmt: skip

@@ -144,7 +144,7 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
-# -- Release builds (tools/release.py, in subprocesses) ------------------------------------
+# -- Release builds (tools/release/, in subprocesses) ------------------------------------
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ Two ways to build:
   behaviour. It is strict as the release build is (``nitpicky``; ``-W``: any warning is a
   failure) and fresh (``-E``): ``Build.returncode`` is 0 for a clean build, 1 when Sphinx warned,
   2 when the build stopped on an exception; ``Build.stderr`` holds the warnings and the error.
-* The release build (``tools/release.py``) and Read the Docs' builds (``read_the_docs``, with
+* The release build (``tools/release/``) and Read the Docs' builds (``read_the_docs``, with
   ``tools/readthedocs.py``'s commands) run ``python -m sphinx`` in subprocesses, as they do for
   real.
 """

@@ -15,7 +15,7 @@ from test_pdf import poppler
 
 from resume import model as resume_model
 from resume.model import Award, Basics, Resume, Tagged, Work
-from resume.outputs import BASENAME, RESUME_JSON
+from resume.outputs import RESUME_JSON, file_name
 from resume.variants import Variant
 
 from helpers import build
@@ -101,9 +101,9 @@ def test_a_declared_role_option_reaches_the_card_the_json_and_the_text(make_proj
 
     paper = build(src, tmp_path / "paper", "resumepdf")
     assert paper.returncode == 0, paper.stderr
-    text = (paper.outdir / f"{BASENAME}-zh-cn.txt").read_text("utf-8").splitlines()
+    text = (paper.outdir / file_name("zh-cn", "txt")).read_text("utf-8").splitlines()
     assert text[text.index("工程师 · 2019 – 2021") + 1] == "Location：上海"
-    shown = poppler("pdftotext", str(paper.outdir / f"{BASENAME}-zh-cn.pdf"), "-")
+    shown = poppler("pdftotext", str(paper.outdir / file_name("zh-cn", "pdf")), "-")
     assert "2019 – 2021\nLocation：上海\n" in shown
 
 

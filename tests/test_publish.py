@@ -2,8 +2,8 @@
 ``_build/epub`` show the whole previous output or the whole new one; an interrupted build stops
 its children, and the next build removes what it left.
 
-These tests run ``release_build`` with a fake Python that answers ``-m tools.edition_build``
-in a few milliseconds (``FAKE_SCRIPT``), or ``publish`` on a prepared tree; the real site is
+These tests run ``release_build`` with a stand-in for Sphinx that writes each builder's
+output in a few milliseconds (``fake_build``), or ``publish`` on a prepared tree; the real site is
 built by ``tests/test_release.py``.
 """
 
@@ -24,66 +24,50 @@ from pathlib import Path
 import pytest
 
 from resume.languages import EDITIONS
-from resume.outputs import BASENAME, SITE_FILES
+from resume.outputs import SITE_FILES, file_name
 from tools import release
-from tools.release import PublishError, live_release, publish, recover, release_build
+from tools.release import PublishError, layout, live_release, publish, recover, release_build
+from tools.release.building import BuildMain
 
 from helpers import alive, tree_digest
 
 REPO = Path(__file__).resolve().parents[1]
 CODES = [e.code for e in EDITIONS]
 
-# A stand-in for ``python -m tools.edition_build``: for each ``--edition``, and each of its
-# ``builder=outdir``, writes a tiny HTML tree, ePub, or PDF and text saying FAKE_VERSION, and the
-# builder's status in the edition's log folder, and the site's own files (SITE_FILES) beside the
+
+# A stand-in for Sphinx's ``build_main``, which the release calls in each child with
+# ``sphinx-build``'s arguments: writes a tiny HTML tree, ePub, or PDF and text saying FAKE_VERSION
+# into the output folder (its last argument), and the site's own files (SITE_FILES) beside the
 # HTML. FAKE_FAIL (codes) makes those editions fail, FAKE_SLEEP makes it slow, FAKE_PIDS collects
 # its pid, FAKE_NO_FILE names a site file the HTML builder leaves out.
-FAKE_SCRIPT = """\
-#!{python}
-import json, os, sys, time, zipfile
-from pathlib import Path
-args = sys.argv[1:]
-assert args[:2] == ["-m", "tools.edition_build"], args
-editions = []
-for arg in args[2:]:
-    if arg == "--edition":
-        editions.append([])
-    elif editions:
-        editions[-1].append(arg)
-version = os.environ.get("FAKE_VERSION", "v")
-if os.environ.get("FAKE_PIDS"):
-    with open(os.environ["FAKE_PIDS"], "a") as pids:
-        pids.write(f"{{os.getpid()}}\\n")
-time.sleep(float(os.environ.get("FAKE_SLEEP", "0")))
-failed = []
-for language, doctrees, logs, *outputs in editions:
-    outputs = [output.split("=", 1) for output in outputs]
-    code = Path(outputs[0][1]).name
+def fake_build(arguments: list[str]) -> int:
+    builder, outdir = arguments[arguments.index("-b") + 1], Path(arguments[-1])
+    code = outdir.name  # the edition's code, or the variant's name
+    version = os.environ.get("FAKE_VERSION", "v")
+    if os.environ.get("FAKE_PIDS"):
+        with open(os.environ["FAKE_PIDS"], "a") as pids:
+            pids.write(f"{os.getpid()}\n")
+    time.sleep(float(os.environ.get("FAKE_SLEEP", "0")))
     if code in os.environ.get("FAKE_FAIL", "").split(","):
-        failed.append(f"pages/{{code}}.md:3: ERROR: made-up failure")
-        continue
-    logs = Path(logs)
-    logs.mkdir(parents=True, exist_ok=True)
-    for builder, outdir in outputs:
-        outdir = Path(outdir)
-        outdir.mkdir(parents=True)
-        if builder == "html":
-            (outdir / "index.html").write_text(f"<title>{{code}}</title>{{version}}", "utf-8")
-            (outdir / "_static").mkdir()
-            (outdir / "_static" / "style.css").write_text(version, "utf-8")
-            for name in {site_files!r}:
-                if name != os.environ.get("FAKE_NO_FILE"):
-                    (outdir / name).write_text(version, "utf-8")
-        elif builder == "epub":
-            with zipfile.ZipFile(outdir / f"{basename}-{{code}}.epub", "w") as book:
-                book.writestr("mimetype", "application/epub+zip")
-                book.writestr("content.txt", version)
-        else:
-            for extension in ("pdf", "txt"):
-                (outdir / f"{basename}-{{code}}.{{extension}}").write_text(version, "utf-8")
-        (logs / f"{{builder}}.json").write_text(json.dumps({{"returncode": 0, "seconds": 0.01}}))
-sys.exit("\\n".join(failed) or None)
-"""
+        print(f"pages/{code}.md:3: ERROR: made-up failure", file=sys.stderr)
+        return 1
+    outdir.mkdir(parents=True)
+    if builder == "html":
+        (outdir / "index.html").write_text(f"<title>{code}</title>{version}", "utf-8")
+        (outdir / "_static").mkdir()
+        (outdir / "_static" / "style.css").write_text(version, "utf-8")
+        for name in SITE_FILES:
+            if name != os.environ.get("FAKE_NO_FILE"):
+                (outdir / name).write_text(version, "utf-8")
+    elif builder == "epub":
+        with zipfile.ZipFile(outdir / file_name(code, "epub"), "w") as book:
+            book.writestr("mimetype", "application/epub+zip")
+            book.writestr("content.txt", version)
+    else:
+        for extension in ("pdf", "txt"):
+            (outdir / file_name(code, extension)).write_text(version, "utf-8")
+    return 0
+
 
 # Runs ``publish`` in a child process that SIGKILLs itself just before its N-th change to the
 # file system (0: never), then prints how many changes it made.
@@ -108,26 +92,24 @@ release.publish(build, staged, codes.split(",") if codes else [])
 print(count)
 """
 
-# Runs ``release_build`` with the fake Python in a child process, to be interrupted. A test run
+# Runs ``release_build`` with the fake builder in a child process, to be interrupted. A test run
 # started in the background ("&" in a script) ignores SIGINT, and so would this child: it takes
 # Python's default handler, as a build started at a terminal has.
 BUILD_SCRIPT = """\
 import signal, sys
 signal.signal(signal.SIGINT, signal.default_int_handler)
-sys.path.insert(0, {repo!r})
+sys.path[:0] = [{repo!r}, {repo!r} + "/_ext", {repo!r} + "/tests"]
 from pathlib import Path
 from tools.release import release_build
-sys.exit(0 if release_build(sys.argv[1], build=Path(sys.argv[2])) else 1)
+from test_publish import fake_build
+sys.exit(0 if release_build(build=Path(sys.argv[1]), build_main=fake_build) else 1)
 """
 
 
-@pytest.fixture(scope="session")
-def fake_python(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("fake") / "python"
-    script = FAKE_SCRIPT.format(python=sys.executable, basename=BASENAME, site_files=SITE_FILES)
-    path.write_text(script, "utf-8")
-    path.chmod(0o755)
-    return str(path)
+@pytest.fixture
+def fake_python() -> BuildMain:
+    """The stand-in for Sphinx that the release's children call (``fake_build``)."""
+    return fake_build
 
 
 @pytest.fixture
@@ -140,12 +122,12 @@ def fake_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 
 def build_version(
-    fake: str, build: Path, version: str, codes: list[str] | tuple[str, ...] = (), **env: str
+    fake: BuildMain, build: Path, version: str, codes: list[str] | tuple[str, ...] = (), **env: str
 ) -> bool:
     os.environ["FAKE_VERSION"] = version
     os.environ.update(env)
     try:
-        return release_build(fake, codes, build=build)
+        return release_build(codes, build=build, build_main=fake)
     finally:
         for name in ("FAKE_VERSION", *env):
             os.environ.pop(name, None)
@@ -159,7 +141,7 @@ def site(build: Path) -> dict[str, str | None]:
         state[f"html/{code}"] = (
             page.read_text("utf-8").split("</title>")[1] if page.is_file() else None
         )
-        book = build / "epub" / code / f"{BASENAME}-{code}.epub"
+        book = build / "epub" / code / file_name(code, "epub")
         if book.is_file():
             with zipfile.ZipFile(book) as archive:
                 state[f"epub/{code}"] = archive.read("content.txt").decode()
@@ -198,18 +180,10 @@ def stage(root: Path, version: str, codes: list[str]) -> Path:
         (html / "index.html").write_text(f"<title>{code}</title>{version}", "utf-8")
         (html / "_static" / "style.css").write_text(version, "utf-8")
         (root / "epub" / code).mkdir(parents=True)
-        with zipfile.ZipFile(root / "epub" / code / f"{BASENAME}-{code}.epub", "w") as book:
+        with zipfile.ZipFile(root / "epub" / code / file_name(code, "epub"), "w") as book:
             book.writestr("mimetype", "application/epub+zip")
             book.writestr("content.txt", version)
     return root
-
-
-def legacy_layout(build: Path, version: str) -> None:
-    """``_build`` as the build before releases wrote it: real folders, and an ``.old-*`` left."""
-    stage(build, version, CODES)
-    (build / "html" / ".old-en").mkdir()
-    (build / "html" / ".old-en" / "index.html").write_text("stale", "utf-8")
-    (build / "html" / "index.html").write_text("root", "utf-8")
 
 
 # -- The layout --------------------------------------------------------------------------------
@@ -309,15 +283,12 @@ def _run_killed(
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("scenario", ["all-editions", "one-edition", "old-layout"])
+@pytest.mark.parametrize("scenario", ["all-editions", "one-edition"])
 def test_killed_publish_leaves_old_or_new_never_a_mix(scenario, fake_python, fake_env, tmp_path):
     """SIGKILL the publishing process before each of its changes to the file system in turn."""
     codes = ["en"] if scenario == "one-edition" else []
     template = tmp_path / "template"
-    if scenario == "old-layout":
-        legacy_layout(template, "A")
-    else:
-        assert build_version(fake_python, template, "A")
+    assert build_version(fake_python, template, "A")
     old, new = expected("A", "A", []), expected("A", "B", codes)
 
     def attempt(n: int) -> tuple[int, subprocess.CompletedProcess[str], Path]:
@@ -337,9 +308,8 @@ def test_killed_publish_leaves_old_or_new_never_a_mix(scenario, fake_python, fak
     for n, result, build in runs:
         killed = result.returncode == -signal.SIGKILL
         assert killed == (n <= changes), result.stderr
-        if scenario != "old-layout":
-            # No repair needed: at every instant, the published paths show one whole release.
-            assert site(build) in (old, new), f"a mixed site when killed before change {n}"
+        # No repair needed: at every instant, the published paths show one whole release.
+        assert site(build) in (old, new), f"a mixed site when killed before change {n}"
         recover(build)
         state = site(build)
         assert state in (old, new), f"a mixed site when killed before change {n}, after recovery"
@@ -398,20 +368,20 @@ def test_failure_at_each_change_in_publish_leaves_old_or_new(tmp_path, monkeypat
 def test_failure_at_the_swap_is_reported_and_cleaned(fake_python, fake_env, tmp_path, capsys):
     build = tmp_path / "_build"
     assert build_version(fake_python, build, "A")
-    point = release._point
+    point = layout.point
 
     def refuse(build: Path, name: str, target: str) -> None:
         if name == "current":
             raise PermissionError(13, "Permission denied (made up)", str(build / name))
         point(build, name, target)
 
-    fake_env.setattr(release, "_point", refuse)
+    fake_env.setattr(layout, "point", refuse)
     assert not build_version(fake_python, build, "B")
     err = capsys.readouterr().err
     assert "What to do:" in err and "untouched" in err
     assert site(build) == expected("A", "A", [])
     assert len(list((build / ".releases").iterdir())) == 2  # B installed but never live
-    fake_env.setattr(release, "_point", point)
+    fake_env.setattr(layout, "point", point)
     assert build_version(fake_python, build, "C", ["en"])
     assert site(build) == expected("A", "C", ["en"])
     assert leftovers(build) == []
@@ -437,15 +407,11 @@ def permissions_bind(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "access", access)
 
 
-@pytest.mark.parametrize("layout", ["releases", "old-layout"])
 def test_read_only_epub_fails_early_and_changes_nothing(
-    layout, fake_python, fake_env, tmp_path, capsys, permissions_bind
+    fake_python, fake_env, tmp_path, capsys, permissions_bind
 ):
     build = tmp_path / "_build"
-    if layout == "old-layout":
-        legacy_layout(build, "A")
-    else:
-        assert build_version(fake_python, build, "A")
+    assert build_version(fake_python, build, "A")
     before = tree_digest(build / "html"), tree_digest(build / "epub")
     pids = tmp_path / "pids"
     (build / "epub").chmod(0o555)  # through the link: the live release's epub/
@@ -458,18 +424,19 @@ def test_read_only_epub_fails_early_and_changes_nothing(
     assert "What to do: make it writable" in err
     assert not pids.exists(), "the build ran before finding it could not publish"
     assert (tree_digest(build / "html"), tree_digest(build / "epub")) == before
-    assert (build / "html").is_symlink() == (layout == "releases")
+    assert (build / "html").is_symlink()
 
 
-def test_old_layout_is_migrated(fake_python, fake_env, tmp_path):
+def test_a_folder_where_a_link_belongs_is_refused(fake_python, fake_env, tmp_path, capsys):
+    """The build never replaces what it did not make: a real ``_build/html`` stays as it is."""
     build = tmp_path / "_build"
-    legacy_layout(build, "A")
-    (build / ".staging-4242").mkdir()  # left by a killed build of the old layout
-    assert build_version(fake_python, build, "B", ["en"])
-    assert site(build) == expected("A", "B", ["en"])
-    assert (build / "html").is_symlink() and (build / "epub").is_symlink()
-    assert not (build / "html" / ".old-en").exists()
-    assert leftovers(build) == []
+    stage(build, "A", ["en"])
+    before = tree_digest(build / "html"), tree_digest(build / "epub")
+    assert not build_version(fake_python, build, "B")
+    err = capsys.readouterr().err
+    assert f"{build / 'html'} is a folder, where the build keeps a link" in err, err
+    assert f"What to do: move {build / 'html'} out of {build}" in err
+    assert (tree_digest(build / "html"), tree_digest(build / "epub")) == before
 
 
 # -- Leftovers -----------------------------------------------------------------------------------
@@ -522,11 +489,11 @@ def test_interrupted_build_stops_its_children(sig, fake_python, fake_env, tmp_pa
     pids = tmp_path / "pids"
     env = {**os.environ, "FAKE_VERSION": "B", "FAKE_SLEEP": "60", "FAKE_PIDS": str(pids)}
     parent = subprocess.Popen(
-        [sys.executable, "-c", BUILD_SCRIPT.format(repo=str(REPO)), fake_python, str(build)],
+        [sys.executable, "-c", BUILD_SCRIPT.format(repo=str(REPO)), str(build)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 30
-    while not (pids.exists() and len(pids.read_text().split()) == 1):  # one builds every edition
+    while not (pids.exists() and len(set(pids.read_text().split())) == 2):  # two workers
         assert time.monotonic() < deadline and parent.poll() is None, "the children never started"
         time.sleep(0.02)
     children = [int(pid) for pid in pids.read_text().split()]

@@ -3,8 +3,8 @@ number, a link planted at ``.releases`` or ``.lock``, a hosting variable that is
 address, a full disk. Each stops the build with one plain message and what to do, and the live
 site stays as it was.
 
-The builds run with the fake Python of ``test_publish.py``, which writes ``FAKE_VERSION`` into
-every output, or, where the point is what the real build says, with the real one.
+The builds run with the stand-in for Sphinx of ``test_publish.py``, which writes
+``FAKE_VERSION`` into every output, or, where the point is what the real build says, with the real one.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from resume.outputs import BASENAME, SITE_FILES
 from tools.release import release_build
+from tools.release.building import BuildMain
 
 from helpers import MADE_UP, REPO, tree_digest
-from test_publish import FAKE_SCRIPT
+from test_publish import fake_build
 
 MASKED = "+86 136 **** 3209"
 #: The source's conf.py, as the release build reads it: the masked phone, opted in by
@@ -32,34 +32,30 @@ resume_contact_values = {{"phone": os.environ["RESUME_PHONE"]}} if os.environ.ge
 
 
 @pytest.fixture
-def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Path]:
-    """The fake Python and a source folder with ``CONF``."""
-    python = tmp_path / "python"
-    script = FAKE_SCRIPT.format(python=sys.executable, basename=BASENAME, site_files=SITE_FILES)
-    python.write_text(script, "utf-8")
-    python.chmod(0o755)
+def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[BuildMain, Path]:
+    """The stand-in for Sphinx and a source folder with ``CONF``."""
     source = tmp_path / "source"
     source.mkdir()
     (source / "conf.py").write_text(CONF, "utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     for name in ("FAKE_VERSION", "FAKE_FAIL", "FAKE_SLEEP", "FAKE_PIDS", "RESUME_PHONE"):
         monkeypatch.delenv(name, raising=False)
-    return str(python), source
+    return fake_build, source
 
 
 def test_a_carried_over_edition_with_the_full_number_is_not_published(
     fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    python, source = fake
+    fake_sphinx, source = fake
     build = tmp_path / "_build"
     monkeypatch.setenv("RESUME_PHONE", MADE_UP)
     monkeypatch.setenv("FAKE_VERSION", f"电话 {MADE_UP}")
-    assert release_build(python, build=build, source=source)  # opted in: published
+    assert release_build(build=build, source=source, build_main=fake_sphinx)  # opted in: published
     live = tree_digest(build / "current")
     capsys.readouterr()
     monkeypatch.delenv("RESUME_PHONE")
     monkeypatch.setenv("FAKE_VERSION", f"电话 {MASKED}")
-    assert not release_build(python, ["zh-cn"], build=build, source=source)
+    assert not release_build(["zh-cn"], build=build, source=source, build_main=fake_sphinx)
     err = capsys.readouterr().err
     assert "html/en/index.html" in err and "carried over" in err, err
     assert "What to do: build every edition again" in err, err
@@ -70,14 +66,15 @@ def test_a_carried_over_edition_with_the_full_number_is_not_published(
 def test_a_release_without_the_number_is_published_after_one_with_it(
     fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    python, source = fake
+    fake_sphinx, source = fake
     build = tmp_path / "_build"
     monkeypatch.setenv("RESUME_PHONE", MADE_UP)
     monkeypatch.setenv("FAKE_VERSION", f"电话 {MADE_UP}")
-    assert release_build(python, build=build, source=source)
+    assert release_build(build=build, source=source, build_main=fake_sphinx)
     monkeypatch.delenv("RESUME_PHONE")
     monkeypatch.setenv("FAKE_VERSION", f"电话 {MASKED}")
-    assert release_build(python, build=build, source=source)  # every edition again: clean
+    # Every edition again: clean.
+    assert release_build(build=build, source=source, build_main=fake_sphinx)
     text = (build / "html" / "en" / "index.html").read_text("utf-8")
     assert MASKED in text
 
@@ -85,14 +82,14 @@ def test_a_release_without_the_number_is_published_after_one_with_it(
 def test_a_releases_link_is_never_followed(
     fake, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    python, source = fake
+    fake_sphinx, source = fake
     build = tmp_path / "_build"
     elsewhere = tmp_path / "elsewhere"
     (elsewhere / "keep").mkdir(parents=True)
     (elsewhere / "keep" / "file.txt").write_text("kept", "utf-8")
     build.mkdir()
     os.symlink(elsewhere, build / ".releases")
-    assert not release_build(python, build=build, source=source)
+    assert not release_build(build=build, source=source, build_main=fake_sphinx)
     err = capsys.readouterr().err
     assert f"{build / '.releases'} is a symbolic link" in err, err
     assert "What to do: delete the link" in err
@@ -102,36 +99,34 @@ def test_a_releases_link_is_never_followed(
 def test_a_lock_link_is_never_followed(
     fake, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    python, source = fake
+    fake_sphinx, source = fake
     build = tmp_path / "_build"
     build.mkdir()
     target = tmp_path / "created-by-the-build"
     os.symlink(target, build / ".lock")
-    assert not release_build(python, build=build, source=source)
+    assert not release_build(build=build, source=source, build_main=fake_sphinx)
     err = capsys.readouterr().err
     assert f"{build / '.lock'} is a symbolic link" in err and "What to do:" in err, err
     assert not os.path.lexists(target)
 
 
-FULL_DISK = """\
-#!/bin/sh
-for i in $(seq 100); do
-  echo "Traceback (most recent call last):" >&2
-  echo "  File \\"x.py\\", line $i, in write" >&2
-  echo "OSError: [Errno 28] No space left on device: '/build/.staging/out/$i.html'" >&2
-done
-exit 1
-"""
+def full_disk(arguments: list[str]) -> int:
+    """A builder that fails as on a full disk: a hundred tracebacks, each ``[Errno 28]``."""
+    for i in range(1, 101):
+        print("Traceback (most recent call last):", file=sys.stderr)
+        print(f'  File "x.py", line {i}, in write', file=sys.stderr)
+        print(
+            f"OSError: [Errno 28] No space left on device: '/build/.staging/out/{i}.html'",
+            file=sys.stderr,
+        )
+    return 1
 
 
 def test_a_full_disk_is_one_line_and_what_to_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    python = tmp_path / "python"
-    python.write_text(FULL_DISK, "utf-8")
-    python.chmod(0o755)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert not release_build(str(python), build=tmp_path / "_build")
+    assert not release_build(build=tmp_path / "_build", build_main=full_disk)
     err = capsys.readouterr().err
     assert "is full (No space left on device)" in err, err
     assert "What to do: free some space" in err

@@ -1,4 +1,4 @@
-"""The shape of the release build's work (``tools/edition_build.py``), never its speed (that is
+"""The shape of the release build's work (``tools/release/building.py``), never its speed (that is
 ``nox -s bench``): each edition's pages are read once, by its first builder, and written by every
 builder; each builder's warnings keep their file and line and fail it; the children it forks stop
 with the release build.
@@ -8,16 +8,18 @@ A small Sphinx project stands in for the résumé, so that these run in seconds.
 
 from __future__ import annotations
 
-import json
-import os
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
 import pytest
+
+from resume.languages import BY_CODE
+from tools.release.building import Job, JobResult, build_all, preload
 
 from helpers import alive
 
@@ -54,50 +56,65 @@ def project(root: Path, pages: dict[str, str]) -> Path:
     return source
 
 
-def edition_build(root: Path, source: Path, builders: tuple[str, ...]) -> tuple[int, Path, Path]:
-    """``python -m tools.edition_build`` on one edition; its exit status, logs and reads."""
-    logs, reads = root / "logs", root / "reads"
-    command = [
-        sys.executable, "-m", "tools.edition_build", "--source", str(source), "--workers", "2",
-        "--edition", "en", str(root / "doctrees"), str(logs),
-        *(f"{builder}={root / 'out' / builder}" for builder in builders),
-    ]  # fmt: skip
-    env = {**os.environ, "SHAPE_READS": str(reads)}
-    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
-    assert not result.stdout, result.stdout
-    return result.returncode, logs, reads
+def edition_build(
+    root: Path, source: Path, builders: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, JobResult], Path, Path]:
+    """``building.build_all`` on one edition; each builder's result, the outputs and the reads."""
+    reads = root / "reads"
+    monkeypatch.setenv("SHAPE_READS", str(reads))
+    preload(source)
+    jobs = [Job(BY_CODE["en"], builder) for builder in builders]
+    results = build_all(jobs, source, root / "staging", workers=2)
+    return {r.job.builder: r for r in results}, root / "staging" / "out", reads
 
 
-def status(logs: Path, builder: str) -> dict[str, float]:
-    return json.loads((logs / f"{builder}.json").read_text("utf-8"))
-
-
-def test_each_page_is_read_once_and_written_by_every_builder(tmp_path):
+def test_each_page_is_read_once_and_written_by_every_builder(tmp_path, monkeypatch):
     source = project(tmp_path, PAGES)
-    returncode, logs, reads = edition_build(tmp_path, source, ("html", "text", "singlehtml"))
-    assert returncode == 0, (logs / "html.err").read_text("utf-8")
+    results, out, reads = edition_build(
+        tmp_path, source, ("html", "text", "singlehtml"), monkeypatch
+    )
+    assert results["html"].returncode == 0, results["html"].stderr
     assert sorted(reads.read_text("utf-8").split("\n")[:-1]) == [
         "html index",
         "html one",
         "html two",
     ]
     for builder in ("html", "text", "singlehtml"):
-        assert status(logs, builder)["returncode"] == 0
-        assert (logs / f"{builder}.err").read_text("utf-8") == ""
-    assert (tmp_path / "out" / "html" / "one.html").is_file()
-    assert "Two" in (tmp_path / "out" / "text" / "one.txt").read_text("utf-8")
-    assert (tmp_path / "out" / "singlehtml" / "index.html").is_file()
+        assert results[builder].returncode == 0
+        assert results[builder].stderr == ""
+    assert (out / "html" / "en" / "one.html").is_file()
+    assert "Two" in (out / "text" / "en" / "one.txt").read_text("utf-8")
+    assert (out / "singlehtml" / "en" / "index.html").is_file()
 
 
-def test_a_broken_reference_fails_every_builder_with_its_file_and_line(tmp_path):
+def test_a_broken_reference_fails_every_builder_with_its_file_and_line(tmp_path, monkeypatch):
     source = project(tmp_path, {**PAGES, "one.rst": "One\n===\n\nSee :ref:`no-such-label`.\n"})
     builders = ("html", "text", "singlehtml")
-    returncode, logs, _ = edition_build(tmp_path, source, builders)
-    assert returncode == 1
+    results, _, _ = edition_build(tmp_path, source, builders, monkeypatch)
     for builder in builders:  # resolved by each builder, so reported by each
-        assert status(logs, builder)["returncode"] == 1
-        warnings = (logs / f"{builder}.err").read_text("utf-8")
+        assert results[builder].returncode == 1
+        warnings = results[builder].stderr
         assert f"{source / 'one.rst'}:4: WARNING: undefined label: 'no-such-label'" in warnings
+
+
+def test_a_caller_with_other_threads_gets_every_result(tmp_path, monkeypatch):
+    """A process with other threads (a test driving a browser) is never forked: a child could
+    wait for ever on a lock another thread held. The results come all the same."""
+    source = project(tmp_path, PAGES)
+    done = threading.Event()
+    waiting = threading.Thread(target=done.wait, daemon=True)
+    waiting.start()
+    try:
+        results, out, reads = edition_build(tmp_path, source, ("html", "text"), monkeypatch)
+    finally:
+        done.set()
+    assert [r.returncode for r in results.values()] == [0, 0], results["html"].stderr
+    assert sorted(reads.read_text("utf-8").split("\n")[:-1]) == [
+        "html index",
+        "html one",
+        "html two",
+    ]
+    assert "Two" in (out / "text" / "en" / "one.txt").read_text("utf-8")
 
 
 # Runs the real release build on a project whose conf.py records its pid, then sleeps.
@@ -106,7 +123,7 @@ import sys
 sys.path.insert(0, {repo!r})
 from pathlib import Path
 from tools.release import release_build
-sys.exit(0 if release_build(sys.executable, build=Path(sys.argv[1]), source=Path(sys.argv[2])) else 1)
+sys.exit(0 if release_build(build=Path(sys.argv[1]), source=Path(sys.argv[2])) else 1)
 """
 
 

@@ -74,16 +74,28 @@ def test_a_session_that_typesets_installs_the_fonts(noxfile, name: str, posargs:
     assert session.ran, "the session ran nothing"
 
 
+def test_the_build_runs_the_release_as_a_program_in_the_session(noxfile) -> None:
+    """``nox -s build`` hands its arguments to ``python -m tools.release`` in the session's
+    environment, which parses them; nox's own process builds nothing."""
+    session = Recorder(["en", "--variant", "platform-en"])
+    noxfile.build(session)
+    assert session.ran == [("python", "-m", "tools.release", "en", "--variant", "platform-en")]
+
+
 def test_noxfile_imports_with_the_standard_library_alone() -> None:
     """nox runs ``noxfile.py`` in its own environment, which has none of the build's packages:
-    what it imports of the project must need only the standard library."""
+    what it imports of the project must need only the standard library, and nothing of
+    ``tools/``, which runs in the sessions."""
     import subprocess
 
     nox_stand_in = (
         "import sys, types; sys.modules['nox'] = types.SimpleNamespace("
         "options=types.SimpleNamespace(), session=lambda *a, **k: (lambda f: f) if not a else a[0])"
     )
-    code = f"{nox_stand_in}; sys.path[:0] = [{str(REPO)!r}]; import noxfile"
+    code = (
+        f"{nox_stand_in}; sys.path[:0] = [{str(REPO)!r}]; import noxfile; "
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'tools'], 'imports tools/'"
+    )
     # -S: no site-packages (no Sphinx, no Babel, no docutils), as in nox's own environment.
     done = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -1,12 +1,11 @@
-"""Build tooling around the Sphinx project: the release build (``release``, with each edition's
-builders in ``edition_build``), the benchmark (``bench``, with ``edit_loop`` and ``lighthouse``), the root language
-page (``root_page``), Read the Docs' build (``readthedocs``), the catalogs' update
-(``catalogs``) and check (``check_catalogs``), and a recruiter's copy of the PDF and text résumé
-(``paper_copy``).
+"""Build tooling around the Sphinx project: the release build (``release``), the benchmark
+(``bench``, with ``edit_loop`` and ``lighthouse``), the root language page (``root_page``), Read
+the Docs' build (``readthedocs``), the catalogs' update (``catalogs``) and check
+(``check_catalogs``), and a recruiter's copy of the PDF and text résumé (``paper_copy``).
 
 These modules know the repository's layout; the Sphinx extension in ``_ext/resume`` does not.
-They need only the standard library (and ``resume.languages``, ``resume.outputs``, which need
-nothing else), so that ``noxfile.py`` can import them before Sphinx is installed.
+They run as programs in a nox session's environment (``python -m tools.release``), where the
+build's dependencies are installed; ``noxfile.py`` imports none of them.
 """
 
 from __future__ import annotations

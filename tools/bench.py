@@ -7,7 +7,7 @@ reference taken in the same run, one plain ``sphinx-build -b html`` of the Chine
 empty folders, because these machines are shared and their speed drifts; each figure is the
 median of ``RUNS`` runs. Measured:
 
-* the release build (``tools/release.py``: every edition and builder, from clean);
+* the release build (``tools/release/``: every edition and builder, from clean);
 * the edit loop (``tools/edit_loop.py``): after one role page is saved, the incremental
   rebuild ``nox -s serve`` runs, on a copy of the sources; then a clean build of the same
   sources, which must write the same files;

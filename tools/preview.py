@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from . import REPO
-from .edition_build import fork_call, preload
+from .release.building import preload
+from .release.children import fork_call
 
 #: The project's extension: a change there is a change to every page's output.
 EXTENSION = REPO / "_ext"
@@ -38,7 +39,7 @@ SOURCE_SUFFIXES = {".md", ".rst"}
 
 
 def warm_up() -> None:
-    """Import what every build imports (``edition_build.preload``, the extension left out) and
+    """Import what every build imports (``release.building.preload``, the extension left out) and
     load jieba's dictionary, as Sphinx's Chinese search does at the start of each build."""
     preload(None)
     try:

@@ -25,6 +25,18 @@ SOCIAL_CARD = "social-card.png"
 #: The files the HTML builder writes at the root of every edition's web site besides its pages:
 #: the release refuses an HTML output that lacks one.
 SITE_FILES = (RESUME_JSON, VCARD, SOCIAL_CARD)
+#: What each builder publishes in a release: ``{builder: {format folder: file extension}}``;
+#: the HTML builder publishes its whole tree (no extension), the others one file each per
+#: edition, ``<format>/<code>/<BASENAME>-<code>.<extension>`` (``resumepdf``: the PDF and the
+#: text edition).
+PUBLISHED = {
+    "html": {"html": ""},
+    "epub": {"epub": "epub"},
+    "resumepdf": {"pdf": "pdf", "text": "txt"},
+}
+#: The format folders of a release, each also a fixed link in the build folder
+#: (``_build/html`` → ``current/html``): the paths the README gives never change.
+LINKS = ("html", "epub", "pdf", "text")
 
 
 def file_name(name: str, extension: str = "") -> str:

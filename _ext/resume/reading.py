@@ -1,7 +1,7 @@
 """What a reader reads in an output, spelt one way, and the values that must not be in it.
 
 The privacy gate (``resume.privacy``) scans each builder's outputs with these; the release build
-(``tools/release.py``) scans the whole release with them before it is published, the editions
+(``tools/release/``) scans the whole release with them before it is published, the editions
 carried over from the live site included. Standard library only: the release build runs
 without Sphinx.
 

@@ -1,0 +1,81 @@
+"""Forked children that die with their parent: the release's builders and the preview's rebuilds.
+
+A child forked from a warm process starts with Python, Sphinx and the extension loaded; what
+it changes stays in it. It must not outlive its parent: a parent SIGKILLed (or that lost
+power) runs no handler, so only the kernel can stop the child (``PR_SET_PDEATHSIG``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable
+
+#: Seconds a child is given to stop after SIGTERM before it is killed.
+GRACE = 3.0
+
+
+def die_with_parent(parent: int) -> None:
+    """Have Linux SIGKILL this child when its parent dies (no-op elsewhere): the only way a
+    child learns that its parent was SIGKILLed, when no handler of the parent runs."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl
+        os._exit(1)
+
+
+def fork_call(work: Callable[[], int]) -> int:
+    """Start ``work()`` in a child forked from this process, which dies with it and takes the
+    default handlers of SIGTERM, SIGINT and SIGHUP; return the child's pid. The child ends
+    with ``work``'s status, or 2 when it raised (the traceback printed), without running this
+    process's clean-up."""
+    parent = os.getpid()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 2
+    try:
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_DFL)
+        die_with_parent(parent)
+        code = work()
+    except BaseException:  # reported; then the child ends with its status
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def stop(pids: Iterable[int]) -> None:
+    """Stop each child (SIGTERM, then SIGKILL after ``GRACE``) and reap it."""
+    left = set(pids)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                os.kill(pid, sig)
+        deadline = time.monotonic() + GRACE
+        while left and time.monotonic() < deadline:
+            for pid in list(left):
+                with contextlib.suppress(ChildProcessError):
+                    if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                        continue
+                left.discard(pid)
+            time.sleep(0.02)
+        if not left:
+            return
