@@ -67,6 +67,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the long tests first, the rest in their order. pytest-xdist hands the tests out in
     this order: a long test that started late would leave the other workers idle at the end of
     the run while it finishes; started first, the short tests fill in around it."""
+
     def rank(item: pytest.Item) -> int:
         return next((n for n, start in enumerate(LONG) if item.nodeid.startswith(start)), len(LONG))
 

@@ -62,9 +62,9 @@ def broken_links(files: dict[str, str], exists) -> list[str]:
             if not exists(target):
                 broken.append(f"{path}: {href} (no file {target})")
                 continue
-            if parts.fragment and target in parsed:
-                if unquote(parts.fragment) not in parsed[target].ids:
-                    broken.append(f"{path}: {href} (no anchor #{parts.fragment})")
+            fragment = unquote(parts.fragment)
+            if fragment and target in parsed and fragment not in parsed[target].ids:
+                broken.append(f"{path}: {href} (no anchor #{parts.fragment})")
     return broken
 
 

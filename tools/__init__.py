@@ -1,7 +1,8 @@
 """Build tooling around the Sphinx project: the release build (``release``, with each edition's
-builders in ``edition_build``), the benchmark (``bench``, with ``lighthouse``), the root language
-page (``root_page``), the catalogs' update (``catalogs``) and check (``check_catalogs``), and
-a recruiter's copy of the PDF and text résumé (``paper_copy``).
+builders in ``edition_build``), the benchmark (``bench``, with ``lighthouse``; ``suite_bench``
+for the test suite), the root language page (``root_page``), the catalogs' update
+(``catalogs``) and check (``check_catalogs``), and a recruiter's copy of the PDF and text
+résumé (``paper_copy``).
 
 These modules know the repository's layout; the Sphinx extension in ``_ext/resume`` does not.
 They need only the standard library (and ``resume.languages``, ``resume.outputs``, which need
