@@ -44,7 +44,7 @@ __all__ = ["Secret", "masked_pattern", "normalise", "readable", "scan", "secrets
 logger = logging.getLogger(__name__)
 
 _SKIPPED_BUILDERS = {"gettext", "linkcheck"}
-#: The digests of the outputs the last scan of this output folder found clean, beside the
+#: The digests of the outputs the last scan of this builder found clean, beside the
 #: doctrees: the preview's rebuild changes a page or two, and the gate reads only those again.
 CLEAN_FILES = "privacy-clean-outputs.json"
 
@@ -112,11 +112,12 @@ def check_outputs(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _scan(app: Sphinx, found: list[Secret]) -> dict[Path, list[tuple[str, Secret]]]:
-    """``scan`` of the builder's outputs, skipping those the last scan of this output folder,
-    for the same secrets and rules, found clean (same result: a file is known by its content)."""
+    """``scan`` of the builder's outputs, skipping those the last scan in this doctree folder,
+    for the same secrets and rules, found clean (same result: a file is known by its name and
+    content)."""
     doctrees = Path(app.doctreedir)
     remembered = doctrees / f"{app.builder.name}-{CLEAN_FILES}"
-    key = f"{rules_digest(found)} {Path(app.outdir).resolve()}"
+    key = rules_digest(found)
     try:
         kept = json.loads(remembered.read_text("utf-8"))
         known = frozenset(kept["clean"]) if kept.get("key") == key else frozenset()

@@ -262,8 +262,9 @@ def scan(
 
 
 def digest(path: Path, data: bytes) -> str:
-    """A file, by name and content, as ``scan`` remembers it (the name says how it is read)."""
-    return hashlib.blake2b(f"{path}\0".encode() + data, digest_size=16).hexdigest()
+    """A file, by name and content, as ``scan`` remembers it: what it holds and how it is read
+    (``texts`` and ``readable`` go by the name), wherever it lies."""
+    return hashlib.blake2b(f"{path.name}\0".encode() + data, digest_size=16).hexdigest()
 
 
 def rules_digest(found: list[Secret]) -> str:
