@@ -52,6 +52,28 @@ settings.register_profile("resume", deadline=None)
 settings.load_profile("resume")
 
 
+#: Tests that each keep one worker busy for a long while, longest first (a release build and a
+#: nested run of the content checks; a browser over every page; builds of a copy after each edit;
+#: a process killed at each step of publishing), by the start of their node ids.
+LONG = (
+    "tests/test_recipes.py::",
+    "tests/test_accessibility.py::",
+    "tests/test_incremental.py::",
+    "tests/test_publish.py::test_killed_publish",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the long tests first, the rest in their order. pytest-xdist hands the tests out in
+    this order: a long test that started late would leave the other workers idle at the end of
+    the run while it finishes; started first, the short tests fill in around it."""
+
+    def rank(item: pytest.Item) -> int:
+        return next((n for n, start in enumerate(LONG) if item.nodeid.startswith(start)), len(LONG))
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def hermetic_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The session's builds see none of the shell's build variables (a RESUME_PHONE, say), and

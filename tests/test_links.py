@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
 
 from resume.languages import EDITIONS
 from resume.outputs import published
@@ -15,27 +15,45 @@ from resume.outputs import published
 EXTERNAL = ("http", "https", "mailto", "tel", "javascript", "data")
 
 
+class _Page(HTMLParser):
+    """A page's links (``a``/``link`` ``href``, ``script``/``img`` ``src``) and anchors (every
+    ``id``, and ``a`` ``name``), read in one pass. The standard library's parser rather than a
+    parsed tree: these tests read every page of every edition, and want nothing but attributes."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        link = found.get("href") if tag in ("a", "link") else None
+        if tag in ("script", "img"):
+            link = found.get("src")
+        if link:
+            self.hrefs.append(link)
+        if found.get("id"):
+            self.ids.add(found["id"] or "")
+        if tag == "a" and found.get("name"):
+            self.ids.add(found["name"] or "")
+
+
 def internal_links(html: str) -> list[str]:
-    soup = BeautifulSoup(html, "html.parser")
-    hrefs = [a.get("href") for a in soup.find_all(["a", "link"])]
-    hrefs += [tag.get("src") for tag in soup.find_all(["script", "img"])]
-    return [h for h in hrefs if h and urlsplit(h).scheme not in EXTERNAL]
-
-
-def ids(html: str) -> set[str]:
-    soup = BeautifulSoup(html, "html.parser")
-    return {tag["id"] for tag in soup.find_all(id=True)} | {
-        tag["name"] for tag in soup.find_all("a", attrs={"name": True})
-    }
+    return [h for h in _Page(html).hrefs if urlsplit(h).scheme not in EXTERNAL]
 
 
 def broken_links(files: dict[str, str], exists) -> list[str]:
-    """Links of the given pages (path -> text) whose file or anchor is missing."""
-    anchors: dict[str, set[str]] = {}
+    """Links of the given pages (path -> text) whose file or anchor is missing; each page is
+    parsed once."""
+    parsed = {path: _Page(text) for path, text in files.items()}
     broken = []
-    for path, text in files.items():
-        for href in internal_links(text):
+    for path, page in parsed.items():
+        for href in page.hrefs:
             parts = urlsplit(href)
+            if parts.scheme in EXTERNAL:
+                continue
             target = (
                 posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(parts.path)))
                 if parts.path
@@ -44,10 +62,9 @@ def broken_links(files: dict[str, str], exists) -> list[str]:
             if not exists(target):
                 broken.append(f"{path}: {href} (no file {target})")
                 continue
-            if parts.fragment and target in files:
-                anchors.setdefault(target, ids(files[target]))
-                if unquote(parts.fragment) not in anchors[target]:
-                    broken.append(f"{path}: {href} (no anchor #{parts.fragment})")
+            fragment = unquote(parts.fragment)
+            if fragment and target in parsed and fragment not in parsed[target].ids:
+                broken.append(f"{path}: {href} (no anchor #{parts.fragment})")
     return broken
 
 

@@ -18,18 +18,33 @@ nothing private stays in the output folder.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from .files import write_atomically
 from .messages import error, warn
-from .reading import Secret, masked_pattern, normalise, readable, scan, secrets_of, texts, typed_at
+from .reading import (
+    Secret,
+    masked_pattern,
+    normalise,
+    readable,
+    rules_digest,
+    scan,
+    secrets_of,
+    texts,
+    typed_at,
+)
 from .settings import settings
 
 __all__ = ["Secret", "masked_pattern", "normalise", "readable", "scan", "secrets", "texts"]
 
 _SKIPPED_BUILDERS = {"gettext", "linkcheck"}
+#: The digests of the outputs the last scan of this builder found clean, beside the
+#: doctrees: the preview's rebuild changes a page or two, and the gate reads only those again.
+CLEAN_FILES = "privacy-clean-outputs.json"
 
 
 def secrets(config: Config) -> list[Secret]:
@@ -61,7 +76,7 @@ def check_outputs(app: Sphinx, exception: Exception | None) -> None:
     found = secrets(app.config)
     if not found:
         return
-    hits = scan(Path(app.outdir), found, skip=Path(app.doctreedir))
+    hits = _scan(app, found)
     if not hits:
         return
     kinds = sorted({secret.kind for parts in hits.values() for _, secret in parts})
@@ -85,6 +100,25 @@ def check_outputs(app: Sphinx, exception: Exception | None) -> None:
         subtype="privacy",
     )
     app.statuscode = 1
+
+
+def _scan(app: Sphinx, found: list[Secret]) -> dict[Path, list[tuple[str, Secret]]]:
+    """``scan`` of the builder's outputs, skipping those the last scan in this doctree folder,
+    for the same secrets and rules, found clean (same result: a file is known by its name and
+    content)."""
+    doctrees = Path(app.doctreedir)
+    remembered = doctrees / f"{app.builder.name}-{CLEAN_FILES}"
+    key = rules_digest(found)
+    try:
+        kept = json.loads(remembered.read_text("utf-8"))
+        known = frozenset(kept["clean"]) if kept.get("key") == key else frozenset()
+    except (OSError, ValueError, KeyError, TypeError):
+        known = frozenset()
+    clean: set[str] = set()
+    hits = scan(Path(app.outdir), found, skip=doctrees, known_clean=known, clean=clean)
+    if doctrees.is_dir():
+        write_atomically(remembered, json.dumps({"key": key, "clean": sorted(clean)}))
+    return hits
 
 
 def setup_privacy(app: Sphinx) -> None:

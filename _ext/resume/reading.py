@@ -16,12 +16,13 @@ letter or a digit between two digits (spaces, dashes, commas, ``、``, underscor
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -229,17 +230,45 @@ SPAN = 6
 
 
 def scan(
-    outdir: Path, found: list[Secret], skip: Path | None = None
+    outdir: Path,
+    found: list[Secret],
+    skip: Path | None = None,
+    known_clean: Collection[str] = (),
+    clean: set[str] | None = None,
 ) -> dict[Path, list[tuple[str, Secret]]]:
     """Every file under ``outdir`` (but not under ``skip``, the doctrees) that holds a secret,
-    with the part that holds it."""
+    with the part that holds it.
+
+    ``known_clean``: digests (``digest``) of files an earlier scan, for the same secrets and
+    rules, found to hold none; such a file is not read again. ``clean`` collects the digests of
+    the files this scan finds clean, for the next one."""
     hits: dict[Path, list[tuple[str, Secret]]] = {}
     for path in sorted(p for p in outdir.rglob("*") if p.is_file()):
         if (skip is not None and path.is_relative_to(skip)) or path.suffix in _NOT_OUTPUT:
+            continue
+        known = digest(path, path.read_bytes()) if known_clean or clean is not None else ""
+        if known and known in known_clean:
+            if clean is not None:
+                clean.add(known)
             continue
         for name, text in texts(path):
             forms = readable(name, text)
             for secret in found:
                 if any(secret.pattern.search(form) for form in forms):
                     hits.setdefault(path, []).append((name, secret))
+        if clean is not None and path not in hits:
+            clean.add(known)
     return hits
+
+
+def digest(path: Path, data: bytes) -> str:
+    """A file, by name and content, as ``scan`` remembers it: what it holds and how it is read
+    (``texts`` and ``readable`` go by the name), wherever it lies."""
+    return hashlib.blake2b(f"{path.name}\0".encode() + data, digest_size=16).hexdigest()
+
+
+def rules_digest(found: list[Secret]) -> str:
+    """What a scan's result depends on besides the files: the secrets, and the rules that read
+    them (this module's source)."""
+    secrets = [(s.kind, s.pattern.pattern, s.visibility) for s in found]
+    return digest(Path(__file__), repr(secrets).encode("utf-8") + Path(__file__).read_bytes())

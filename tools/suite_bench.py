@@ -1,0 +1,81 @@
+"""How long the test suite takes, as CI runs it, against one plain HTML build.
+
+``python -m tools.suite_bench [ROUNDS] [-- pytest args]``, in the environment of
+``nox -s tests`` (``.nox/tests/bin/python``). The suite runs as ``nox -s tests`` runs it on CI
+(``CI=true``, ``pytest -n auto --dist load``); the reference is one plain
+``sphinx-build -b html -n -W --keep-going`` of the Chinese edition into empty folders, timed
+before and after each run of the suite, in the same sitting, because these machines are shared
+and their speed drifts. The ratio of each round is the suite over the mean of its two
+references; the median of the rounds is reported. Not a test: speed is measured, never asserted
+by the suite (``nox -s bench`` holds the build's targets).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from resume.languages import SOURCE
+
+from . import REPO
+
+#: The suite's budget, in plain builds.
+TARGET = 64.0
+
+
+def plain_html_build() -> float:
+    """Seconds of one plain, strict HTML build of the Chinese edition into empty folders."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        began = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "-q",
+             "-D", f"language={SOURCE.sphinx}", "-d", str(out / "doctrees"),
+             str(REPO), str(out / "html")],
+            check=True,
+        )  # fmt: skip
+        return time.perf_counter() - began
+
+
+def suite(arguments: list[str]) -> float:
+    """Seconds of the test suite as ``nox -s tests`` runs it on CI."""
+    env = {**os.environ, "CI": "true"}
+    command = [sys.executable, "-m", "pytest", "-n", "auto", "--dist", "load", "-q", *arguments]
+    began = time.perf_counter()
+    result = subprocess.run(command, cwd=REPO, env=env)
+    seconds = time.perf_counter() - began
+    if result.returncode:
+        raise SystemExit(f"the test suite failed (exit {result.returncode}): no figure")
+    return seconds
+
+
+def main(argv: list[str]) -> int:
+    head, tail = argv, []
+    if "--" in argv:
+        split = argv.index("--")
+        head, tail = argv[:split], argv[split + 1 :]
+    rounds = int(head[0]) if head else 1
+    references = [plain_html_build()]
+    ratios = []
+    for _ in range(rounds):
+        seconds = suite(tail)
+        references.append(plain_html_build())
+        reference = statistics.mean(references[-2:])
+        ratios.append(seconds / reference)
+        print(f"suite {seconds:.1f} s, plain build {reference:.2f} s: {ratios[-1]:.1f}")
+    ratio = statistics.median(ratios)
+    print(
+        f"test suite / plain zh-cn HTML build: {ratio:.1f} (target <= {TARGET:g}); "
+        f"references {', '.join(f'{r:.2f}' for r in references)} s, "
+        f"median {statistics.median(references):.2f} s"
+    )
+    return 0 if ratio <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
