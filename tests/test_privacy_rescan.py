@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from resume import reading
-from resume.privacy import CLEAN_FILES
-from resume.reading import Secret, masked_pattern, scan
+from resume.reading import CLEAN_FILES, Secret, masked_pattern, scan
 
 from helpers import write_project
 
@@ -72,3 +71,32 @@ def test_a_number_saved_into_a_page_fails_the_rebuild(tmp_path):
     assert "privacy" in second.stderr and "other.html" in second.stderr, second.stderr
     assert not (out / "html" / "other.html").exists()
     assert (out / "html" / "index.html").is_file()
+
+
+def test_the_release_scan_skips_only_what_the_builders_found_clean_for_its_secrets(tmp_path):
+    from tools.release.publishing import found_clean
+
+    staging = tmp_path / "staging"
+    release = staging / "release" / "html" / "en"
+    release.mkdir(parents=True)
+    page = release / "index.html"
+    page.write_text("<p>136 **** 3209</p>", "utf-8")
+    clean: set[str] = set()
+    assert scan(release, secrets(), clean=clean) == {}
+    notes = staging / "doctrees" / "en"
+    notes.mkdir(parents=True)
+    (notes / f"html-{CLEAN_FILES}").write_text(
+        f'{{"key": "{reading.rules_digest(secrets())}", "clean": {sorted(clean)!r}}}'.replace(
+            "'", '"'
+        ),
+        "utf-8",
+    )
+    (notes / f"epub-{CLEAN_FILES}").write_text('{"key": "another", "clean": ["x"]}', "utf-8")
+    (notes / f"text-{CLEAN_FILES}").write_text("not JSON", "utf-8")
+    assert found_clean(staging, secrets()) == clean
+    other = [Secret("phone", masked_pattern("+86 139 **** 0000"), "masked")]
+    assert found_clean(staging, other) == set()
+    # A page changed after the builders' scan is read again, and its number found.
+    page.write_text(f"<p>{FULL}</p>", "utf-8")
+    hits = scan(release, secrets(), known_clean=found_clean(staging, secrets()))
+    assert list(hits) == [page]

@@ -27,6 +27,7 @@ from sphinx.config import Config
 from .files import write_atomically
 from .messages import error, warn
 from .reading import (
+    CLEAN_FILES,
     Secret,
     masked_pattern,
     normalise,
@@ -42,9 +43,6 @@ from .settings import settings
 __all__ = ["Secret", "masked_pattern", "normalise", "readable", "scan", "secrets", "texts"]
 
 _SKIPPED_BUILDERS = {"gettext", "linkcheck"}
-#: The digests of the outputs the last scan of this builder found clean, beside the
-#: doctrees: the preview's rebuild changes a page or two, and the gate reads only those again.
-CLEAN_FILES = "privacy-clean-outputs.json"
 
 
 def secrets(config: Config) -> list[Secret]:

@@ -267,6 +267,12 @@ def digest(path: Path, data: bytes) -> str:
     return hashlib.blake2b(f"{path.name}\0".encode() + data, digest_size=16).hexdigest()
 
 
+#: The digests of the outputs a builder's last scan found clean, beside its doctrees
+#: (``<builder>-<CLEAN_FILES>``): the preview's rebuild changes a page or two, and the gate
+#: reads only those again; the release build skips them in its scan of the whole release.
+CLEAN_FILES = "privacy-clean-outputs.json"
+
+
 def rules_digest(found: list[Secret]) -> str:
     """What a scan's result depends on besides the files: the secrets, and the rules that read
     them (this module's source)."""

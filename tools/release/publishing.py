@@ -11,6 +11,7 @@ release or the whole new one.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import runpy
 import shutil
@@ -24,6 +25,7 @@ from resume import reading
 from resume.files import temporary_beside
 from resume.languages import BY_CODE
 from resume.outputs import LINKS, PUBLISHED, SITE_FILES, file_name
+from resume.reading import CLEAN_FILES
 
 from ..root_page import write_root_index
 from . import layout
@@ -161,10 +163,25 @@ def release_secrets(source: Path) -> list[reading.Secret]:
     )
 
 
+def found_clean(staging: Path, found: Sequence[reading.Secret]) -> set[str]:
+    """The outputs this build's builders found clean for the same secrets and rules (the notes
+    ``resume.privacy`` keeps beside each edition's doctrees): the release scan need not read
+    them again. Carried-over editions and repacked ePubs are not among them, and are read."""
+    key, clean = reading.rules_digest(list(found)), set()
+    for note in staging.glob(f"doctrees/*/*-{CLEAN_FILES}"):
+        try:
+            kept = json.loads(note.read_text("utf-8"))
+            if kept.get("key") == key:
+                clean.update(str(item) for item in kept["clean"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue  # no note, or not ours: those outputs are read
+    return clean
+
+
 def check_release(release: Path, found: Sequence[reading.Secret], carried: Sequence[str]) -> None:
     """Raise ``PublishError`` when a file of ``release`` holds a secret: an edition carried over
     from a build that had the full number, say. The files are named, never their text."""
-    hits = reading.scan(release, list(found))
+    hits = reading.scan(release, list(found), known_clean=found_clean(release.parent, found))
     if not hits:
         return
     kinds = sorted({secret.kind for parts in hits.values() for _, secret in parts})
