@@ -400,9 +400,11 @@ def test_root_page_description_is_cut_as_a_pages_and_robots_follow_the_setting(
     assert len(description) == DESCRIPTION_LENGTH and description.endswith("…")
     assert summary.startswith(description.removesuffix("…"))
     assert (tmp_path / "robots.txt").read_text("utf-8") == "User-agent: *\nAllow: /\n"
+    assert page.find("meta", attrs={"name": "robots"}) is None
     monkeypatch.setenv("RESUME_NOINDEX", "1")  # as the editions' builds read it
-    write_root_index(tmp_path)
+    unlisted = BeautifulSoup(write_root_index(tmp_path).read_text("utf-8"), "html.parser")
     assert (tmp_path / "robots.txt").read_text("utf-8") == "User-agent: *\nDisallow: /\n"
+    assert unlisted.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     write_root_index(tmp_path, noindex=False)
     assert (tmp_path / "robots.txt").read_text("utf-8") == "User-agent: *\nAllow: /\n"
 

@@ -114,6 +114,8 @@ def write_root_index(build_dir: Path, noindex: bool | None = None) -> Path:
         favicon=f"{first.code}/{FAVICON}",
         table=table,
         items=items,
+        # Unlisted: robots.txt keeps crawlers out, and the page says so to any that read it.
+        robots='\n    <meta name="robots" content="noindex">' if noindex else "",
     )
     target = build_dir / "index.html"
     write_atomically(target, page)
