@@ -513,3 +513,45 @@ def test_interrupted_build_stops_its_children(sig, fake_python, fake_env, tmp_pa
     if sig == signal.SIGTERM:
         assert parent.returncode == 128 + signal.SIGTERM
     assert leftovers(build) == []
+
+
+CTRL_C_SCRIPT = """\
+import sys
+sys.path[:0] = [{repo!r}, {repo!r} + "/_ext"]
+from tools.release import __main__ as program
+def interrupted(*args, **kwargs):
+    raise KeyboardInterrupt
+program.release_build = interrupted
+sys.exit(program.main([]))
+"""
+
+
+def test_ctrl_c_ends_the_program_with_130_and_no_traceback():
+    done = subprocess.run(
+        [sys.executable, "-c", CTRL_C_SCRIPT.format(repo=str(REPO))],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 128 + signal.SIGINT
+    assert "Traceback" not in done.stderr, done.stderr
+
+
+IGNORED_SCRIPT = """\
+import os, signal, sys, time
+sys.path[:0] = [{repo!r}, {repo!r} + "/_ext"]
+from tools.release.children import fork_call
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # as under nohup, or in a background job
+child = fork_call(lambda: time.sleep(0.5) or 7)
+time.sleep(0.1)
+os.kill(child, signal.SIGINT)
+_, status = os.waitpid(child, 0)
+print(os.waitstatus_to_exitcode(status))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork and PR_SET_PDEATHSIG")
+def test_a_child_ignores_the_signals_its_release_ignores():
+    done = subprocess.run(
+        [sys.executable, "-c", IGNORED_SCRIPT.format(repo=str(REPO))],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.stdout.split() == ["7"], done.stderr  # not -2: the SIGINT did not stop it

@@ -317,7 +317,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="build this variant alone (again for more); the rest is carried over",
     )
     args = parser.parse_intermixed_args(argv)  # codes before or after --variant
-    if not release_build(args.codes, variants=args.variant):
+    try:
+        built = release_build(args.codes, variants=args.variant)
+    except KeyboardInterrupt:  # said above, with what to do: no traceback for Ctrl-C
+        return 128 + signal.SIGINT
+    if not built:
         print("The build failed; the previous output is untouched.", file=sys.stderr)
         return 1
     print(*published_paths(BUILD, args.codes, args.variant), sep="\n")

@@ -36,7 +36,7 @@ def die_with_parent(parent: int) -> None:
 
 def fork_call(work: Callable[[], int]) -> int:
     """Start ``work()`` in a child forked from this process, which dies with it and takes the
-    default handlers of SIGTERM, SIGINT and SIGHUP; return the child's pid. The child ends
+    default handlers of SIGTERM, SIGINT and SIGHUP (those this process ignores stay ignored); return the child's pid. The child ends
     with ``work``'s status, or 2 when it raised (the traceback printed), without running this
     process's clean-up."""
     parent = os.getpid()
@@ -48,7 +48,10 @@ def fork_call(work: Callable[[], int]) -> int:
     code = 2
     try:
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            signal.signal(sig, signal.SIG_DFL)
+            # A signal this process ignores (nohup, a background job) the child ignores too:
+            # else one SIGINT to the group would stop the builders and not the release.
+            if signal.getsignal(sig) is not signal.SIG_IGN:
+                signal.signal(sig, signal.SIG_DFL)
         die_with_parent(parent)
         code = work()
     except BaseException:  # reported; then the child ends with its status
