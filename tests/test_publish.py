@@ -555,3 +555,24 @@ def test_a_child_ignores_the_signals_its_release_ignores():
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.stdout.split() == ["7"], done.stderr  # not -2: the SIGINT did not stop it
+
+
+def test_a_link_to_a_folder_the_release_no_longer_has_is_removed(tmp_path):
+    build = tmp_path / "_build"
+    codes = [edition.code for edition in EDITIONS]
+
+    def staged(name: str, variant: bool) -> Path:
+        release = tmp_path / name
+        for code in codes:
+            (release / "pdf" / code).mkdir(parents=True)
+            (release / "pdf" / code / file_name(code, "pdf")).write_text(name, "utf-8")
+        if variant:
+            (release / "variants" / "v").mkdir(parents=True)
+            (release / "variants" / "v" / file_name("v", "pdf")).write_text(name, "utf-8")
+        return release
+
+    publish(build, staged("one", variant=True), codes, variants=["v"])
+    assert (build / "variants" / "v" / file_name("v", "pdf")).read_text("utf-8") == "one"
+    publish(build, staged("two", variant=False), codes, variants=[])  # no longer declared
+    assert not (build / "variants").is_symlink() and not (build / "variants").exists()
+    assert (build / "pdf" / "en" / file_name("en", "pdf")).read_text("utf-8") == "two"

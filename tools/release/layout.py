@@ -163,6 +163,15 @@ def ensure_links(build: Path, names: Iterable[str]) -> None:
         point(build, name, f"{CURRENT}/{name}")
 
 
+def drop_links(build: Path, keep: Iterable[str]) -> None:
+    """Remove each link ``build/<name>`` → ``current/<name>`` whose name is not in ``keep``:
+    a folder the live release no longer has (``variants``, when none is declared any more)."""
+    for link in build.iterdir():
+        ours = link.is_symlink() and os.readlink(link) == f"{CURRENT}/{link.name}"
+        if ours and link.name not in keep:
+            link.unlink()
+
+
 def _remove(path: Path) -> None:
     """Remove a file, a link or a whole folder (a link is removed, never followed)."""
     if path.is_dir() and not path.is_symlink():

@@ -237,6 +237,7 @@ def publish(
         os.rename(release, target)
         layout.point(build, CURRENT, f"{RELEASES}/{target.name}")  # the one step that publishes
         try:  # from here on the new output is live: a failure is reported, never raised
+            layout.drop_links(build, keep=[*LINKS, *formats])
             layout.fsync_dir(build)
             layout.clean(build)
         except OSError as error:
