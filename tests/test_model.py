@@ -85,8 +85,21 @@ def setup(app):
 """
 
 
-def project(make_project, extra: str, conf: str = LOCATION) -> Path:
-    return make_project({"index.md": INDEX, "role.md": ROLE.format(extra=extra)}, conf)
+#: The declared label's translation, in the edition's interface catalog as every label's.
+LABEL_CATALOG = """msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "Location"
+msgstr "地点"
+"""
+
+
+def project(make_project, extra: str, conf: str = LOCATION, catalog: bool = True) -> Path:
+    pages = {"index.md": INDEX, "role.md": ROLE.format(extra=extra)}
+    if catalog:
+        pages["locales/zh_CN/LC_MESSAGES/sphinx.po"] = LABEL_CATALOG
+    return make_project(pages, conf)
 
 
 def test_a_declared_role_option_reaches_the_card_the_json_and_the_text(make_project, tmp_path):
@@ -94,7 +107,7 @@ def test_a_declared_role_option_reaches_the_card_the_json_and_the_text(make_proj
     site = build(src, tmp_path / "site")
     assert site.returncode == 0, site.stderr
     card = site.html("role").select_one(".resume-role").get_text(" ")
-    assert "Location" in card and "上海" in card
+    assert "地点" in card and "上海" in card and "Location" not in card
     data = json.loads((site.outdir / RESUME_JSON).read_text("utf-8"))
     assert data["work"][0]["location"] == "上海"
     assert not list(Draft7Validator(SCHEMA).iter_errors(data))
@@ -102,9 +115,17 @@ def test_a_declared_role_option_reaches_the_card_the_json_and_the_text(make_proj
     paper = build(src, tmp_path / "paper", "resumepdf")
     assert paper.returncode == 0, paper.stderr
     text = (paper.outdir / file_name("zh-cn", "txt")).read_text("utf-8").splitlines()
-    assert text[text.index("工程师 · 2019 – 2021") + 1] == "Location：上海"
+    assert text[text.index("工程师 · 2019 – 2021") + 1] == "地点：上海"
     shown = poppler("pdftotext", str(paper.outdir / file_name("zh-cn", "pdf")), "-")
-    assert "2019 – 2021\nLocation：上海\n" in shown
+    assert "2019 – 2021\n地点：上海\n" in shown
+
+
+def test_a_declared_label_without_its_translation_fails_at_the_role(make_project, tmp_path):
+    site = build(project(make_project, ":location: 上海\n", catalog=False), tmp_path / "site")
+    assert site.returncode != 0
+    said = [line for line in site.stderr.splitlines() if "'Location'" in line]
+    assert said and "role.md:" in said[0] and "sphinx.po" in said[0], site.stderr
+    assert "What to do:" in said[0] and "[resume.catalog]" in said[0]
 
 
 def test_a_declared_role_option_is_checked_at_its_line(make_project, tmp_path):

@@ -23,7 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .data import PRESENT, DataError, Date, parse_period, split_list
 from .dates import format_period
-from .messages import problem
+from .messages import problem, warn
 from .nodes import entry_card, placeholder, project_card, role_card
 from .variants import VariantError, split_tags
 
@@ -150,7 +150,19 @@ class _DataDirective(SphinxDirective):
     ) -> nodes.field:
         source, line = self.get_source_info()
         line = self.option_line(key)
-        label = str(_(label or LABELS[key]))
+        shown = str(_(label or LABELS[key]))
+        if label and shown == label and not self.config.language.startswith("en"):
+            # A declared option's label (English, as every interface string's msgid) that the
+            # edition's sphinx.po does not translate: "Location" on a Chinese card.
+            warn(
+                f"the label {label!r} of option {key!r} has no translation in "
+                f"locales/{self.config.language}/LC_MESSAGES/sphinx.po",
+                f'add msgid "{label}" with its translation to that catalog, as the built-in '
+                "labels are (README.md, 'Editing a page')",
+                (self.env.docname, line),
+                subtype="catalog",
+            )
+        label = shown
         name = nodes.field_name(label, label, translatable=False)
         name.source, name.line = source, line
         if isinstance(body, nodes.paragraph) and not translatable:
