@@ -432,7 +432,9 @@ def test_a_folder_where_a_link_belongs_is_refused(fake_python, fake_env, tmp_pat
     build = tmp_path / "_build"
     stage(build, "A", ["en"])
     before = tree_digest(build / "html"), tree_digest(build / "epub")
+    fake_env.setenv("FAKE_PIDS", str(tmp_path / "pids"))
     assert not build_version(fake_python, build, "B")
+    assert not (tmp_path / "pids").exists(), "builders ran before the folder was refused"
     err = capsys.readouterr().err
     assert f"{build / 'html'} is a folder, where the build keeps a link" in err, err
     assert f"What to do: move {build / 'html'} out of {build}" in err

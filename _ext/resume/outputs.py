@@ -37,6 +37,9 @@ PUBLISHED = {
 #: The format folders of a release, each also a fixed link in the build folder
 #: (``_build/html`` → ``current/html``): the paths the README gives never change.
 LINKS = ("html", "epub", "pdf", "text")
+#: The folder of the variants' résumés, ``variants/<name>/``, each a PDF and a text; a link
+#: in the build folder too while any variant is declared.
+VARIANTS = "variants"
 
 
 def file_name(name: str, extension: str = "") -> str:

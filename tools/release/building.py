@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import IO
 
 from resume.languages import Edition
+from resume.outputs import VARIANTS
 
 from .children import GRACE, die_with_parent, fork_call, stop
 
@@ -76,8 +77,6 @@ PRELOAD = (
 )
 #: The package of the project's extension, in ``SOURCE/_ext`` (as ``SOURCE/conf.py`` loads it).
 EXTENSION = "resume"
-#: The folder of the variants' résumés, ``variants/<name>/``, each a PDF and a text.
-VARIANTS = "variants"
 #: The builder that writes a variant.
 VARIANT_BUILDER = "resumepdf"
 

@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from resume.files import temporary_beside
-from resume.outputs import LINKS
+from resume.outputs import LINKS, VARIANTS
 
 RELEASES = ".releases"
 CURRENT = "current"
@@ -84,7 +84,9 @@ def flock(path: Path, blocking: bool = True) -> Iterator[bool]:
 def refuse_links(build: Path) -> None:
     """Raise ``PublishError`` when ``build/.lock`` or ``build/.releases`` is a symbolic link:
     the clean-up would delete what ``.releases`` points to, the lock create a file where it
-    points. The build makes neither a link, so someone else did."""
+    points. The build makes neither a link, so someone else did. And when a real file or
+    folder stands where the build keeps a link (``_build/html``): refused before any builder
+    runs, not after them all (``ensure_links`` refuses it again under the lock)."""
     for name, harm in ((LOCK, "create a file where it points"), (RELEASES, "delete what it holds")):
         path = build / name
         if path.is_symlink():
@@ -92,6 +94,14 @@ def refuse_links(build: Path) -> None:
                 f"{path} is a symbolic link, where the build keeps its own "
                 f"{'lock file' if name == LOCK else 'folder'}: following it would {harm}",
                 f"delete the link (rm {path}), then build again",
+            )
+    for name in (*LINKS, VARIANTS):  # where publishing puts links: refused now, not after
+        path = build / name
+        if path.exists() and not path.is_symlink():
+            raise PublishError(
+                f"{path} is a {'folder' if path.is_dir() else 'file'}, where the build keeps a "
+                "link",
+                f"move {path} out of {build}, then build again",
             )
 
 
