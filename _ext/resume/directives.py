@@ -157,8 +157,8 @@ class _DataDirective(SphinxDirective):
             warn(
                 f"the label {label!r} of option {key!r} has no translation in "
                 f"locales/{self.config.language}/LC_MESSAGES/sphinx.po",
-                f'add msgid "{label}" with its translation to that catalog, as the built-in '
-                "labels are (README.md, 'Editing a page')",
+                f'list {{{{ _("{label}") }}}} in _templates/partials/resume-labels.html, run '
+                "`nox -s catalogs`, then translate it in sphinx.po (README.md, 'Editing a page')",
                 (self.env.docname, line),
                 subtype="catalog",
             )
