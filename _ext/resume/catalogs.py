@@ -15,12 +15,14 @@ at the start of every build of an edition, on that edition's catalogs only: the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .figures import advice, differences
 from .messages import SUBTYPES, problem
+from .reading import WITHHELD, Secret, holds
 
 KINDS = ("syntax", "untranslated", "fuzzy", "obsolete", "figures", "markup", "placeholders")
 
@@ -406,6 +408,53 @@ def _markup_problems(path: Path, line: int, msgid: str, msgstr: str, md: object)
     if not found:
         return []
     return [Problem(path, line, "markup", f"{_excerpt(msgid)}: " + "; ".join(found))]
+
+
+def withheld(problems: Iterable[Problem], found: Collection[Secret]) -> list[Problem]:
+    """``problems`` as they may be shown: one whose entry holds a value the owner keeps private
+    or masked (``found``, in any form the privacy gate reads) quotes nothing of it, neither its
+    text nor its figures (the hidden digits would be among them), and keeps its file, line, kind
+    and what to do.
+
+    An entry is a run of lines between blank lines (comments, msgid, msgstr and their
+    continuations); two neighbouring entries that hold a value only together are both withheld.
+    """
+    problems = list(problems)
+    if not found:
+        return problems
+    private: dict[Path, set[int]] = {}
+    for path in {p.path for p in problems}:
+        private[path] = _private_lines(path, found)
+    return [
+        replace(p, message=WITHHELD, hint="" if holds(p.hint, found) else p.hint)
+        if p.line in private[p.path] or holds(p.message, found)
+        else p
+        for p in problems
+    ]
+
+
+def _private_lines(path: Path, found: Collection[Secret]) -> set[int]:
+    """The lines of the entries of ``path`` that hold a secret (``withheld``)."""
+    try:
+        lines = path.read_text("utf-8", "replace").splitlines()
+    except OSError:
+        return set()
+    entries: list[range] = []
+    start = 0
+    for number, line in enumerate([*lines, ""], start=1):
+        if not line.strip():
+            if number > start + 1:
+                entries.append(range(start + 1, number))
+            start = number
+    text = {entry: "\n".join(lines[entry.start - 1 : entry.stop - 1]) for entry in entries}
+    lines_held: set[int] = set()
+    for i, entry in enumerate(entries):
+        if holds(text[entry], found):
+            lines_held.update(entry)
+        elif i + 1 < len(entries) and holds(text[entry] + "\n" + text[entries[i + 1]], found):
+            lines_held.update(entry)
+            lines_held.update(entries[i + 1])
+    return lines_held
 
 
 def compile_catalog(path: Path, target: Path, language: str) -> list[Problem]:
