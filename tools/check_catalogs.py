@@ -46,7 +46,9 @@ def report(problems: Iterable[Problem], files: Iterable[Path], locales: Path) ->
 
 
 def main(
-    argv: Sequence[str] | None = None, locales: Path = LOCALES, found: Sequence[Secret] | None = None
+    argv: Sequence[str] | None = None,
+    locales: Path = LOCALES,
+    found: Sequence[Secret] | None = None,
 ) -> int:
     """Check the catalogs of ``argv``'s languages (Sphinx ``language`` values); 0 when clean.
     ``found``: the values no message may quote (by default, those of the repository's

@@ -22,7 +22,7 @@ from typing import Any
 
 from .figures import advice, differences
 from .messages import SUBTYPES, problem
-from .reading import WITHHELD, Secret, holds
+from .reading import WITHHELD, Secret, holding, holds
 
 KINDS = ("syntax", "untranslated", "fuzzy", "obsolete", "figures", "markup", "placeholders")
 
@@ -433,8 +433,14 @@ def withheld(problems: Iterable[Problem], found: Collection[Secret]) -> list[Pro
     ]
 
 
+#: A gettext string's escapes, and what each stands for (any other character for itself).
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+
+
 def _private_lines(path: Path, found: Collection[Secret]) -> set[int]:
-    """The lines of the entries of ``path`` that hold a secret (``withheld``)."""
+    """The lines of the entries of ``path`` that hold a secret, alone or with their neighbours:
+    as written, or by their msgid or msgstr strings read in a row (``reading.holding``)."""
     try:
         lines = path.read_text("utf-8", "replace").splitlines()
     except OSError:
@@ -446,15 +452,23 @@ def _private_lines(path: Path, found: Collection[Secret]) -> set[int]:
             if number > start + 1:
                 entries.append(range(start + 1, number))
             start = number
-    text = {entry: "\n".join(lines[entry.start - 1 : entry.stop - 1]) for entry in entries}
-    lines_held: set[int] = set()
-    for i, entry in enumerate(entries):
-        if holds(text[entry], found):
-            lines_held.update(entry)
-        elif i + 1 < len(entries) and holds(text[entry] + "\n" + text[entries[i + 1]], found):
-            lines_held.update(entry)
-            lines_held.update(entries[i + 1])
-    return lines_held
+    written = ["\n".join(lines[entry.start - 1 : entry.stop - 1]) for entry in entries]
+    strings: dict[str, list[str]] = {"msgid": [], "msgstr": []}
+    for entry in entries:
+        said: dict[str, str] = {"msgid": "", "msgstr": ""}
+        keyword = ""
+        for line in lines[entry.start - 1 : entry.stop - 1]:
+            line = line.strip().removeprefix("#~").strip()
+            if re.match(r"msg\w+(\[\d+\])?\s", line):
+                keyword, line = line.split(None, 1)
+                keyword = next((k for k in said if keyword.startswith(k)), "")  # not msgctxt
+            if keyword in said and line.startswith('"'):
+                said[keyword] += _ESCAPE.sub(lambda m: _ESCAPES.get(m[1], m[1]), line.strip()[1:-1])
+        for key, text in said.items():
+            strings[key].append(text)
+    held = holding(written, found) | holding(strings["msgid"], found)
+    held |= holding(strings["msgstr"], found)
+    return {number for index in held for number in entries[index]}
 
 
 def compile_catalog(path: Path, target: Path, language: str) -> list[Problem]:

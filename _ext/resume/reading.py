@@ -22,7 +22,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -312,3 +312,19 @@ def redact(text: str, found: Collection[Secret]) -> str:
         start = next(s for s in range(end - 1, -1, -1) if holds("".join(parts[s:end]), found))
         parts[start:end] = [WITHHELD]
     return "".join(parts)
+
+
+def holding(texts: Sequence[str], found: Collection[Secret], span: int = SPAN) -> set[int]:
+    """The indices of the ``texts`` (messages of a page, entries of a catalog, in order) that
+    hold a secret, alone or with their neighbours (up to ``span`` in a row: a number split
+    across list items): each shortest run that holds one."""
+    held: set[int] = set()
+    if not found:
+        return held
+    for start in range(len(texts)):
+        for end in range(start + 1, min(start + span, len(texts)) + 1):
+            if holds("\n".join(texts[start:end]), found):
+                if not holds("\n".join(texts[start + 1 : end]), found):
+                    held.update(range(start, end))
+                break
+    return held

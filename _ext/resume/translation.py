@@ -44,7 +44,7 @@ from .catalogs import Problem, catalog_files, withheld
 from .languages import SOURCE, edition
 from .messages import warn
 from .privacy import secrets
-from .reading import quoted
+from .reading import WITHHELD, holding, quoted
 from .settings import settings
 
 logger = logging.getLogger(__name__)
@@ -311,11 +311,18 @@ class CheckTranslated(SphinxTransform):
             )
             return
         merged = _translations(dirs, self.config.language, domain)
-        missing = [(node, text) for node, text in messages if not merged.get(text, "").strip()]
+        missing = [
+            (number, node, text)
+            for number, (node, text) in enumerate(messages)
+            if not merged.get(text, "").strip()
+        ]
+        # A message that holds a private value, alone or with its neighbours, is not quoted.
         found = secrets(self.config)
-        for node, text in missing[:LISTED]:
+        held = holding([text for _, text in messages], found)
+        for number, node, text in missing[:LISTED]:
+            shown = WITHHELD if number in held else quoted(text, found)
             warn(
-                f"catalog: untranslated message {quoted(text, found)} of {self.env.docname}: "
+                f"catalog: untranslated message {shown} of {self.env.docname}: "
                 f"{expected} has no translation for it",
                 "run `nox -s catalogs`, then translate the entry (and delete its `#, fuzzy` line)",
                 node if getattr(node, "source", None) else f"{page}:1",
