@@ -417,7 +417,8 @@ def withheld(problems: Iterable[Problem], found: Collection[Secret]) -> list[Pro
     and what to do.
 
     An entry is a run of lines between blank lines (comments, msgid, msgstr and their
-    continuations); two neighbouring entries that hold a value only together are both withheld.
+    continuations); neighbouring entries that hold a value only together (a number split across
+    them) are all withheld.
     """
     problems = list(problems)
     if not found:

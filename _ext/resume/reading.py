@@ -319,7 +319,7 @@ def holding(texts: Sequence[str], found: Collection[Secret], span: int = SPAN) -
     hold a secret, alone or with their neighbours (up to ``span`` in a row: a number split
     across list items): each shortest run that holds one."""
     held: set[int] = set()
-    if not found:
+    if not holds("\n".join(texts), found):  # no run can hold what all of them do not
         return held
     for start in range(len(texts)):
         for end in range(start + 1, min(start + span, len(texts)) + 1):

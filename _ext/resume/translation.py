@@ -317,7 +317,7 @@ class CheckTranslated(SphinxTransform):
             if not merged.get(text, "").strip()
         ]
         # A message that holds a private value, alone or with its neighbours, is not quoted.
-        found = secrets(self.config)
+        found = secrets(self.config) if missing else []
         held = holding([text for _, text in messages], found)
         for number, node, text in missing[:LISTED]:
             shown = WITHHELD if number in held else quoted(text, found)
