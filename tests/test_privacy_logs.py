@@ -10,7 +10,10 @@ reference to it (Sphinx's own warning). Generated ones: the privacy gate's disgu
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -149,3 +152,32 @@ def test_a_cut_excerpt_keeps_none_of_the_hidden_digits(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert f"raw HTML {NOT_SHOWN} is not published" in result.stderr, result.stderr
     assert not leaks(result.stdout + result.stderr, tmp_path), result.stderr
+
+
+def test_a_private_value_is_not_quoted_either(tmp_path: Path) -> None:
+    conf = CONF.replace(
+        f"{{'phone': {{'value': {MASKED!r}, 'visibility': 'masked'}}}}",
+        "{'email': {'value': 'owner@example.org', 'visibility': 'private'}}",
+    )
+    pages = {
+        "index.md": "# 首页\n\n简介。\n\n邮箱 owner@example.org\n",
+        "locales/en/LC_MESSAGES/index.po": HEADER
+        + 'msgid "首页"\nmsgstr "Home"\n\nmsgid "简介。"\nmsgstr "Introduction."\n',
+    }
+    result = build(write_project(tmp_path / "src", pages, conf), tmp_path / "out", language="en")
+    assert result.returncode != 0
+    assert f"untranslated message {NOT_SHOWN}" in result.stderr, result.stderr
+    assert "the full email, which the owner keeps private" in result.stderr
+    assert "owner@example" not in result.stdout + result.stderr
+
+
+@settings(max_examples=100, deadline=None)
+@given(disguise(number=NUMBER))
+def test_the_catalog_check_quotes_no_disguise_of_the_number(markdown: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        src = project(root, "", re.sub(r"\n+$", "", markdown))
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            check_catalogs(["en"], src / "locales", found=[Secret("phone", SECRET, "masked")])
+        assert not leaks(output.getvalue(), root), output.getvalue()
