@@ -2,7 +2,9 @@
 
 Prints a table of problem counts per catalog and language, then each problem with its file and
 line, and exits non-zero when any catalog of the languages named (all editions' by default) is
-incomplete, inexact or malformed (``resume.catalogs``).
+incomplete, inexact or malformed (``resume.catalogs``). A problem in an entry that holds a
+value the owner keeps private or masked (``conf.py``'s ``resume_contact``) quotes none of it
+(``resume.catalogs.withheld``): CI's log is public too.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from resume.catalogs import KINDS, Problem, catalog_files, catalog_problems
+from resume.catalogs import KINDS, Problem, catalog_files, catalog_problems, withheld
 from resume.languages import EDITIONS
+from resume.reading import Secret
 
 from . import REPO
+from .release.publishing import release_secrets
 
 LOCALES = REPO / "locales"
 
@@ -41,13 +45,20 @@ def report(problems: Iterable[Problem], files: Iterable[Path], locales: Path) ->
     )
 
 
-def main(argv: Sequence[str] | None = None, locales: Path = LOCALES) -> int:
-    """Check the catalogs of ``argv``'s languages (Sphinx ``language`` values); 0 when clean."""
+def main(
+    argv: Sequence[str] | None = None,
+    locales: Path = LOCALES,
+    found: Sequence[Secret] | None = None,
+) -> int:
+    """Check the catalogs of ``argv``'s languages (Sphinx ``language`` values); 0 when clean.
+    ``found``: the values no message may quote (by default, those of the repository's
+    ``conf.py``)."""
     languages = list(argv if argv else [e.sphinx for e in EDITIONS])
+    found = release_secrets(REPO) if found is None else found
     failed = False
     for language in languages:
         files = catalog_files(language, locales)
-        problems = [p for path in files for p in catalog_problems(path)]
+        problems = withheld((p for path in files for p in catalog_problems(path)), found)
         print(f"== {language}: {len(files)} catalogs")
         print(report(problems, files, locales))
         for problem in problems:

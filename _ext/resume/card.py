@@ -49,6 +49,7 @@ from .pdf import (
     load_fonts,
     unset_characters,
 )
+from .reading import quoted
 from .settings import settings
 
 TEMPLATE = Path(__file__).parent / "typst" / "card.typ"
@@ -163,7 +164,8 @@ def typeset(app: Sphinx, card: Card) -> bytes:
     needed = dict.fromkeys(f for f in (*typeface.fonts, *CHINESE) if f != LATIN)
     fonts, coverage = load_fonts(font_folders(settings(config).pdf_font_paths), needed)
     if unset := unset_characters(asdict(card), coverage):
-        shown = "; ".join(f"{c!r} (U+{ord(c):04X}) in {t[:60]!r}" for c, t in unset.items())
+        found = privacy.secrets(config)  # the log is public: a text holding one is not quoted
+        shown = "; ".join(f"{c!r} (U+{ord(c):04X}) in {quoted(t, found)}" for c, t in unset.items())
         raise PaperError(
             messages.problem(
                 f"the fonts of the {ed.code} social card have no glyph for {shown}.",

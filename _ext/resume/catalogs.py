@@ -15,12 +15,14 @@ at the start of every build of an edition, on that edition's catalogs only: the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .figures import advice, differences
 from .messages import SUBTYPES, problem
+from .reading import WITHHELD, Secret, holding, holds
 
 KINDS = ("syntax", "untranslated", "fuzzy", "obsolete", "figures", "markup", "placeholders")
 
@@ -406,6 +408,68 @@ def _markup_problems(path: Path, line: int, msgid: str, msgstr: str, md: object)
     if not found:
         return []
     return [Problem(path, line, "markup", f"{_excerpt(msgid)}: " + "; ".join(found))]
+
+
+def withheld(problems: Iterable[Problem], found: Collection[Secret]) -> list[Problem]:
+    """``problems`` as they may be shown: one whose entry holds a value the owner keeps private
+    or masked (``found``, in any form the privacy gate reads) quotes nothing of it, neither its
+    text nor its figures (the hidden digits would be among them), and keeps its file, line, kind
+    and what to do.
+
+    An entry is a run of lines between blank lines (comments, msgid, msgstr and their
+    continuations); neighbouring entries that hold a value only together (a number split across
+    them) are all withheld.
+    """
+    problems = list(problems)
+    if not found:
+        return problems
+    private: dict[Path, set[int]] = {}
+    for path in {p.path for p in problems}:
+        private[path] = _private_lines(path, found)
+    return [
+        replace(p, message=WITHHELD, hint="" if holds(p.hint, found) else p.hint)
+        if p.line in private[p.path] or holds(p.message, found)
+        else p
+        for p in problems
+    ]
+
+
+#: A gettext string's escapes, and what each stands for (any other character for itself).
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+def _private_lines(path: Path, found: Collection[Secret]) -> set[int]:
+    """The lines of the entries of ``path`` that hold a secret, alone or with their neighbours:
+    as written, or by their msgid or msgstr strings read in a row (``reading.holding``)."""
+    try:
+        lines = path.read_text("utf-8", "replace").splitlines()
+    except OSError:
+        return set()
+    entries: list[range] = []
+    start = 0
+    for number, line in enumerate([*lines, ""], start=1):
+        if not line.strip():
+            if number > start + 1:
+                entries.append(range(start + 1, number))
+            start = number
+    written = ["\n".join(lines[entry.start - 1 : entry.stop - 1]) for entry in entries]
+    strings: dict[str, list[str]] = {"msgid": [], "msgstr": []}
+    for entry in entries:
+        said: dict[str, str] = {"msgid": "", "msgstr": ""}
+        keyword = ""
+        for line in lines[entry.start - 1 : entry.stop - 1]:
+            line = line.strip().removeprefix("#~").strip()
+            if re.match(r"msg\w+(\[\d+\])?\s", line):
+                keyword, line = line.split(None, 1)
+                keyword = next((k for k in said if keyword.startswith(k)), "")  # not msgctxt
+            if keyword in said and line.startswith('"'):
+                said[keyword] += _ESCAPE.sub(lambda m: _ESCAPES.get(m[1], m[1]), line.strip()[1:-1])
+        for key, text in said.items():
+            strings[key].append(text)
+    held = holding(written, found) | holding(strings["msgid"], found)
+    held |= holding(strings["msgstr"], found)
+    return {number for index in held for number in entries[index]}
 
 
 def compile_catalog(path: Path, target: Path, language: str) -> list[Problem]:

@@ -54,6 +54,7 @@ from .files import write_atomically
 from .languages import edition
 from .outputs import file_name
 from .paper import Paper, flat, gather, plain_text
+from .reading import quoted
 from .settings import settings
 from .variants import variant_of
 
@@ -500,8 +501,10 @@ class ResumePDFBuilder(Builder):
             )
         unset = unset_characters(paper.as_data(), self.coverage)
         if unset:
+            found = privacy.secrets(self.config)  # the log is public: such a text is not quoted
             shown = "; ".join(
-                f"{char!r} (U+{ord(char):04X}) in {text[:60]!r}" for char, text in unset.items()
+                f"{char!r} (U+{ord(char):04X}) in {quoted(text, found)}"
+                for char, text in unset.items()
             )
             return messages.problem(
                 f"the fonts of the {self.edition.code} PDF have no glyph for {shown}.",

@@ -14,11 +14,18 @@ script, invisible characters and separators between digits ignored, pages read a
 link targets. A hit fails the build with the output's name, the source page or catalog and line
 where the value was typed, and what to do; the outputs that hold it are deleted, so that
 nothing private stays in the output folder.
+
+The build's log is an output too (Read the Docs publishes it): from ``config-inited`` on, every
+record of Sphinx's loggers (the extension's, Sphinx's and MyST's warnings, errors and status
+lines) passes ``Redaction`` first, which cuts out each run of words that holds a secret
+(``reading.redact``). The messages that quote a page or a catalog quote nothing of a text
+that holds one (``reading.quoted``, ``catalogs.withheld``), and keep its file and line.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -29,9 +36,11 @@ from .messages import error, warn
 from .reading import (
     CLEAN_FILES,
     Secret,
+    holds,
     masked_pattern,
     normalise,
     readable,
+    redact,
     rules_digest,
     scan,
     secrets_of,
@@ -119,6 +128,42 @@ def _scan(app: Sphinx, found: list[Secret]) -> dict[Path, list[tuple[str, Secret
     return hits
 
 
+class Redaction(logging.Filter):
+    """A log record with each run of words that holds one of ``found`` cut out (``redact``),
+    its location too; set on each handler of Sphinx's loggers, before any other filter (the one
+    that turns a warning into an exception with ``-W`` formats the message itself)."""
+
+    def __init__(self, found: list[Secret]) -> None:
+        super().__init__()
+        self.found = found
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = str(record.msg % record.args if record.args else record.msg)
+        except (TypeError, ValueError):
+            message = str(record.msg)
+        if holds(message, self.found):
+            record.msg, record.args = redact(message, self.found), ()
+        location = getattr(record, "location", None)
+        if isinstance(location, str) and holds(location, self.found):
+            record.location = redact(location, self.found)
+        return True
+
+
+def redact_log(app: Sphinx, config: Config) -> None:
+    """Put this build's ``Redaction`` first on every handler of Sphinx's loggers (``sphinx``,
+    whose children every extension's logger is), replacing an earlier build's."""
+    try:
+        found = secrets(config)
+    except (AttributeError, TypeError, ValueError):  # a malformed resume_contact: its own error
+        found = []
+    for handler in logging.getLogger("sphinx").handlers:
+        handler.filters = [f for f in handler.filters if not isinstance(f, Redaction)]
+        if found:
+            handler.filters.insert(0, Redaction(found))
+
+
 def setup_privacy(app: Sphinx) -> None:
+    app.connect("config-inited", redact_log, priority=0)
     # After every other build-finished handler (resume.json, sitemap), which write outputs.
     app.connect("build-finished", check_outputs, priority=900)

@@ -22,7 +22,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -278,3 +278,53 @@ def rules_digest(found: list[Secret]) -> str:
     them (this module's source)."""
     secrets = [(s.kind, s.pattern.pattern, s.visibility) for s in found]
     return digest(Path(__file__), repr(secrets).encode("utf-8") + Path(__file__).read_bytes())
+
+
+#: What a message says in place of a text that holds a value the owner keeps private or masked:
+#: the build's log is public (Read the Docs shows it), so no message quotes any of such a text.
+WITHHELD = "(a text holding a value kept private; not shown)"
+
+
+def holds(text: str, found: Collection[Secret]) -> bool:
+    """Whether ``text``, read as the gate reads it (``normalise``), holds any of ``found``."""
+    if not found or not text:
+        return False
+    form = normalise(text)
+    return any(secret.pattern.search(form) for secret in found)
+
+
+def quoted(text: str, found: Collection[Secret], width: int = 60) -> str:
+    """``text`` quoted for a message, its white space collapsed and cut to ``width``; ``WITHHELD``
+    when the whole text holds a secret (the cut alone might keep the hidden digits)."""
+    if holds(text, found):
+        return WITHHELD
+    text = " ".join(text.split())
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
+def redact(text: str, found: Collection[Secret]) -> str:
+    """``text`` with each shortest run of words that holds a secret replaced by ``WITHHELD``,
+    until none does: for messages whose author could not know (Sphinx's, MyST's), so that what
+    they quote is cut where the value is, in any disguise ``normalise`` reads."""
+    parts = re.split(r"(\s+)", text)
+    while holds("".join(parts), found):
+        end = next(e for e in range(1, len(parts) + 1) if holds("".join(parts[:e]), found))
+        start = next(s for s in range(end - 1, -1, -1) if holds("".join(parts[s:end]), found))
+        parts[start:end] = [WITHHELD]
+    return "".join(parts)
+
+
+def holding(texts: Sequence[str], found: Collection[Secret], span: int = SPAN) -> set[int]:
+    """The indices of the ``texts`` (messages of a page, entries of a catalog, in order) that
+    hold a secret, alone or with their neighbours (up to ``span`` in a row: a number split
+    across list items): each shortest run that holds one."""
+    held: set[int] = set()
+    if not holds("\n".join(texts), found):  # no run can hold what all of them do not
+        return held
+    for start in range(len(texts)):
+        for end in range(start + 1, min(start + span, len(texts)) + 1):
+            if holds("\n".join(texts[start:end]), found):
+                if not holds("\n".join(texts[start + 1 : end]), found):
+                    held.update(range(start, end))
+                break
+    return held

@@ -20,6 +20,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from .messages import warn
+from .privacy import secrets
+from .reading import WITHHELD, holds, quoted
 
 #: The schemes a link may have; a relative link has none.
 SAFE_SCHEMES = frozenset({"", "http", "https", "mailto", "tel"})
@@ -30,9 +32,12 @@ SAFE_SCHEMES = frozenset({"", "http", "https", "mailto", "tel"})
 REFUSED_LINK = re.compile(r"\[[^\]]*\]\(\s*<?\s*(javascript|vbscript|file|data):", re.IGNORECASE)
 
 
-def _excerpt(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
-    return repr(text if len(text) <= width else text[: width - 1] + "…")
+def _excerpt(text: str, doctree: nodes.document, width: int = 60, within: str = "") -> str:
+    """``text`` quoted for a message (``reading.quoted``): nothing of it when it, or the text
+    it was cut from (``within``), holds a value the owner keeps private (the log is public)."""
+    env = getattr(doctree.settings, "env", None)
+    found = secrets(env.config) if env is not None else []
+    return WITHHELD if holds(within, found) else quoted(text, found, width)
 
 
 def check_page(app: Sphinx, doctree: nodes.document) -> None:
@@ -44,8 +49,8 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
     for raw in list(doctree.findall(nodes.raw)):
         raw.parent.remove(raw)  # out of the page, as the message says: the preview only warns
         warn(
-            f"raw HTML {_excerpt(raw.astext())} is not published: it would run in the reader's "
-            "browser",
+            f"raw HTML {_excerpt(raw.astext(), doctree)} is not published: it would run in the "
+            "reader's browser",
             "write it in Markdown (in a translation, as its source writes it)",
             raw,
             subtype="unsafe",
@@ -59,7 +64,7 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
             # stop the build (the live preview).
             ref.replace_self(nodes.inline(ref.rawsource, "", *ref.children))
             warn(
-                f"the link {_excerpt(uri)} has the scheme {scheme!r}",
+                f"the link {_excerpt(uri, doctree)} has the scheme {scheme!r}",
                 "link to an https:// address or a page",
                 ref,
                 subtype="unsafe",
@@ -73,10 +78,10 @@ def _refused_links(doctree: nodes.document) -> None:
         if isinstance(parent, (nodes.literal, nodes.literal_block, nodes.raw)):
             continue  # code shows Markdown on purpose
         if match := REFUSED_LINK.search(text.astext()):
+            shown = _excerpt(text.astext()[match.start() :], doctree, within=text.astext())
             warn(
-                f"the link {_excerpt(text.astext()[match.start() :])} points at a "
-                f"{match.group(1).lower()}: address, which is never made a link: the page would "
-                "show its Markdown",
+                f"the link {shown} points at a {match.group(1).lower()}: address, which is never "
+                "made a link: the page would show its Markdown",
                 "link to an https:// address or a page",
                 parent,
                 subtype="unsafe",
@@ -118,8 +123,8 @@ def _head_elements(docname: str, doctree: nodes.document) -> None:
     for meta in list(doctree.findall(nodes.meta)):
         shown = ", ".join(f"{k}={v!r}" for k, v in meta.attributes.items() if isinstance(v, str))
         warn(
-            f"a page may not add a <meta> element ({_excerpt(shown)}): the site writes the head "
-            "itself",
+            f"a page may not add a <meta> element ({_excerpt(shown, doctree)}): the site writes "
+            "the head itself",
             "remove the meta directive or the html_meta front matter",
             (docname, _meta_line(doctree)),
             subtype="unsafe",
@@ -164,9 +169,10 @@ def _long_words(doctree: nodes.document) -> None:
         if isinstance(text.parent, (nodes.literal_block, nodes.raw, nodes.comment)):
             continue
         if match := _WORD.search(text.astext()):
+            shown = _excerpt(match.group(), doctree, 30, text.astext())
             warn(
-                f"a word of {len(match.group())} characters ({_excerpt(match.group(), 30)}) has "
-                "no place to break a line, and would run off the PDF's page",
+                f"a word of {len(match.group())} characters ({shown}) has no place to break a "
+                "line, and would run off the PDF's page",
                 "shorten it, or put spaces or hyphens in it",
                 text.parent,
                 subtype="unsafe",

@@ -40,9 +40,11 @@ from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages, traverse_translatable_index
 
 from . import catalog_cache
-from .catalogs import Problem, catalog_files
+from .catalogs import Problem, catalog_files, withheld
 from .languages import SOURCE, edition
 from .messages import warn
+from .privacy import secrets
+from .reading import WITHHELD, holding, quoted
 from .settings import settings
 
 logger = logging.getLogger(__name__)
@@ -86,7 +88,8 @@ def compile_catalogs(app: Sphinx, config: Config) -> None:
             wanted.add(target)
             problems = catalog_cache.compile_once(po, target, language)
             if problems:
-                state.failed[domain] = f"{po} did not compile: {problems[0].message}"
+                shown = withheld(problems[:1], secrets(config))[0].message
+                state.failed[domain] = f"{po} did not compile: {shown}"
                 state.problems.extend(problems)
     # A catalog deleted since the last build must not live on in its compiled form.
     for stale in compiled.rglob("*.mo") if compiled.is_dir() else ():
@@ -124,7 +127,7 @@ def report_catalogs(app: Sphinx) -> None:
                 if (p.path, p.line, p.message) not in reported
             )
     catalog_cache.keep(Path(app.doctreedir))
-    for problem in problems:
+    for problem in withheld(problems, secrets(app.config)):
         warn(
             f"{problem.kind}: {problem.message}",
             problem.what_to_do,
@@ -237,7 +240,8 @@ def _refuse_reference_links(transform: SphinxTransform, messages: list[tuple[Any
     for node, message in messages:
         if links(message, {"references": references}) > links(message, {}):
             warn(
-                f"a reference-style link ([text][label]) cannot be translated: {message[:60]!r}; "
+                "a reference-style link ([text][label]) cannot be translated: "
+                f"{quoted(message, secrets(transform.config))}; "
                 "each translation is parsed without the page's link definitions, so the link "
                 "would be published as raw markup",
                 "write the link inline, [text](https://…), delete the definition line "
@@ -307,12 +311,19 @@ class CheckTranslated(SphinxTransform):
             )
             return
         merged = _translations(dirs, self.config.language, domain)
-        missing = [(node, text) for node, text in messages if not merged.get(text, "").strip()]
-        for node, text in missing[:LISTED]:
-            excerpt = " ".join(text.split())
+        missing = [
+            (number, node, text)
+            for number, (node, text) in enumerate(messages)
+            if not merged.get(text, "").strip()
+        ]
+        # A message that holds a private value, alone or with its neighbours, is not quoted.
+        found = secrets(self.config) if missing else []
+        held = holding([text for _, text in messages], found)
+        for number, node, text in missing[:LISTED]:
+            shown = WITHHELD if number in held else quoted(text, found)
             warn(
-                f"catalog: untranslated message {excerpt[:60] + ('…' if len(excerpt) > 60 else '')!r}"
-                f" of {self.env.docname}: {expected} has no translation for it",
+                f"catalog: untranslated message {shown} of {self.env.docname}: "
+                f"{expected} has no translation for it",
                 "run `nox -s catalogs`, then translate the entry (and delete its `#, fuzzy` line)",
                 node if getattr(node, "source", None) else f"{page}:1",
                 subtype="catalog",
