@@ -87,8 +87,8 @@ class Target:
 # one process, by all its builders), for the preview's rebuild after an edit, for what the
 # release writes, and for Lighthouse (its own targets, tools/lighthouse.py's TARGETS).
 TARGETS = {
-    RELEASE: Target(2.0),
-    EDIT: Target(0.5),
+    RELEASE: Target(1.6),
+    EDIT: Target(0.15),
     EDIT_DIFFERS: Target(0),
     "PDF KiB (one edition)": Target(256),
     "HTML tree KiB (one edition)": Target(1280),
