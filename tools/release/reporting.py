@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .building import JobResult
+from .layout import STAGING
 
 # What to do about each kind of problem Sphinx, docutils and MyST report, keyed by a tell-tale
 # part of their message: the warning's [type.subtype], or the words of a message that has none.
@@ -55,16 +56,33 @@ CRASH_REPORT = re.compile(
     r".*?so that a better error message can be provided next time\.\n?",
     re.MULTILINE | re.DOTALL,
 )
+#: A path into this build's staging folder (``<build>/.staging-<pid>-<token>/``), gone when the
+#: build ends: what follows ``out/`` (``html/en/…``) names the output, else the rest
+#: (``doctrees/en/…``).
+STAGED = re.compile(rf"[^\s'\"(]*{re.escape(STAGING)}\d+-[0-9a-f]+/(?:out/)?")
 #: How Python and Sphinx say that a write failed on a full disk (``ENOSPC``).
 DISK_FULL = re.compile(r"\[Errno 28\]|No space left on device")
 
 
+#: A line of Sphinx's log that reports a problem (``path:line: WARNING: …``).
+PROBLEM = re.compile(r"\b(?:WARNING|ERROR|SEVERE|CRITICAL):")
+
+
 def hints(output: str) -> list[str]:
-    """What to do about the problems in a build's ``output``: each "What to do" its messages
-    give, then the hint of every kind it shows, in ``HINTS``' order; ``GENERAL_HINT`` when none
-    is known."""
-    said = list(dict.fromkeys(WHAT_TO_DO.findall(ANSI_CODE.sub("", output))))
-    return said + [hint for mark, hint in HINTS.items() if mark in output] or [GENERAL_HINT]
+    """The advice a build's ``output`` does not give on its own lines: the hint of every kind
+    of Sphinx's and MyST's problems it shows, in ``HINTS``' order, then ``GENERAL_HINT`` when a
+    problem has neither its own "What to do" nor a hint, or the output says nothing to do at
+    all. The extension's messages carry their advice themselves: it is not said again."""
+    output = ANSI_CODE.sub("", output)
+    given = [hint for mark, hint in HINTS.items() if mark in output]
+    bare = [
+        line for line in output.splitlines()
+        if PROBLEM.search(line) and not WHAT_TO_DO.search(line)
+        and not any(mark in line for mark in HINTS)
+    ]  # fmt: skip
+    if bare or not (given or WHAT_TO_DO.search(output)):
+        given.append(GENERAL_HINT)
+    return given
 
 
 def keep_crash_reports(results: Sequence[JobResult], build: Path) -> dict[str, str]:
@@ -114,6 +132,7 @@ def report(results: Sequence[JobResult], moved: Mapping[str, str] = {}) -> list[
         text = condense(result.stdout) + condense(result.stderr)
         for old, new in moved.items():
             text = text.replace(old, new)
+        text = STAGED.sub("", text)
         same = re.sub(r"\S*(?:sphinx-err-|crash-reports/)\S+\.log", "", text)  # one per job
         if result.returncode and same.strip() and same in told:
             print(f"[{result.job.name}] the same as [{told[same]}]", flush=True)
