@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from resume.catalogs import HINTS as CATALOG_HINTS
+from resume.directives import ADVICE as DIRECTIVE_ADVICE
 from resume.messages import LEAD, SUBTYPES
 from tools.release import GENERAL_HINT, HINTS, hints
 
@@ -96,12 +97,12 @@ FAILURES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
     "role with a bad date": (
         {"index.md": "# 首页\n\n" + ROLE.format(start="2019-13", end="2020")},
         "",
-        SUBTYPES["directive"].what_to_do,
+        DIRECTIVE_ADVICE["start"],
     ),
     "project without a url": (
         {"index.md": "# 首页\n\n```{resume-project}\n:name: X\n:relation: 用户\n```\n"},
         "",
-        SUBTYPES["directive"].what_to_do,
+        "give :url: a value in the directive",
     ),
     "project page without its directive": (
         {"index.md": INDEX.replace("ENTRIES", "projects/x"), "projects/x.md": "# X\n"},

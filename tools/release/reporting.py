@@ -75,10 +75,12 @@ def hints(output: str) -> list[str]:
     all. The extension's messages carry their advice themselves: it is not said again."""
     output = ANSI_CODE.sub("", output)
     given = [hint for mark, hint in HINTS.items() if mark in output]
+    # Each problem: its line and the lines that follow it, up to the next problem's.
+    problems = re.split(rf"\n(?=[^\n]*{PROBLEM.pattern})", output)
     bare = [
-        line for line in output.splitlines()
-        if PROBLEM.search(line) and not WHAT_TO_DO.search(line)
-        and not any(mark in line for mark in HINTS)
+        text for text in problems
+        if PROBLEM.search(text) and not WHAT_TO_DO.search(text)
+        and not any(mark in text for mark in HINTS)
     ]  # fmt: skip
     if bare or not (given or WHAT_TO_DO.search(output)):
         given.append(GENERAL_HINT)
