@@ -112,7 +112,7 @@ SUBTYPES: dict[str, Subtype] = {
     ),
     "redirects": Subtype(
         "A redirect list that is missing, a line of it that is not two paths, that redirects "
-        "a page that still exists, or to no page",
+        "a page that still exists or a page a second time, or to no page",
         "correct the line of redirects.txt named (README.md, 'Updating the résumé')",
     ),
     "switcher": Subtype(
