@@ -118,7 +118,8 @@ def fake_python() -> BuildMain:
 def fake_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     """A fixed SOURCE_DATE_EPOCH, and none of the fake's switches."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    for name in ("FAKE_VERSION", "FAKE_FAIL", "FAKE_SLEEP", "FAKE_PIDS", "FAKE_NO_FILE", "FAKE_SAY"):
+    switches = ("FAKE_VERSION", "FAKE_FAIL", "FAKE_SLEEP", "FAKE_PIDS", "FAKE_NO_FILE", "FAKE_SAY")
+    for name in switches:
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -265,7 +266,7 @@ def test_a_failure_says_each_thing_once(fake_python, fake_env, tmp_path, capsys)
     untouched once, on the last line, and a path into the staging folder (gone when the build
     ends) is shown as the output it belongs to."""
     build = tmp_path / "_build"
-    say = "{outdir}/index.html:1: WARNING: made up. What to do: mend the made-up thing [resume.data]"
+    say = "{outdir}/index.html:1: WARNING: made up. What to do: mend the made-up thing [resume.x]"
     assert not build_version(fake_python, build, "A", ["ja"], FAKE_FAIL="ja", FAKE_SAY=say)
     out, err = capsys.readouterr()
     said = [line for line in out.splitlines() if "mend the made-up thing" in line]

@@ -83,7 +83,7 @@ def split_tags(text: str) -> tuple[str, ...]:
 def _tag_list(key: str, value: object) -> frozenset[str]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise VariantError(
-            f"[{key!r}] = {value!r}: expected a list of tags, such as [\"early-career\"]"
+            f'[{key!r}] = {value!r}: expected a list of tags, such as ["early-career"]'
         )
     try:
         return frozenset(split_tags(",".join(value)))

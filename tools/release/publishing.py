@@ -167,7 +167,7 @@ def found_clean(staging: Path, found: Sequence[reading.Secret]) -> set[str]:
     """The outputs this build's builders found clean for the same secrets and rules (the notes
     ``resume.privacy`` keeps beside each edition's doctrees): the release scan need not read
     them again. Carried-over editions and repacked ePubs are not among them, and are read."""
-    key, clean = reading.rules_digest(list(found)), set()
+    key, clean = reading.rules_digest(list(found)), set[str]()
     for note in staging.glob(f"doctrees/*/*-{CLEAN_FILES}"):
         try:
             kept = json.loads(note.read_text("utf-8"))
