@@ -2,9 +2,9 @@
 reports cut to their message, one line for a full disk, and what to do.
 
 The advice comes from the messages themselves: an error of ours carries its own "What to do"
-line, found by ``WHAT_TO_DO``. ``HINTS`` adds advice for messages that carry none, keyed by a
-tell-tale part of the message, because they come from Sphinx, MyST or docutils, whose words we
-cannot change.
+on its line (``WHAT_TO_DO`` finds it), and it is not said again. ``HINTS`` is the summary's
+advice for messages that carry none, keyed by a tell-tale part of the message, because they
+come from Sphinx, MyST or docutils, whose words we cannot change.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .layout import STAGING
 
 # What to do about each kind of problem Sphinx, docutils and MyST report, keyed by a tell-tale
 # part of their message: the warning's [type.subtype], or the words of a message that has none.
-# The extension's own messages say what to do themselves (resume.messages), collected below
+# The extension's own messages say what to do themselves (resume.messages), on their lines
 # (WHAT_TO_DO). tests/test_hints.py makes each kind of failure for real and checks that it gets
 # its advice, and that every hint here is one some failure gets.
 HINTS = {
