@@ -108,6 +108,28 @@ def test_a_role_page_without_its_directive_fails(tmp_path):
     )
 
 
+def test_a_bad_date_is_one_error_with_the_advice_for_dates_alone(tmp_path):
+    """A role directive that fails its own check still is the page's directive: neither the
+    page nor the projects naming it are reported for lacking it, and the error's advice is the
+    one for the option at fault."""
+    project = "# P\n\n```{resume-project}\n:name: P\n:url: https://example.org\n"
+    pages = {
+        "index.md": "# 首页\n\n```{toctree}\nexperience/x\nprojects/p\nprojects/q\n```\n",
+        "experience/x.md": ROLE.replace("START", "2019-13").replace("END", "2020"),
+        "projects/p.md": project + ":relation: 作者\n:roles: experience/x\n```\n",
+        "projects/q.md": project + ":relation: 用户\n:roles: experience/x\n```\n",
+    }
+    src = write_project(tmp_path / "src", pages)
+    result = build(src, tmp_path / "out")
+    assert result.returncode != 0
+    problems = [line for line in result.stderr.splitlines() if re.search(r"WARNING|ERROR", line)]
+    assert len(problems) == 1, result.stderr
+    [error] = problems
+    assert f"{src / 'experience' / 'x.md'}:6: ERROR: resume-role: start:" in error
+    advice = error.partition("What to do: ")[2]
+    assert "YYYY-MM" in advice and "project" not in advice and "allowed keys" not in error
+
+
 def _month(shift: int) -> str:
     """This month by the clock, ``shift`` months on, as ``YYYY-MM``."""
     today = time.gmtime()

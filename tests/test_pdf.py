@@ -651,6 +651,11 @@ def test_read_the_docs_offers_one_pdf(tmp_path):
                                 text=True)  # fmt: skip
         assert result.returncode == 0, result.stdout + result.stderr
     assert [p.name for p in (output_dir / "pdf").iterdir()] == [file_name("ja", "pdf")]
+    # It names the file it kept, not the scratch folder it built in (gone by then).
+    said = result.stdout + result.stderr
+    kept = output_dir / "pdf" / file_name("ja", "pdf")
+    assert result.stdout.splitlines()[-1] == f"The PDF résumé is in {kept}.", said
+    assert "plain-text" not in said, said
     text = poppler("pdftotext", str(output_dir / "pdf" / file_name("ja", "pdf")), "-")
     assert readthedocs.canonical_url("ja") in text
 

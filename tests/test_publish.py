@@ -38,7 +38,8 @@ CODES = [e.code for e in EDITIONS]
 # A stand-in for Sphinx's ``build_main``, which the release calls in each child with
 # ``sphinx-build``'s arguments: writes a tiny HTML tree, ePub, or PDF and text saying FAKE_VERSION
 # into the output folder (its last argument), and the site's own files (SITE_FILES) beside the
-# HTML. FAKE_FAIL (codes) makes those editions fail, FAKE_SLEEP makes it slow, FAKE_PIDS collects
+# HTML. FAKE_FAIL (codes) makes those editions fail (saying FAKE_SAY, its output folder for
+# {outdir}, when given), FAKE_SLEEP makes it slow, FAKE_PIDS collects
 # its pid, FAKE_NO_FILE names a site file the HTML builder leaves out.
 def fake_build(arguments: list[str]) -> int:
     builder, outdir = arguments[arguments.index("-b") + 1], Path(arguments[-1])
@@ -49,7 +50,8 @@ def fake_build(arguments: list[str]) -> int:
             pids.write(f"{os.getpid()}\n")
     time.sleep(float(os.environ.get("FAKE_SLEEP", "0")))
     if code in os.environ.get("FAKE_FAIL", "").split(","):
-        print(f"pages/{code}.md:3: ERROR: made-up failure", file=sys.stderr)
+        said = os.environ.get("FAKE_SAY", "pages/{outdir}.md:3: ERROR: made-up failure")
+        print(said.replace("{outdir}", str(outdir)), file=sys.stderr)
         return 1
     outdir.mkdir(parents=True)
     if builder == "html":
@@ -116,7 +118,8 @@ def fake_python() -> BuildMain:
 def fake_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     """A fixed SOURCE_DATE_EPOCH, and none of the fake's switches."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    for name in ("FAKE_VERSION", "FAKE_FAIL", "FAKE_SLEEP", "FAKE_PIDS", "FAKE_NO_FILE"):
+    switches = ("FAKE_VERSION", "FAKE_FAIL", "FAKE_SLEEP", "FAKE_PIDS", "FAKE_NO_FILE", "FAKE_SAY")
+    for name in switches:
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -256,6 +259,44 @@ def test_failed_build_changes_nothing(fake_python, fake_env, tmp_path, capsys):
     assert leftovers(build) == []
     err = capsys.readouterr().err
     assert "What to do:" in err and "untouched" in err
+
+
+def test_a_failure_says_each_thing_once(fake_python, fake_env, tmp_path, capsys):
+    """A message's own advice is not repeated in a summary, the previous output is said to be
+    untouched once, on the last line, and a path into the staging folder (gone when the build
+    ends) is shown as the output it belongs to."""
+    build = tmp_path / "_build"
+    say = "{outdir}/index.html:1: WARNING: made up. What to do: mend the made-up thing [resume.x]"
+    assert not build_version(fake_python, build, "A", ["ja"], FAKE_FAIL="ja", FAKE_SAY=say)
+    out, err = capsys.readouterr()
+    said = [line for line in out.splitlines() if "mend the made-up thing" in line]
+    assert len(said) == 3 and all("WARNING: made up." in line for line in said), out  # a job each
+    assert "What to do" not in err, err
+    assert err.splitlines() == [
+        f"Build failed (html/ja, epub/ja, resumepdf/ja). The previous output in {build} is "
+        "untouched."
+    ]
+    assert ".staging-" not in out
+    assert "[html/ja] html/ja/index.html:1: WARNING: made up." in out
+
+
+def test_a_refusal_ends_with_what_to_do_then_untouched(fake_python, fake_env, tmp_path, capsys):
+    """The layout's refusal and an environment variable's: the message ends with its advice,
+    and the previous output is said to be untouched on a line of its own, once."""
+    build = tmp_path / "_build"
+    build.mkdir()
+    (build / ".releases").symlink_to(tmp_path)
+    assert not build_version(fake_python, build, "A")
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-2].startswith("What to do: ") and lines[-2].endswith("then build again")
+    assert lines[-1] == f"The previous output in {build} is untouched."
+    fake_env.setenv("READTHEDOCS_CANONICAL_URL", "ftp://x")
+    from tools.release.__main__ import main
+
+    assert main(["en"]) == 1  # refused before the build folder is touched
+    lines = capsys.readouterr().err.splitlines()
+    assert "What to do: " in lines[-2] and lines[-2].endswith("or unset it"), lines
+    assert lines[-1].startswith("The previous output in ") and len(lines) == 2, lines
 
 
 @pytest.mark.parametrize("missing", SITE_FILES)

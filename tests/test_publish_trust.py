@@ -131,7 +131,8 @@ def test_a_full_disk_is_one_line_and_what_to_do(
     assert "is full (No space left on device)" in err, err
     assert "What to do: free some space" in err
     assert "Traceback" not in err and "fix each problem" not in err, err
-    assert len(err.strip().splitlines()) == 2, err
+    lines = err.strip().splitlines()  # the problem, what to do, the previous output untouched
+    assert len(lines) == 3 and lines[-1].startswith("The previous output in "), err
 
 
 @pytest.mark.parametrize(

@@ -64,12 +64,16 @@ def test_the_epub_holds_no_redirect(tmp_path):
     [
         ("notes/old.md notes/newer.md", "redirects notes/old to notes/newer, which is not a page"),
         ("notes/new.md index.md", "redirects notes/new, which is still a page"),
-        ("notes/old.md", "is not two paths"),
+        ("notes/old.md", "the line 'notes/old.md' is not two paths"),
+        ("notes/x.md index.md", "redirects notes/x a second time"),
     ],
-    ids=["to-no-page", "from-a-page", "one-path"],
+    ids=["to-no-page", "from-a-page", "one-path", "twice"],
 )  # fmt: skip
 def test_a_bad_line_fails_the_build_at_its_line(tmp_path, builder, line, problem):
+    """One warning, at the line, and no more: rediraffe is not handed the broken list."""
     src = project(tmp_path, "notes/x.md notes/new.md\n" + line + "\n")
     result = build(src, tmp_path / "out", builder)
     assert result.returncode != 0
     assert f"{src / 'redirects.txt'}:4: WARNING: {problem}" in result.stderr, result.stderr
+    said = [line for line in result.stderr.splitlines() if re.search(r"WARNING|ERROR|rror", line)]
+    assert len(said) == 1, result.stderr

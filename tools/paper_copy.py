@@ -61,8 +61,7 @@ def fail(code: str, report: str) -> None:
     lines = [re.sub(r" \(Sphinx's full report: [^)]*\)", "", line) for line in report.strip().splitlines()]  # fmt: skip
     for line in lines:
         print(f"{code}: {line}", file=sys.stderr)
-    if not any("What to do:" in line for line in lines):
-        advice = hints(report)
+    if advice := hints(report):  # what the messages above do not say themselves
         print("What to do:", *(f"  - {hint}" for hint in advice), sep="\n", file=sys.stderr)
 
 

@@ -133,8 +133,9 @@ def pdf(environ: Mapping[str, str] = os.environ, source: Path = REPO) -> int:
     name = file_name(code, "pdf")
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
+        # -q: Sphinx's closing line would name the scratch folder, gone when this returns.
         command = [
-            sys.executable, "-m", "sphinx", "-T", "-n", *STRICT, "-b", "resumepdf",
+            sys.executable, "-m", "sphinx", "-T", "-q", "-n", *STRICT, "-b", "resumepdf",
             "-d", str(scratch / "doctrees"), "-D", f"language={BY_CODE[code].sphinx}",
             str(source), str(scratch / PDF),
         ]  # fmt: skip
@@ -143,6 +144,7 @@ def pdf(environ: Mapping[str, str] = os.environ, source: Path = REPO) -> int:
         target = Path(output) / PDF
         target.mkdir(parents=True, exist_ok=True)
         write_atomically(target / name, (scratch / PDF / name).read_bytes())
+    print(f"The PDF résumé is in {target / name}.")
     return 0
 
 

@@ -27,14 +27,24 @@ PRESENT = "present"
 _DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2}))?")
 
 
+#: A page whose data directive failed its own check holds it all the same, for the checks
+#: across pages (``ResumeDomain.check_consistency``), which are not to report it missing too:
+#: this attribute, on a comment node in the directive's place, names the directive.
+FAILED = "resume_failed"
+
+
 class DataError(ValueError):
     """A structured field that is missing or malformed; ``key`` names it where one is to blame,
     ``line`` the source line where that is not the key's first line."""
 
-    def __init__(self, message: str, key: str | None = None, line: int | None = None) -> None:
+    def __init__(
+        self, message: str, key: str | None = None, line: int | None = None,
+        what_to_do: str | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(message)
         self.key = key
         self.line = line
+        self.what_to_do = what_to_do
 
 
 @dataclass(frozen=True, order=True)
@@ -255,7 +265,8 @@ class ResumeDomain(Domain):
     """Holds every page's role, project and entry records, so that any page can draw on them.
 
     ``data`` maps ``"roles"`` and ``"projects"`` to ``{docname: record}``, ``"entries"`` to
-    ``{docname: [record, …]}``, ``"code"`` to the set of docnames with a code block (whose
+    ``{docname: [record, …]}``, ``"failed"`` to ``{docname: directive}`` for a page whose data
+    directive failed its own check, ``"code"`` to the set of docnames with a code block (whose
     colours the theme then loads), and ``"drawing"`` to the set of docnames whose output draws on
     other pages' records (they are rewritten whenever any page is read again).
     """
@@ -263,9 +274,9 @@ class ResumeDomain(Domain):
     name = "resume"
     label = "Résumé"
     initial_data: dict[str, Any] = {  # noqa: RUF012 (Sphinx's Domain declares it so)
-        "roles": {}, "projects": {}, "entries": {}, "code": set(), "drawing": set(),
+        "roles": {}, "projects": {}, "entries": {}, "failed": {}, "code": set(), "drawing": set(),
     }  # fmt: skip
-    data_version = 5
+    data_version = 6
 
     @property
     def role_pages(self) -> dict[str, Role]:
@@ -274,6 +285,10 @@ class ResumeDomain(Domain):
     @property
     def project_pages(self) -> dict[str, Project]:
         return self.data["projects"]  # type: ignore[no-any-return,unused-ignore]
+
+    @property
+    def failed_pages(self) -> dict[str, str]:
+        return self.data["failed"]  # type: ignore[no-any-return,unused-ignore]
 
     @property
     def entry_pages(self) -> dict[str, list[Entry]]:
@@ -306,6 +321,10 @@ class ResumeDomain(Domain):
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Collect the page's records from its nodes (after translation)."""
+        for mark in list(document.findall(nodes.comment)):
+            if FAILED in mark.attributes:
+                self.failed_pages.setdefault(docname, mark[FAILED])
+                mark.parent.remove(mark)
         entries = [_entry(docname, card) for card in document.findall(resume_nodes.entry_card)]
         if entries:
             self.entry_pages[docname] = entries
@@ -365,7 +384,9 @@ class ResumeDomain(Domain):
             for docname in sorted(self.env.found_docs):
                 if not fnmatch(docname, pattern) or docname.rsplit("/", 1)[-1] == "index":
                     continue
-                if docname not in recorded[directive]:
+                if docname not in recorded[directive] and (
+                    self.failed_pages.get(docname) != directive
+                ):
                     warn(
                         f"this page has no {directive} directive: every page matching "
                         f"{pattern!r} states its data once, at its top",
@@ -374,8 +395,9 @@ class ResumeDomain(Domain):
                         (docname, 1),
                         subtype="data",
                     )
+        roles = {*self.role_pages, *(d for d, n in self.failed_pages.items() if n == "resume-role")}
         for project in self.get_projects():
-            for name in unknown_roles(project, self.role_pages):
+            for name in unknown_roles(project, roles):
                 warn(
                     f"roles: {name!r} is not a page with a resume-role directive (known: "
                     f"{', '.join(sorted(self.role_pages)) or 'none'})",
@@ -388,11 +410,12 @@ class ResumeDomain(Domain):
         self.role_pages.pop(docname, None)
         self.project_pages.pop(docname, None)
         self.entry_pages.pop(docname, None)
+        self.failed_pages.pop(docname, None)
         self.drawing_pages.discard(docname)
         self.code_pages.discard(docname)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for kind in ("roles", "projects", "entries"):
+        for kind in ("roles", "projects", "entries", "failed"):
             for docname, item in otherdata[kind].items():
                 if docname in docnames:
                     self.data[kind][docname] = item

@@ -21,7 +21,7 @@ from sphinx import addnodes
 from sphinx.locale import _
 from sphinx.util.docutils import SphinxDirective
 
-from .data import PRESENT, DataError, Date, parse_period, split_list
+from .data import FAILED, PRESENT, DataError, Date, parse_period, split_list
 from .dates import format_period
 from .messages import problem, warn
 from .nodes import entry_card, placeholder, project_card, role_card
@@ -46,6 +46,16 @@ LABELS = {
     "institution": "Institution",
 }
 _OPTION = re.compile(r"\s*:(?P<key>[\w-]+):")
+_DATES = "write the date as YYYY or YYYY-MM, not after today, the end not before the start"
+#: What to do about the option at fault, by its key: the advice for that option alone (a
+#: key not here gets the subtype's, resume.messages).
+ADVICE = {
+    "start": _DATES,
+    "end": f"{_DATES}, or 'present'",
+    "url": "give the project's home page as an https:// address",
+    "code": "give the language's BCP 47 tag, such as en or zh-CN",
+    "tags": "correct the tags as the message says (README.md, 'Variants')",
+}
 
 
 def _source_text(source: str, line: int, text: str, **attributes: object) -> nodes.paragraph:
@@ -74,7 +84,10 @@ class _DataDirective(SphinxDirective):
             self.check_duplicates()
             for key in self.required:
                 if not self.options.get(key, "").strip():
-                    raise DataError(f"the required key {key!r} is missing or empty")
+                    raise DataError(
+                        f"the required key {key!r} is missing or empty",
+                        what_to_do=f"give :{key}: a value in the directive",
+                    )
             try:
                 self.tags = list(split_tags(self.options.get("tags", "")))
             except VariantError as exc:
@@ -85,7 +98,7 @@ class _DataDirective(SphinxDirective):
                     node["tags"] = self.tags
             return built
         except DataError as exc:
-            return self.fail(str(exc), exc.key, exc.line)
+            return self.fail(str(exc), exc.key, exc.line, exc.what_to_do)
 
     def build(self) -> list[nodes.Node]:
         raise NotImplementedError
@@ -100,8 +113,9 @@ class _DataDirective(SphinxDirective):
             key = match["key"]
             if key in seen:
                 raise DataError(
-                    f"the key {key!r} is given twice; keep one", key, line=self.lineno + offset
-                )
+                    f"the key {key!r} is given twice", key, self.lineno + offset,
+                    "delete one of the two",
+                )  # fmt: skip
             seen.add(key)
 
     def not_after_today(self, date: Date, key: str) -> Date:
@@ -134,16 +148,21 @@ class _DataDirective(SphinxDirective):
         return self.lineno
 
     def fail(
-        self, message: str, key: str | None = None, line: int | None = None
-    ) -> list[nodes.Node]:
+        self, message: str, key: str | None = None, line: int | None = None,
+        what_to_do: str | None = None,
+    ) -> list[nodes.Node]:  # fmt: skip
+        """The error at the option's line, with the advice for that option alone, and the
+        mark that this page holds its directive (``FAILED``): the checks across pages are not
+        to report it missing too."""
         line = line or (self.option_line(key) if key else self.lineno)
-        hint = f" (allowed keys: {', '.join(self.option_spec)})" if self.option_spec else ""
+        if what_to_do is None and key:
+            what_to_do = ADVICE.get(key, f"correct :{key}: as the message says")
         error = self.reporter.error(
-            problem(f"{self.name}: {message}{hint}", subtype="directive"),
+            problem(f"{self.name}: {message}", what_to_do, subtype="directive"),
             nodes.literal_block(self.block_text, self.block_text),
             line=line,
         )
-        return [error]
+        return [error, nodes.comment("", "", **{FAILED: self.name})]
 
     def field(
         self, key: str, body: nodes.Node, translatable: bool = True, label: str = ""

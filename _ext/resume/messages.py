@@ -4,10 +4,10 @@ A reader of a failed build needs the problem, where it is and what to change. So
 and error of the extension goes through ``warn`` or ``error`` (and every exception it raises
 through ``problem``), which end the message with ``What to do: …``, on the message's line: a
 warning stays one line (an environment variable's error too, as README.md promises), and the
-release build collects the advice as it is written, keeping advice of its own for Sphinx's and
-MyST's warnings only. The advice for a subtype is said once, in ``SUBTYPES``; a message that needs a more
-specific action passes its own. README.md's table of messages is ``table()``, checked by
-``tests/test_messages.py``.
+release build leaves the advice on that line, said once, keeping a summary of advice of its
+own for Sphinx's and MyST's warnings only. The advice for a subtype is said once, in
+``SUBTYPES``; a message that needs a more specific action passes its own. README.md's table of
+messages is ``table()``, checked by ``tests/test_messages.py``.
 
 Standard library only at import time: ``resume.environment`` raises through ``problem`` in
 processes where Sphinx is not installed.
@@ -112,7 +112,7 @@ SUBTYPES: dict[str, Subtype] = {
     ),
     "redirects": Subtype(
         "A redirect list that is missing, a line of it that is not two paths, that redirects "
-        "a page that still exists, or to no page",
+        "a page that still exists or a page a second time, or to no page",
         "correct the line of redirects.txt named (README.md, 'Updating the résumé')",
     ),
     "switcher": Subtype(

@@ -9,6 +9,8 @@ the ePub and the PDF alone, which have no addresses to keep).
 This module checks the list on every build, whatever the builder, at its file and line: a
 redirect to a page that does not exist, or from a page that still exists, fails the build
 (rediraffe's own check names neither the file nor the line, and runs for the web site only).
+A list with a bad line is not handed to rediraffe, whose parser would report it again and then
+stop the build with a crash report: it gets the good lines' pairs instead.
 It also gives rediraffe a template in the edition's language: ``lang``, the site's title,
 ``noindex``, and a plain link beside the refresh, with no script.
 """
@@ -56,26 +58,35 @@ def check_redirects(app: Any, env: Any) -> None:
         )
         return
     suffixes = list(app.config.source_suffix)
+    good: dict[str, str] = {}
+    broken = False
     for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         match = _PAIR.fullmatch(line)
         if match is None:
-            problem = "is not two paths, 'old new'"
+            problem = f"the line {line!r} is not two paths, 'old new'"
             what_to_do = "write 'experience/old.md experience/new.md'"
         else:
-            old = docname(match[2] or match[3], suffixes)
-            new = docname(match[5] or match[6], suffixes)
+            source, target = match[2] or match[3], match[5] or match[6]
+            old, new = docname(source, suffixes), docname(target, suffixes)
             if old in env.found_docs:
                 problem = f"redirects {old}, which is still a page"
                 what_to_do = "remove the line, or the page"
             elif new not in env.found_docs:
                 problem = f"redirects {old} to {new}, which is not a page"
                 what_to_do = "name the page it became (or index.md, for a page retired)"
+            elif source in good:
+                problem = f"redirects {old} a second time"
+                what_to_do = "keep one of its lines"
             else:
+                good[source] = target
                 continue
+        broken = True
         warn(problem, what_to_do, f"{path}:{number}", subtype="redirects")
+    if broken:  # rediraffe reads the list again when it writes: only the good pairs
+        app.config.rediraffe_redirects = good
 
 
 def use_template(app: Any) -> None:

@@ -80,16 +80,15 @@ def split_tags(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(tags))
 
 
-def _tag_list(name: str, key: str, value: object) -> frozenset[str]:
+def _tag_list(key: str, value: object) -> frozenset[str]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise VariantError(
-            f"resume_variants[{name!r}][{key!r}] = {value!r}: expected a list of tags, "
-            f'such as ["early-career"]'
+            f'[{key!r}] = {value!r}: expected a list of tags, such as ["early-career"]'
         )
     try:
         return frozenset(split_tags(",".join(value)))
     except VariantError as error:
-        raise VariantError(f"resume_variants[{name!r}][{key!r}]: {error}") from None
+        raise VariantError(f"[{key!r}]: {error}") from None
 
 
 def parse(raw: object) -> dict[str, Variant]:
@@ -114,36 +113,42 @@ def parse(raw: object) -> dict[str, Variant]:
             )
         if not isinstance(spec, dict):
             raise VariantError(f"resume_variants[{name!r}] = {spec!r}: expected a dict")
+        # Every wrong key of the variant, in one message: the owner corrects them at once.
+        wrong = []
         unknown = sorted(map(str, set(spec) - set(KEYS)))
         if unknown:
-            raise VariantError(
-                f"resume_variants[{name!r}]: unknown key {', '.join(map(repr, unknown))} "
-                f"(allowed keys: {', '.join(KEYS)})"
+            wrong.append(
+                f"unknown key {', '.join(map(repr, unknown))} (allowed keys: {', '.join(KEYS)})"
             )
         language = spec.get("language")
         edition = BY_SPHINX.get(language) or BY_CODE.get(language)  # type: ignore[arg-type]
         if edition is None:
-            raise VariantError(
-                f"resume_variants[{name!r}]['language'] = {language!r}: expected one of "
+            wrong.append(
+                f"['language'] = {language!r}: expected one of "
                 f"{', '.join(map(repr, BY_SPHINX))} (or the folder codes "
                 f"{', '.join(map(repr, BY_CODE))})"
             )
         pages = spec.get("pages", 2)
         if isinstance(pages, bool) or pages not in PAGES:
-            raise VariantError(f"resume_variants[{name!r}]['pages'] = {pages!r}: expected 1 or 2")
-        include = _tag_list(name, "include", spec.get("include", []))
-        exclude = _tag_list(name, "exclude", spec.get("exclude", []))
+            wrong.append(f"['pages'] = {pages!r}: expected 1 or 2")
+        lists = {}
+        for key in ("include", "exclude"):
+            try:
+                lists[key] = _tag_list(key, spec.get(key, []))
+            except VariantError as error:
+                wrong.append(str(error))
+        include, exclude = lists.get("include", frozenset()), lists.get("exclude", frozenset())
         if both := sorted(include & exclude):
-            raise VariantError(
-                f"resume_variants[{name!r}]: {', '.join(both)} is both included and excluded; "
-                "keep it in one list"
-            )
+            wrong.append(f"{', '.join(both)} is both included and excluded; keep it in one list")
         summary = spec.get("summary", "")
         if not isinstance(summary, str) or (summary and not NAME.fullmatch(summary)):
-            raise VariantError(
-                f"resume_variants[{name!r}]['summary'] = {summary!r}: expected the tag of a "
-                "paragraph of the home page's summary section"
+            wrong.append(
+                f"['summary'] = {summary!r}: expected the tag of a paragraph of the home "
+                "page's summary section"
             )
+        if wrong or edition is None:
+            at = f"resume_variants[{name!r}]"
+            raise VariantError("; ".join(at + w if w[0] == "[" else f"{at}: {w}" for w in wrong))
         variants[name] = Variant(name, edition.sphinx, pages, include, exclude, summary)
     return variants
 

@@ -171,12 +171,17 @@ def release_build(
     jobs = [Job(edition, builder) for edition in editions for builder in BUILDERS]
     jobs += [Job(BY_SPHINX[v.language], VARIANT_BUILDER, v.name) for v in chosen]
     build = Path(build)
+    # Said once, on its own line, after the message and its "What to do".
     untouched = f"The previous output in {build} is untouched."
+
+    def refuse(message: str) -> bool:
+        print(message, untouched, sep="\n", file=sys.stderr)
+        return False
+
     try:  # what conf.py will read: refused here once, not by every builder
         environment.read(os.environ)
     except environment.SettingError as error:
-        print(f"{error} {untouched}", file=sys.stderr)
-        return False
+        return refuse(str(error))
     try:
         layout.refuse_links(build)
         layout.check_writable(build)
@@ -190,15 +195,12 @@ def release_build(
             lock_fd = os.open(staging / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
             fcntl.flock(lock_fd, fcntl.LOCK_EX)  # others' clean leaves a running build alone
     except PublishError as error:
-        print(f"{error.report()}", file=sys.stderr)
-        return False
+        return refuse(error.report())
     except OSError as error:
-        print(
+        return refuse(
             f"cannot prepare {build}: {error}\n"
-            f"What to do: make {build} writable, or delete it, then build again. {untouched}",
-            file=sys.stderr,
+            f"What to do: make {build} writable, or delete it, then build again"
         )
-        return False
 
     def live_link() -> str | None:
         try:
@@ -217,28 +219,23 @@ def release_build(
                         jobs, source, staging, workers, build_main or building.sphinx_build
                     )
             except OSError as error:  # no fork, no pipe: the system's limits
-                print(
+                return refuse(
                     f"cannot start the builders: {error}\n"
-                    f"What to do: close other programs, then build again. {untouched}",
-                    file=sys.stderr,
+                    "What to do: close other programs, then build again"
                 )
-                return False
             if reporting.disk_full(results):
-                print(
+                return refuse(
                     f"The disk that holds {build} is full (No space left on device): the build "
                     f"stopped.\nWhat to do: free some space there (df -h {build}), then build "
-                    f"again. {untouched}",
-                    file=sys.stderr,
+                    "again"
                 )
-                return False
             failed = reporting.report(results, reporting.keep_crash_reports(results, build))
             if failed:
+                # Only the advice the messages above do not give on their own lines.
                 advice = reporting.hints("\n".join(r.stdout + r.stderr for r in results))
-                print("What to do:", *(f"  - {hint}" for hint in advice), sep="\n", file=sys.stderr)
-                print(
-                    f"Build failed ({', '.join(failed)}): fix the problems above. {untouched}",
-                    file=sys.stderr,
-                )
+                if advice:
+                    print("What to do:", *(f"  - {h}" for h in advice), sep="\n", file=sys.stderr)
+                print(f"Build failed ({', '.join(failed)}). {untouched}", file=sys.stderr)
                 return False
             try:
                 release = publishing.assemble(jobs, staging / "out", staging / "release", epoch)
@@ -246,16 +243,13 @@ def release_build(
                 codes = [e.code for e in editions]
                 live = publishing.publish(build, release, codes, found, every_variant)
             except PublishError as error:
-                print(f"{error.report()} {untouched}", file=sys.stderr)
-                return False
+                return refuse(error.report())
             except OSError as error:
-                print(
+                return refuse(
                     f"cannot publish into {build}: {error}\n"
                     f"What to do: check the free space and permissions of {build}, then build "
-                    f"again. {untouched}",
-                    file=sys.stderr,
+                    "again"
                 )
-                return False
             print(f"Published {build / RELEASES / live.name}", flush=True)
             return True
     except (KeyboardInterrupt, Interrupted) as interruption:
@@ -322,8 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # said above, with what to do: no traceback for Ctrl-C
         return 128 + signal.SIGINT
     if not built:
-        print("The build failed; the previous output is untouched.", file=sys.stderr)
-        return 1
+        return 1  # release_build has said why, and that the previous output is untouched
     print(*published_paths(BUILD, args.codes, args.variant), sep="\n")
     return 0
 

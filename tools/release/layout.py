@@ -278,6 +278,5 @@ def check_writable(build: Path) -> None:
     more = f" and {len(blocked) - 1} more" if len(blocked) > 1 else ""
     raise PublishError(
         f"cannot write {path}{seen}{more}: the build could not publish there",
-        f"make it writable (chmod -R u+w {build}) or delete {build}, then build again; "
-        "nothing was built and the published output is untouched",
+        f"make it writable (chmod -R u+w {build}) or delete {build}, then build again",
     )

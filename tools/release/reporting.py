@@ -2,9 +2,9 @@
 reports cut to their message, one line for a full disk, and what to do.
 
 The advice comes from the messages themselves: an error of ours carries its own "What to do"
-line, found by ``WHAT_TO_DO``. ``HINTS`` adds advice for messages that carry none, keyed by a
-tell-tale part of the message, because they come from Sphinx, MyST or docutils, whose words we
-cannot change.
+on its line (``WHAT_TO_DO`` finds it), and it is not said again. ``HINTS`` is the summary's
+advice for messages that carry none, keyed by a tell-tale part of the message, because they
+come from Sphinx, MyST or docutils, whose words we cannot change.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .building import JobResult
+from .layout import STAGING
 
 # What to do about each kind of problem Sphinx, docutils and MyST report, keyed by a tell-tale
 # part of their message: the warning's [type.subtype], or the words of a message that has none.
-# The extension's own messages say what to do themselves (resume.messages), collected below
+# The extension's own messages say what to do themselves (resume.messages), on their lines
 # (WHAT_TO_DO). tests/test_hints.py makes each kind of failure for real and checks that it gets
 # its advice, and that every hint here is one some failure gets.
 HINTS = {
@@ -55,16 +56,35 @@ CRASH_REPORT = re.compile(
     r".*?so that a better error message can be provided next time\.\n?",
     re.MULTILINE | re.DOTALL,
 )
+#: A path into this build's staging folder (``<build>/.staging-<pid>-<token>/``), gone when the
+#: build ends: what follows ``out/`` (``html/en/…``) names the output, else the rest
+#: (``doctrees/en/…``).
+STAGED = re.compile(rf"[^\s'\"(]*{re.escape(STAGING)}\d+-[0-9a-f]+/(?:out/)?")
 #: How Python and Sphinx say that a write failed on a full disk (``ENOSPC``).
 DISK_FULL = re.compile(r"\[Errno 28\]|No space left on device")
 
 
+#: A line of Sphinx's log that reports a problem (``path:line: WARNING: …``).
+PROBLEM = re.compile(r"\b(?:WARNING|ERROR|SEVERE|CRITICAL):")
+
+
 def hints(output: str) -> list[str]:
-    """What to do about the problems in a build's ``output``: each "What to do" its messages
-    give, then the hint of every kind it shows, in ``HINTS``' order; ``GENERAL_HINT`` when none
-    is known."""
-    said = list(dict.fromkeys(WHAT_TO_DO.findall(ANSI_CODE.sub("", output))))
-    return said + [hint for mark, hint in HINTS.items() if mark in output] or [GENERAL_HINT]
+    """The advice a build's ``output`` does not give on its own lines: the hint of every kind
+    of Sphinx's and MyST's problems it shows, in ``HINTS``' order, then ``GENERAL_HINT`` when a
+    problem has neither its own "What to do" nor a hint, or the output says nothing to do at
+    all. The extension's messages carry their advice themselves: it is not said again."""
+    output = ANSI_CODE.sub("", output)
+    given = [hint for mark, hint in HINTS.items() if mark in output]
+    # Each problem: its line and the lines that follow it, up to the next problem's.
+    problems = re.split(rf"\n(?=[^\n]*{PROBLEM.pattern})", output)
+    bare = [
+        text for text in problems
+        if PROBLEM.search(text) and not WHAT_TO_DO.search(text)
+        and not any(mark in text for mark in HINTS)
+    ]  # fmt: skip
+    if bare or not (given or WHAT_TO_DO.search(output)):
+        given.append(GENERAL_HINT)
+    return given
 
 
 def keep_crash_reports(results: Sequence[JobResult], build: Path) -> dict[str, str]:
@@ -114,6 +134,7 @@ def report(results: Sequence[JobResult], moved: Mapping[str, str] = {}) -> list[
         text = condense(result.stdout) + condense(result.stderr)
         for old, new in moved.items():
             text = text.replace(old, new)
+        text = STAGED.sub("", text)
         same = re.sub(r"\S*(?:sphinx-err-|crash-reports/)\S+\.log", "", text)  # one per job
         if result.returncode and same.strip() and same in told:
             print(f"[{result.job.name}] the same as [{told[same]}]", flush=True)
