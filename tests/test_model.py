@@ -126,6 +126,10 @@ def test_a_declared_label_without_its_translation_fails_at_the_role(make_project
     said = [line for line in site.stderr.splitlines() if "'Location'" in line]
     assert said and "role.md:" in said[0] and "sphinx.po" in said[0], site.stderr
     assert "What to do:" in said[0] and "[resume.catalog]" in said[0]
+    # What the message says to do next (nox -s catalogs, a gettext build) is not refused.
+    src = project(make_project, ":location: 上海\n", catalog=False)
+    extracted = build(src, tmp_path / "gettext", "gettext")
+    assert extracted.returncode == 0, extracted.stderr
 
 
 def test_a_declared_role_option_is_checked_at_its_line(make_project, tmp_path):

@@ -181,3 +181,28 @@ def test_the_catalog_check_quotes_no_disguise_of_the_number(markdown: str) -> No
         with contextlib.redirect_stdout(output):
             check_catalogs(["en"], src / "locales", found=[Secret("phone", SECRET, "masked")])
         assert not leaks(output.getvalue(), root), output.getvalue()
+
+
+def test_what_sphinx_prints_outside_its_logging_is_withheld_in_the_release_report(tmp_path, capsys):
+    """A crash's reason (a template named after the number, say) is printed by Sphinx itself,
+    past every logging filter: the release's report and the crash report it keeps withhold it."""
+    from resume.languages import BY_CODE
+    from tools.release import reporting
+    from tools.release.building import Job, JobResult
+
+    saved = tmp_path / "sphinx-err-abc123.log"
+    saved.write_text(f"Traceback …\njinja2.TemplateNotFound: 'n{NUMBER}.html'\n", "utf-8")
+    stderr = (
+        "\nExtension error:\nReason: TemplateNotFound(" + repr(f"n{NUMBER}.html") + ")\n"
+        f"The full traceback has been saved in:\n{saved}\n"
+    )
+    result = JobResult(Job(BY_CODE["en"], "html"), 2, "", stderr, 1.0)
+    found = [Secret("phone", SECRET, "masked")]
+    (tmp_path / "_build").mkdir()
+    moved = reporting.keep_crash_reports([result], tmp_path / "_build", found)
+    assert reporting.report([result], moved, found) == ["html/en"]
+    printed = capsys.readouterr().out
+    kept = (tmp_path / "_build" / reporting.CRASH_REPORTS / "html-en.log").read_text("utf-8")
+    for text in (printed, kept):
+        assert HIDDEN not in text and not SECRET.search(normalise(text)), text
+    assert "Reason: (a text holding a value kept private; not shown)" in printed

@@ -170,14 +170,21 @@ class _DataDirective(SphinxDirective):
         source, line = self.get_source_info()
         line = self.option_line(key)
         shown = str(_(label or LABELS[key]))
-        if label and shown == label and not self.config.language.startswith("en"):
+        extracting = self.env.app.builder.name == "gettext"  # nox -s catalogs: not yet
+        if (
+            label
+            and shown == label
+            and not extracting
+            and not self.config.language.startswith("en")
+        ):
             # A declared option's label (English, as every interface string's msgid) that the
             # edition's sphinx.po does not translate: "Location" on a Chinese card.
             warn(
                 f"the label {label!r} of option {key!r} has no translation in "
                 f"locales/{self.config.language}/LC_MESSAGES/sphinx.po",
                 f'list {{{{ _("{label}") }}}} in _templates/partials/resume-labels.html, run '
-                "`nox -s catalogs`, then translate it in sphinx.po (README.md, 'Editing a page')",
+                "`nox -s catalogs`, then translate it in every edition's sphinx.po (README.md, "
+                "'Editing a page')",
                 (self.env.docname, line),
                 subtype="catalog",
             )

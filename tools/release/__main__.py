@@ -229,7 +229,12 @@ def release_build(
                     f"stopped.\nWhat to do: free some space there (df -h {build}), then build "
                     "again"
                 )
-            failed = reporting.report(results, reporting.keep_crash_reports(results, build))
+            try:  # what no line printed below may quote
+                hidden = publishing.release_secrets(source)
+            except Exception:  # conf.py itself fails: the builders have said how, above
+                hidden = []
+            moved = reporting.keep_crash_reports(results, build, hidden)
+            failed = reporting.report(results, moved, hidden)
             if failed:
                 # Only the advice the messages above do not give on their own lines.
                 advice = reporting.hints("\n".join(r.stdout + r.stderr for r in results))

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
+
+from resume.files import write_atomically
+from resume.reading import Secret, holds, redact
 
 from .building import JobResult
 from .layout import STAGING
@@ -87,9 +90,12 @@ def hints(output: str) -> list[str]:
     return given
 
 
-def keep_crash_reports(results: Sequence[JobResult], build: Path) -> dict[str, str]:
+def keep_crash_reports(
+    results: Sequence[JobResult], build: Path, found: Collection[Secret] = ()
+) -> dict[str, str]:
     """Move each crash report the jobs name out of the temporary folder into
-    ``build/crash-reports/<job>.log``; return the old path → the new one."""
+    ``build/crash-reports/<job>.log``, with every value of ``found`` withheld (a report quotes
+    what Sphinx was reading); return the old path → the new one."""
     moved: dict[str, str] = {}
     for result in results:
         for old in _SAVED_REPORT.findall(ANSI_CODE.sub("", result.stdout + result.stderr)):
@@ -97,6 +103,10 @@ def keep_crash_reports(results: Sequence[JobResult], build: Path) -> dict[str, s
             try:
                 new.parent.mkdir(exist_ok=True)
                 shutil.move(old, new)
+                text = new.read_text("utf-8", errors="replace")
+                if holds(text, found):
+                    lines = (redact(line, found) for line in text.splitlines())
+                    write_atomically(new, "\n".join(lines) + "\n")
             except OSError:
                 continue
             moved[old] = str(new)
@@ -122,10 +132,14 @@ def disk_full(results: Sequence[JobResult]) -> bool:
     return any(r.returncode and DISK_FULL.search(r.stdout + r.stderr) for r in results)
 
 
-def report(results: Sequence[JobResult], moved: Mapping[str, str] = {}) -> list[str]:
+def report(
+    results: Sequence[JobResult], moved: Mapping[str, str] = {}, found: Collection[Secret] = ()
+) -> list[str]:
     """Print each job's status and output, prefixed by its name, Sphinx's crash reports cut to
     their message (``moved``: where each full report went); a failure told already by an
-    earlier job is named, not repeated. Return the failed jobs' names."""
+    earlier job is named, not repeated. Every value of ``found`` is withheld: what Sphinx
+    prints outside its logging (a crash's reason) passes no filter of the extension's.
+    Return the failed jobs' names."""
     failed = []
     told: dict[str, str] = {}
     for result in results:
@@ -135,6 +149,8 @@ def report(results: Sequence[JobResult], moved: Mapping[str, str] = {}) -> list[
         for old, new in moved.items():
             text = text.replace(old, new)
         text = STAGED.sub("", text)
+        if holds(text, found):  # line by line: a crash's reason is one line
+            text = "\n".join(redact(line, found) for line in text.splitlines()) + "\n"
         same = re.sub(r"\S*(?:sphinx-err-|crash-reports/)\S+\.log", "", text)  # one per job
         if result.returncode and same.strip() and same in told:
             print(f"[{result.job.name}] the same as [{told[same]}]", flush=True)
