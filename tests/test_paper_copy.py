@@ -61,7 +61,12 @@ def test_a_mistyped_number_is_one_plain_line_and_writes_nothing(tmp_path, monkey
     assert len(lines) == 1, captured.err
     assert "RESUME_PHONE" in lines[0] and "What to do:" in lines[0]
     assert squeeze(typo) not in squeeze(captured.err + captured.out)
-    assert list(out.iterdir()) == []
+    assert not out.exists()  # not even the folder it would have made
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "letter.txt").write_text("Dear Acme,", "utf-8")
+    assert paper_copy.main(["en", "--out", str(mine)]) == 1
+    assert [p.name for p in mine.iterdir()] == ["letter.txt"]  # the owner's folder is kept
 
 
 @pytest.mark.parametrize("inside", ["_build/html/en", "_static", "for-acme"])

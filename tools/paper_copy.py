@@ -13,6 +13,7 @@ what to do.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import subprocess
@@ -78,6 +79,7 @@ def main(argv: Sequence[str] | None = None, source: Path = REPO) -> int:
             file=sys.stderr,
         )
         return 1
+    made = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     if epoch := source_date_epoch():
@@ -91,11 +93,18 @@ def main(argv: Sequence[str] | None = None, source: Path = REPO) -> int:
             report = build_edition(edition.sphinx, scratch, source, {**env, "TMPDIR": folder})
             if report is not None:
                 fail(edition.code, report)
-                return 1
-            for extension in EXTENSIONS:
-                name = file_name(edition.code, extension)
-                os.replace(scratch / "out" / name, out / name)
-                written.append(out / name)
+            else:
+                for extension in EXTENSIONS:
+                    name = file_name(edition.code, extension)
+                    os.replace(scratch / "out" / name, out / name)
+                    written.append(out / name)
+        if report is not None:  # the scratch folder is gone: undo this run, all or nothing
+            for path in written:
+                path.unlink(missing_ok=True)
+            if made:
+                with contextlib.suppress(OSError):
+                    out.rmdir()  # the folder this run made, left empty
+            return 1
     for path in written:
         print(path)
     return 0
