@@ -104,19 +104,26 @@ def source_date_epoch() -> str | None:
     return out.stdout.strip() or None
 
 
+def _named(names: Iterable[str], known: Iterable[str], kind: str, advice: str) -> list[str]:
+    """``names``, each once, in order; raises ``SystemExit`` naming those not ``known``."""
+    names, known = list(dict.fromkeys(names)), set(known)
+    if unknown := [name for name in names if name not in known]:
+        raise SystemExit(f"unknown {kind} {', '.join(unknown)}\nWhat to do: {advice}")
+    return names
+
+
 def resolve_editions(codes: Iterable[str]) -> list[Edition]:
     """The editions named by ``codes`` (folder codes), each once, in order; all when none.
 
     A code named twice is built once: two jobs writing the same folder would collide.
     Raises ``SystemExit`` naming any unknown code.
     """
-    codes = list(dict.fromkeys(codes))
-    unknown = [code for code in codes if code not in BY_CODE]
-    if unknown:
-        raise SystemExit(
-            f"unknown edition {', '.join(unknown)}\n"
-            f"What to do: name editions from {', '.join(BY_CODE)}, or none to build them all"
-        )
+    codes = _named(
+        codes,
+        BY_CODE,
+        "edition",
+        f"name editions from {', '.join(BY_CODE)}, or none to build them all",
+    )
     return [BY_CODE[code] for code in codes] if codes else list(EDITIONS)
 
 
@@ -135,13 +142,10 @@ def resolve_variants(
     if names is None:
         languages = {edition.sphinx for edition in editions}
         return list(every), [v for v in every.values() if v.language in languages]
-    names = list(dict.fromkeys(names))
-    unknown = [name for name in names if name not in every]
-    if unknown:
-        raise SystemExit(
-            f"unknown variant {', '.join(unknown)}\nWhat to do: name a variant that "
-            f"resume_variants in conf.py declares ({', '.join(every) or 'none is'})"
-        )
+    advice = (
+        f"name a variant that resume_variants in conf.py declares ({', '.join(every) or 'none is'})"
+    )
+    names = _named(names, every, "variant", advice)
     return list(every), [every[name] for name in names]
 
 
@@ -229,12 +233,12 @@ def release_build(
                     f"stopped.\nWhat to do: free some space there (df -h {build}), then build "
                     "again"
                 )
-            try:  # what no line printed below may quote
-                hidden = publishing.release_secrets(source)
-            except Exception:  # conf.py itself fails: the builders have said how, above
-                hidden = []
-            moved = reporting.keep_crash_reports(results, build, hidden)
-            failed = reporting.report(results, moved, hidden)
+            try:  # what no line printed below may quote, nor the release publish
+                found, unread = publishing.release_secrets(source), None
+            except Exception as error:  # conf.py itself fails: the builders have said how
+                found, unread = [], error
+            moved = reporting.keep_crash_reports(results, build, found)
+            failed = reporting.report(results, moved, found)
             if failed:
                 # Only the advice the messages above do not give on their own lines.
                 advice = reporting.hints("\n".join(r.stdout + r.stderr for r in results))
@@ -244,7 +248,8 @@ def release_build(
                 return False
             try:
                 release = publishing.assemble(jobs, staging / "out", staging / "release", epoch)
-                found = publishing.release_secrets(source)
+                if unread is not None:  # builds that read conf.py, and this process cannot
+                    raise unread
                 codes = [e.code for e in editions]
                 live = publishing.publish(build, release, codes, found, every_variant)
             except PublishError as error:
