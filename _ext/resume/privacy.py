@@ -24,24 +24,23 @@ that holds one (``reading.quoted``, ``catalogs.withheld``), and keep its file an
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from .files import write_atomically
 from .messages import error, warn
 from .reading import (
     CLEAN_FILES,
     Secret,
+    clean_in_note,
     holds,
+    keep_clean_note,
     masked_pattern,
     normalise,
     readable,
     redact,
-    rules_digest,
     scan,
     secrets_of,
     texts,
@@ -115,16 +114,11 @@ def _scan(app: Sphinx, found: list[Secret]) -> dict[Path, list[tuple[str, Secret
     content)."""
     doctrees = Path(app.doctreedir)
     remembered = doctrees / f"{app.builder.name}-{CLEAN_FILES}"
-    key = rules_digest(found)
-    try:
-        kept = json.loads(remembered.read_text("utf-8"))
-        known = frozenset(kept["clean"]) if kept.get("key") == key else frozenset()
-    except (OSError, ValueError, KeyError, TypeError):
-        known = frozenset()
+    known = clean_in_note(remembered, found)
     clean: set[str] = set()
     hits = scan(Path(app.outdir), found, skip=doctrees, known_clean=known, clean=clean)
     if doctrees.is_dir():
-        write_atomically(remembered, json.dumps({"key": key, "clean": sorted(clean)}))
+        keep_clean_note(remembered, found, clean)
     return hits
 
 

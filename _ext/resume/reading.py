@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 import unicodedata
 import zipfile
@@ -28,6 +29,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+
+from .files import write_atomically
 
 #: The characters that stand for hidden digits in a masked value.
 MASKS = "*•×"
@@ -271,6 +274,24 @@ def digest(path: Path, data: bytes) -> str:
 #: (``<builder>-<CLEAN_FILES>``): the preview's rebuild changes a page or two, and the gate
 #: reads only those again; the release build skips them in its scan of the whole release.
 CLEAN_FILES = "privacy-clean-outputs.json"
+
+
+def clean_in_note(note: Path, found: list[Secret]) -> frozenset[str]:
+    """The outputs a scan's note (``CLEAN_FILES``) says it found clean for these secrets and
+    rules; none when the note is missing, unreadable, or kept for other ones."""
+    try:
+        kept = json.loads(note.read_text("utf-8"))
+        if kept.get("key") == rules_digest(found):
+            return frozenset(str(item) for item in kept["clean"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass  # no note, or not ours: those outputs are read
+    return frozenset()
+
+
+def keep_clean_note(note: Path, found: list[Secret], clean: Collection[str]) -> None:
+    """Write the note ``clean_in_note`` reads: the outputs found clean, under the key of these
+    secrets and rules."""
+    write_atomically(note, json.dumps({"key": rules_digest(found), "clean": sorted(clean)}))
 
 
 def rules_digest(found: list[Secret]) -> str:

@@ -11,7 +11,6 @@ release or the whole new one.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import runpy
 import shutil
@@ -167,15 +166,8 @@ def found_clean(staging: Path, found: Sequence[reading.Secret]) -> set[str]:
     """The outputs this build's builders found clean for the same secrets and rules (the notes
     ``resume.privacy`` keeps beside each edition's doctrees): the release scan need not read
     them again. Carried-over editions and repacked ePubs are not among them, and are read."""
-    key, clean = reading.rules_digest(list(found)), set[str]()
-    for note in staging.glob(f"doctrees/*/*-{CLEAN_FILES}"):
-        try:
-            kept = json.loads(note.read_text("utf-8"))
-            if kept.get("key") == key:
-                clean.update(str(item) for item in kept["clean"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            continue  # no note, or not ours: those outputs are read
-    return clean
+    notes = staging.glob(f"doctrees/*/*-{CLEAN_FILES}")
+    return set().union(*(reading.clean_in_note(note, list(found)) for note in notes))
 
 
 def check_release(release: Path, found: Sequence[reading.Secret], carried: Sequence[str]) -> None:
