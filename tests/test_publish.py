@@ -17,9 +17,9 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -71,27 +71,47 @@ def fake_build(arguments: list[str]) -> int:
     return 0
 
 
-# Runs ``publish`` in a child process that SIGKILLs itself just before its N-th change to the
-# file system (0: never), then prints how many changes it made.
+# Reads lines "build TAB staged TAB n TAB codes TAB log" and for each forks a child that runs
+# ``publish`` and SIGKILLs itself just before its n-th change to the file system (0: never),
+# then writes how many changes it made to log.out (its stderr to log.err); prints each child's
+# exit status. One process, with tools.release imported once, forks a child per kill point (a
+# fork from the test process, which may have other threads, could hang).
 KILL_SCRIPT = """\
-import os, signal, sys
+import os, signal, sys, traceback
 sys.path.insert(0, {repo!r})
 from pathlib import Path
 from tools import release
-build, staged, n, codes = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-count = 0
-def counted(call):
-    def wrapper(*args, **kwargs):
-        global count
-        count += 1
-        if count == n:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return call(*args, **kwargs)
-    return wrapper
-for name in ("rename", "replace", "symlink", "link", "unlink", "remove", "rmdir", "mkdir"):
-    setattr(os, name, counted(getattr(os, name)))
-release.publish(build, staged, codes.split(",") if codes else [])
-print(count)
+def publish(build, staged, n, codes):
+    count = 0
+    def counted(call):
+        def wrapper(*args, **kwargs):
+            nonlocal count
+            count += 1
+            if count == n:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return call(*args, **kwargs)
+        return wrapper
+    for name in ("rename", "replace", "symlink", "link", "unlink", "remove", "rmdir", "mkdir"):
+        setattr(os, name, counted(getattr(os, name)))
+    release.publish(build, staged, codes)
+    return count
+for line in sys.stdin:
+    build, staged, n, codes, log = line.rstrip("\\n").split("\\t")
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.dup2(os.open(log + ".out", os.O_WRONLY | os.O_CREAT, 0o644), 1)
+            os.dup2(os.open(log + ".err", os.O_WRONLY | os.O_CREAT, 0o644), 2)
+            print(publish(Path(build), Path(staged), int(n), codes.split(",") if codes else []))
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
 """
 
 # Runs ``release_build`` with the fake builder in a child process, to be interrupted. A test run
@@ -315,36 +335,60 @@ def test_a_site_without_its_own_files_is_not_published(missing, fake_python, fak
 # -- Fault 2: killed at any instant --------------------------------------------------------------
 
 
-def _run_killed(
-    build: Path, staged: Path, n: int, codes: list[str]
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", KILL_SCRIPT.format(repo=str(REPO)), str(build), str(staged), str(n), ",".join(codes)],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+class Killed(NamedTuple):
+    """How a publishing child of ``KILL_SCRIPT`` ended, and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def killed_publish(tmp_path: Path) -> Iterator[Callable[[Path, Path, int, list[str]], Killed]]:
+    """``kill(build, staged, n, codes)``: ``publish`` in a child SIGKILLed before its n-th
+    change (``KILL_SCRIPT``); its exit status, stdout and stderr."""
+    script = KILL_SCRIPT.format(repo=str(REPO))
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as forker:
+        assert forker.stdin and forker.stdout
+
+        def kill(build: Path, staged: Path, n: int, codes: list[str]) -> Killed:
+            log = tmp_path / f"kill-{n}"
+            line = "\t".join((str(build), str(staged), str(n), ",".join(codes), str(log)))
+            forker.stdin.write(line + "\n")
+            forker.stdin.flush()
+            status = forker.stdout.readline()
+            assert status, "the process that forks the publishing children ended"
+            out, err = (log.with_suffix(suffix).read_text() for suffix in (".out", ".err"))
+            return Killed(int(status), out, err)
+
+        yield kill
+        forker.stdin.close()
 
 
 @pytest.mark.parametrize("scenario", ["all-editions", "one-edition"])
-def test_killed_publish_leaves_old_or_new_never_a_mix(scenario, fake_python, fake_env, tmp_path):
+def test_killed_publish_leaves_old_or_new_never_a_mix(
+    scenario, fake_python, fake_env, tmp_path, killed_publish
+):
     """SIGKILL the publishing process before each of its changes to the file system in turn."""
     codes = ["en"] if scenario == "one-edition" else []
     template = tmp_path / "template"
     assert build_version(fake_python, template, "A")
     old, new = expected("A", "A", []), expected("A", "B", codes)
 
-    def attempt(n: int) -> tuple[int, subprocess.CompletedProcess[str], Path]:
+    def attempt(n: int) -> tuple[int, Killed, Path]:
         build = tmp_path / f"run-{n}" / "_build"
         build.parent.mkdir()
         subprocess.run(["cp", "-a", str(template), str(build)], check=True)
         staged = stage(build / ".staging-1-test" / "release", "B", codes or CODES)
-        return n, _run_killed(build, staged, n, codes), build
+        return n, killed_publish(build, staged, n, codes), build
 
     _, whole, _ = attempt(0)
     assert whole.returncode == 0, whole.stderr
     changes = int(whole.stdout)
     assert changes > 5
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        runs = list(pool.map(attempt, range(1, changes + 2)))
+    runs = [attempt(n) for n in range(1, changes + 2)]
     outcomes = set()
     for n, result, build in runs:
         killed = result.returncode == -signal.SIGKILL

@@ -117,19 +117,28 @@ def test_a_caller_with_other_threads_gets_every_result(tmp_path, monkeypatch):
     assert "Two" in (out / "text" / "en" / "one.txt").read_text("utf-8")
 
 
-# Runs the real release build on a project whose conf.py records its pid, then sleeps.
+# Runs the real release build on a project whose conf.py records its pid, then sleeps; with a
+# third argument, from a process with another thread (whose builders a server forks).
 BUILD_SCRIPT = """\
-import sys
+import sys, threading
 sys.path.insert(0, {repo!r})
 from pathlib import Path
 from tools.release import release_build
+if sys.argv[3:]:
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
 sys.exit(0 if release_build(build=Path(sys.argv[1]), source=Path(sys.argv[2])) else 1)
 """
 
 
+def parent_of(pid: int) -> int:
+    """The parent of a running process, from ``/proc/<pid>/stat``."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; PR_SET_PDEATHSIG")
+@pytest.mark.parametrize("caller", ["one-thread", "threads"])
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
-def test_the_forked_builders_stop_with_the_release_build(sig, tmp_path):
+def test_the_forked_builders_stop_with_the_release_build(sig, caller, tmp_path):
     source = tmp_path / "src"
     source.mkdir()
     pids = tmp_path / "pids"
@@ -144,7 +153,7 @@ def test_the_forked_builders_stop_with_the_release_build(sig, tmp_path):
     )
     parent = subprocess.Popen(
         [sys.executable, "-c", BUILD_SCRIPT.format(repo=str(REPO)), str(tmp_path / "_build"),
-         str(source)],
+         str(source), *(["threads"] if caller == "threads" else [])],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -155,7 +164,12 @@ def test_the_forked_builders_stop_with_the_release_build(sig, tmp_path):
     builders = [int(pid) for pid, _ in lines]
     server = {int(ppid) for _, ppid in lines}
     assert len(server) == 1, "the builders are not forked from one process"
-    children = [*builders, *server]
+    children, between = list(builders), server.pop()
+    while between != parent.pid:  # and each process between the release and its builders
+        assert between > 1, "the builders are not descendants of the release build"
+        children.append(between)
+        between = parent_of(between)
+    assert (len(children) > 2) == (caller == "threads")  # forked by a server's child
     parent.send_signal(sig)
     parent.communicate(timeout=30)
     deadline = time.monotonic() + 10

@@ -21,19 +21,16 @@ builder runs, whatever an earlier one reported, so that one build lists every pr
 
 The children are forked from the process that runs the release (``children``). A process
 with other threads than the one forking (a test process driving a browser, say) could hand a
-child a lock held for ever; such a caller gets a new Python that preloads, forks and sends back
-the results.
+child a lock held for ever; such a caller has them forked by a server it starts once
+(``fork_server``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib
 import io
 import json
-import multiprocessing
-import multiprocessing.connection
 import os
 import pkgutil
 import selectors
@@ -51,7 +48,7 @@ from typing import IO
 from resume.languages import Edition
 from resume.outputs import VARIANTS
 
-from .children import GRACE, die_with_parent, fork_call, stop
+from .children import fork_call, stop
 
 #: The options of every builder: nitpicky, warnings are errors but all are reported, quiet.
 STRICT = ("-n", "-W", "--keep-going", "-q")
@@ -247,7 +244,9 @@ def build_all(
     the order of ``jobs``. Whatever ends this early (an exception, SIGINT, SIGTERM turned into
     an exception) stops every running child first."""
     if hasattr(os, "fork") and _threads() > 1:
-        return _from_fresh_process(jobs, source, staging, workers, build_main)
+        from .fork_server import build_in_server  # which imports this module
+
+        return build_in_server(list(jobs), source, staging, workers, build_main)
     return _fork_all(jobs, source, staging, workers, build_main)
 
 
@@ -313,55 +312,6 @@ def _fork_all(
             for _, pipe in running.values():
                 pipe.close()
     return [got[job] for job in jobs]
-
-
-def _from_fresh_process(
-    jobs: Sequence[Job], source: Path, staging: Path, workers: int, build_main: BuildMain
-) -> list[JobResult]:
-    """``build_all`` in a new Python, which forks the children and sends back the results.
-
-    For a process with other threads (a test process that drives a browser, say): a child
-    forked from it can hang for ever on a lock that another thread held at the fork."""
-    context = multiprocessing.get_context("spawn")
-    receive, send = context.Pipe(duplex=False)
-    arguments = (send, os.getpid(), list(jobs), source, staging, workers, build_main)
-    process = context.Process(target=_serve, args=arguments, daemon=True)
-    results: list[JobResult] | None = None
-    try:
-        process.start()
-        send.close()
-        multiprocessing.connection.wait([receive, process.sentinel])
-        with contextlib.suppress(EOFError):  # it ended without an answer
-            results = receive.recv()
-        process.join()
-    finally:
-        if process.is_alive():
-            process.terminate()  # its children die with it (die_with_parent)
-            process.join(GRACE)
-            if process.is_alive():
-                process.kill()
-                process.join()
-        receive.close()
-    if results is None:
-        said = f"not finished: the builders' process ended (exit {process.exitcode})\n"
-        return [JobResult(job, 1, "", said, 0.0) for job in jobs]
-    return results
-
-
-def _serve(
-    send: multiprocessing.connection.Connection,
-    parent: int,
-    jobs: list[Job],
-    source: Path,
-    staging: Path,
-    workers: int,
-    build_main: BuildMain,
-) -> None:
-    """The new Python of ``_from_fresh_process``: preload, build, answer."""
-    die_with_parent(parent)
-    preload(source)
-    send.send(_fork_all(jobs, source, staging, workers, build_main))
-    send.close()
 
 
 def _start(task: Task, source: Path, staging: Path, build_main: BuildMain) -> tuple[int, IO[bytes]]:
