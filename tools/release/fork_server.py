@@ -35,7 +35,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .building import BuildMain, Job, JobResult, _fork_all, preload
+from .building import BuildMain, Job, JobResult, _fork_all, preload, sphinx_build
 from .children import GRACE, die_with_parent, fork_call
 
 
@@ -134,7 +134,7 @@ def _serve(connection: multiprocessing.connection.Connection, caller: int) -> No
             return
         sys.path[:] = path
         request: _Request = pickle.loads(payload)  # imports build_main's module, once
-        if not loaded:
+        if not loaded and request.build_main is sphinx_build:  # a stand-in imports none of it
             preload(request.source)
             loaded = True
         receive, send = multiprocessing.Pipe(duplex=False)
