@@ -116,14 +116,16 @@ for line in sys.stdin:
 
 # Runs ``release_build`` with the fake builder in a child process, to be interrupted. A test run
 # started in the background ("&" in a script) ignores SIGINT, and so would this child: it takes
-# Python's default handler, as a build started at a terminal has.
+# Python's default handler, as a build started at a terminal has. The fake builder imports
+# nothing of Sphinx, so neither does the release beforehand (``preload``).
 BUILD_SCRIPT = """\
 import signal, sys
 signal.signal(signal.SIGINT, signal.default_int_handler)
 sys.path[:0] = [{repo!r}, {repo!r} + "/_ext", {repo!r} + "/tests"]
 from pathlib import Path
-from tools.release import release_build
+from tools.release import building, release_build
 from test_publish import fake_build
+building.preload = lambda source: None
 sys.exit(0 if release_build(build=Path(sys.argv[1]), build_main=fake_build) else 1)
 """
 

@@ -99,22 +99,25 @@ def test_a_broken_reference_fails_every_builder_with_its_file_and_line(tmp_path,
 
 def test_a_caller_with_other_threads_gets_every_result(tmp_path, monkeypatch):
     """A process with other threads (a test driving a browser) is never forked: a child could
-    wait for ever on a lock another thread held. The results come all the same."""
+    wait for ever on a lock another thread held. The results come all the same, and each build
+    sees the environment of its own call."""
     source = project(tmp_path, PAGES)
+    again = tmp_path / "again"
+    again.mkdir()
     done = threading.Event()
     waiting = threading.Thread(target=done.wait, daemon=True)
     waiting.start()
     try:
         results, out, reads = edition_build(tmp_path, source, ("html", "text"), monkeypatch)
+        second, _, reads_again = edition_build(again, source, ("html",), monkeypatch)
     finally:
         done.set()
     assert [r.returncode for r in results.values()] == [0, 0], results["html"].stderr
-    assert sorted(reads.read_text("utf-8").split("\n")[:-1]) == [
-        "html index",
-        "html one",
-        "html two",
-    ]
+    read = ["html index", "html one", "html two"]
+    assert sorted(reads.read_text("utf-8").split("\n")[:-1]) == read  # not the second's too
     assert "Two" in (out / "text" / "en" / "one.txt").read_text("utf-8")
+    assert second["html"].returncode == 0, second["html"].stderr
+    assert sorted(reads_again.read_text("utf-8").split("\n")[:-1]) == read
 
 
 # Runs the real release build on a project whose conf.py records its pid, then sleeps; with a

@@ -9,9 +9,8 @@ then costs a fork, not a new interpreter that imports Sphinx again.
 
 Each process dies with its parent (``children.die_with_parent``): caller, server, the release's
 child, its builders. multiprocessing's "forkserver" would fork as cheaply, but each of its
-children keeps the pipe open by which the server learns that its callers have ended, so the
-builds of a SIGKILLed caller would run on to their end; and it preloads modules by name, while
-the extension comes from the source folder a release names.
+children keeps open the pipe by which its server learns that its callers have ended, so the
+builds of a SIGKILLed caller would run on to their end.
 
 Each release's child takes the caller's environment variables, working folder and
 ``sys.path`` of that moment, as a new Python would. The modules preloaded once serve every
@@ -125,7 +124,7 @@ def _serve(connection: multiprocessing.connection.Connection, caller: int) -> No
     answer the caller with its exit status and them (``None`` if it sent none); end when the
     caller closes its end. Ctrl-C reaches the caller, which stops the server."""
     die_with_parent(caller)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller's to handle; its builders' too
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller's: it stops the server, and all
     loaded = False
     while True:
         try:
@@ -155,8 +154,8 @@ def _release(
     send: multiprocessing.connection.Connection,
     servers: tuple[multiprocessing.connection.Connection, ...],
 ) -> int:
-    """The release's child: the caller's environment, the source's extension, the builders;
-    ``servers``: the server's ends, which its builders must not hold."""
+    """The release's child: the caller's environment and working folder, then the builders
+    (``building._fork_all``); ``servers``: the server's ends, which its builders must not hold."""
     for end in servers:
         end.close()
     os.environ.clear()
