@@ -7,8 +7,9 @@ dictionary all over again: most of an edit's rebuild (``nox -s bench`` measures 
 process loads all that once (``warm_up``) before serving, and each rebuild is a child forked
 from it that runs ``sphinx.cmd.build.build_main`` with sphinx-autobuild's arguments, exactly as
 ``python -m sphinx build`` would (``rebuild``). What the build changes happens in the child
-alone, so each rebuild starts from the same state. The project's extension is not loaded
-beforehand: each rebuild imports it, so an edit to ``_ext/`` counts at the next save.
+alone, so each rebuild starts from the same state. The project's extension is loaded by the
+first build's ``rebuild``, with a digest of its files; a rebuild whose extension's files no
+longer match it drops it and imports it again, so an edit to ``_ext/`` counts at the next save.
 
 Run as ``python -m tools.preview`` with ``sphinx-autobuild``'s command line (``-b html -D
 language=… -n --keep-going SOURCE OUTDIR`` and its own options).
@@ -16,6 +17,7 @@ language=… -n --keep-going SOURCE OUTDIR`` and its own options).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from . import REPO
+from .release.building import EXTENSION as EXTENSION_PACKAGE
 from .release.building import preload
 from .release.children import fork_call
 
@@ -39,8 +42,9 @@ SOURCE_SUFFIXES = {".md", ".rst"}
 
 
 def warm_up() -> None:
-    """Import what every build imports (``release.building.preload``, the extension left out) and
-    load jieba's dictionary, as Sphinx's Chinese search does at the start of each build."""
+    """Import what every build imports (``release.building.preload``; the extension is imported
+    by the first ``rebuild``, which knows the project) and load jieba's dictionary, as Sphinx's
+    Chinese search does at the start of each build."""
     preload(None)
     try:
         import jieba
@@ -48,6 +52,66 @@ def warm_up() -> None:
         return
     jieba.setLogLevel(logging.WARNING)  # as resume.search does: no "Building prefix dict…"
     jieba.initialize()
+
+
+#: The digest of the extension's files (``_extension_digest``) when this process imported it,
+#: by ``_warm_extension``; None before, or when it could not.
+_imported: str | None = None
+_warmed = False
+
+
+def _extension_folder(source: Path) -> Path:
+    """Where the extension's package comes from: the one imported, else ``source/_ext``."""
+    module = sys.modules.get(EXTENSION_PACKAGE)
+    if module is not None and getattr(module, "__file__", None):
+        return Path(str(module.__file__)).parent
+    return source / "_ext" / EXTENSION_PACKAGE
+
+
+def _extension_digest(folder: Path) -> str:
+    """A digest of every file of the extension's package (its code and data), caches aside."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if "__pycache__" not in path.parts and path.is_file():
+            digest.update(f"{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _warm_extension(arguments: Sequence[str]) -> None:
+    """Import the extension of the project ``arguments`` build (``preload``), once: each
+    rebuild would import it again, a good part of an edit's rebuild. Its files' digest is
+    taken first, so that a change made meanwhile makes the next rebuild import it again."""
+    global _imported, _warmed
+    if _warmed:
+        return
+    _warmed = True
+    from sphinx.cmd.build import get_parser
+
+    try:
+        source = Path(get_parser().parse_args(list(arguments)).sourcedir)
+        folder = _extension_folder(source)
+        before = _extension_digest(folder)
+    except (SystemExit, OSError):  # arguments sphinx-build refuses, or no extension: not ours
+        return
+    preload(source)
+    if _extension_folder(source) == folder:
+        _imported = before
+
+
+def _fresh_extension() -> None:
+    """In a rebuild's child: forget the imported extension if its files changed since, so
+    that Sphinx imports it again from what is on disk now."""
+    module = sys.modules.get(EXTENSION_PACKAGE)
+    if module is None or _imported is None:
+        return
+    try:
+        if _extension_digest(Path(str(module.__file__)).parent) == _imported:
+            return
+    except OSError:
+        pass
+    for name in [n for n in sys.modules if n.partition(".")[0] == EXTENSION_PACKAGE]:
+        del sys.modules[name]
 
 
 def rebuild(arguments: Sequence[str]) -> int:
@@ -60,9 +124,12 @@ def rebuild(arguments: Sequence[str]) -> int:
     if not hasattr(os, "fork"):
         return subprocess.call([sys.executable, "-m", "sphinx", "build", *arguments])
 
+    _warm_extension(arguments)
+
     def build() -> int:
         from sphinx.cmd.build import build_main
 
+        _fresh_extension()
         return build_main(list(arguments))
 
     pid = fork_call(build)  # a preview stopped by SIGTERM leaves no build running

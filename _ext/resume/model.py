@@ -334,13 +334,17 @@ def owner(app: Sphinx) -> tuple[str, str]:
     return found.name(config.language) or config.project, found.headline(config.language)
 
 
-def _section(app: Sphinx, label: str) -> nodes.section | None:
-    """The section that ``(label)=`` names, from its page's doctree."""
+def _section(app: Sphinx, label: str, doctrees: dict[str, nodes.document]) -> nodes.section | None:
+    """The section that ``(label)=`` names, from its page's doctree (kept in ``doctrees``:
+    Sphinx unpickles a page's doctree anew at each ``get_doctree``, and most labels are on
+    the home page)."""
     labels = app.env.domains.standard_domain.labels
     if label not in labels:
         return None
     docname, labelid, _title = labels[label]
-    for section in app.env.get_doctree(docname).findall(nodes.section):
+    if docname not in doctrees:
+        doctrees[docname] = app.env.get_doctree(docname)
+    for section in doctrees[docname].findall(nodes.section):
         if labelid in section["ids"]:
             return section
     return None
@@ -413,7 +417,8 @@ def build(app: Sphinx) -> Resume:
         Contact(kind, str(_(LABELS[kind])), d.text, d.href, d.full)
         for kind, d in published_by(config).items()
     )
-    summaries = _summaries(_section(app, SUMMARY_LABEL))
+    doctrees: dict[str, nodes.document] = {}  # read, never changed, here
+    summaries = _summaries(_section(app, SUMMARY_LABEL, doctrees))
     work = tuple(
         Work(
             page=r.docname,
@@ -452,7 +457,7 @@ def build(app: Sphinx) -> Resume:
         ),
         summary=next((p.text for p in summaries if not p.tags), ""),
         summaries=summaries,
-        highlights=_glance(_section(app, SECTION_LABELS["highlights"])),
+        highlights=_glance(_section(app, SECTION_LABELS["highlights"], doctrees)),
         work=work,
         projects=tuple(
             Project(p.docname, p.name, p.url, p.relation, p.paragraphs, p.tags)
@@ -476,7 +481,9 @@ def build(app: Sphinx) -> Resume:
                 *(a for a in awards if a.certificate),
             ]
         ),
-        sections={key: _title(_section(app, label)) for key, label in SECTION_LABELS.items()},
+        sections={
+            key: _title(_section(app, label, doctrees)) for key, label in SECTION_LABELS.items()
+        },
         last_modified=datetime.datetime.fromtimestamp(
             int(settings(config).build_date), datetime.UTC
         ),

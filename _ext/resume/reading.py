@@ -26,9 +26,8 @@ import zlib
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote
 
 from .files import write_atomically
 
@@ -62,6 +61,8 @@ _LOOKALIKE_DIGITS = str.maketrans("oli", "011")
 #: Characters no reader sees that Unicode does not class as format characters (Cf).
 _INVISIBLE = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u034f", "\u180e"}
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+#: A run of percent-encoded bytes (``%e4%b8%ad``), decoded together.
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 #: Files read as pages: their visible text and attribute values are scanned too.
 _MARKUP = (".html", ".xhtml", ".htm", ".xml", ".svg", ".opf", ".ncx")
 #: Sphinx's own state, which lands in the output folder when no doctree folder is given: read
@@ -100,10 +101,21 @@ class _Spelling(dict[int, str | None]):
 _SPELLING = _Spelling()
 
 
+def _unquote(text: str) -> str:
+    """``urllib.parse.unquote(text)``, the same text (each run of ``%XX`` read as UTF-8, what
+    is not valid replaced), faster: the standard one splits the text at every ``%`` and at
+    every character outside ASCII, of which a PDF or an image read as text has many."""
+    if "%" not in text:
+        return text
+    return _PERCENT_RUN.sub(
+        lambda m: bytes.fromhex(m.group().replace("%", "")).decode("utf-8", "replace"), text
+    )
+
+
 def _decode(text: str) -> str:
     """Percent-encoding and JSON ``\\u`` escapes decoded (twice: an address encoded twice)."""
     for _ in range(2):
-        text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), unquote(text))
+        text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), _unquote(text))
     return text
 
 
@@ -188,25 +200,36 @@ def secrets_of(contact: Mapping[str, Any], supplied: Mapping[str, str]) -> list[
     return found
 
 
-def texts(path: Path) -> Iterator[tuple[str, str]]:
-    """Each text a file holds, as (name shown in a message, text): zip members one by one,
-    ``objects.inv`` decompressed."""
+def texts(path: Path) -> Iterator[tuple[str, str, str]]:
+    """Each text a file holds, as (name shown in a message, text, ``digest`` of a zip member
+    read as a file of its name would be, else ""): zip members one by one, ``objects.inv``
+    decompressed."""
     data = path.read_bytes()
-    if data[:4] == b"PK\x03\x04":
+    if data[:4] == _ZIP:
         with zipfile.ZipFile(path) as archive:
             for member in archive.namelist():
-                yield f"{path}!{member}", archive.read(member).decode("utf-8", "replace")
+                content = archive.read(member)
+                name = PurePosixPath(member).name
+                # A member is read as a text; a file of its name and content would be too,
+                # unless it is a zip or an inventory: only then is the file's digest its own.
+                alike = content[:4] != _ZIP and name != "objects.inv"
+                known = digest(Path(name), content) if alike else ""
+                yield f"{path}!{member}", content.decode("utf-8", "replace"), known
         return
     if path.name == "objects.inv":
         head, _, body = data.partition(b"zlib.\n")
-        yield str(path), head.decode("utf-8", "replace")
+        yield str(path), head.decode("utf-8", "replace"), ""
         try:
             inventory = zlib.decompress(body)
         except zlib.error:  # not compressed: read it as it is
             inventory = body
-        yield f"{path} (decompressed)", inventory.decode("utf-8", "replace")
+        yield f"{path} (decompressed)", inventory.decode("utf-8", "replace"), ""
         return
-    yield str(path), data.decode("utf-8", "replace")
+    yield str(path), data.decode("utf-8", "replace"), ""
+
+
+#: How a zip archive (an ePub) begins.
+_ZIP = b"PK\x03\x04"
 
 
 def typed_at(source: Path, lines: list[str], secret: Secret) -> list[str]:
@@ -243,24 +266,38 @@ def scan(
     with the part that holds it.
 
     ``known_clean``: digests (``digest``) of files an earlier scan, for the same secrets and
-    rules, found to hold none; such a file is not read again. ``clean`` collects the digests of
-    the files this scan finds clean, for the next one."""
+    rules, found to hold none; such a file is not read again, nor is a file (or a zip member
+    read as that file would be: an ePub's page) this scan has already found clean. ``clean``
+    collects the digests of the files and members this scan finds clean, for the next one."""
     hits: dict[Path, list[tuple[str, Secret]]] = {}
+    remember = bool(known_clean) or clean is not None
+    seen: set[str] = set()  # found clean by this scan
+
+    def known(key: str) -> bool:
+        if key and (key in known_clean or key in seen):
+            seen.add(key)
+            return True
+        return False
+
     for path in sorted(p for p in outdir.rglob("*") if p.is_file()):
         if (skip is not None and path.is_relative_to(skip)) or path.suffix in _NOT_OUTPUT:
             continue
-        known = digest(path, path.read_bytes()) if known_clean or clean is not None else ""
-        if known and known in known_clean:
-            if clean is not None:
-                clean.add(known)
+        whole = digest(path, path.read_bytes()) if remember else ""
+        if known(whole):
             continue
-        for name, text in texts(path):
+        for name, text, member in texts(path):
+            if remember and known(member):
+                continue
             forms = readable(name, text)
-            for secret in found:
-                if any(secret.pattern.search(form) for form in forms):
-                    hits.setdefault(path, []).append((name, secret))
-        if clean is not None and path not in hits:
-            clean.add(known)
+            held = [s for s in found if any(s.pattern.search(form) for form in forms)]
+            if held:
+                hits.setdefault(path, []).extend((name, secret) for secret in held)
+            elif member:
+                seen.add(member)
+        if whole and path not in hits:
+            seen.add(whole)
+    if clean is not None:
+        clean.update(seen)
     return hits
 
 

@@ -216,7 +216,6 @@ def release_build(
     try:
         with _interruptible():
             epoch = source_date_epoch()
-            building.preload(source)  # once, before the children are forked
             try:
                 with _environment("SOURCE_DATE_EPOCH", epoch):
                     results = building.build_all(

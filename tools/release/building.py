@@ -10,8 +10,10 @@ nothing again (``-a``: every page is written). The configuration differs between
 in values that do not touch the doctrees (``html_css_files``, ``pygments_dark_style``, which
 furo sets for the HTML builder), so Sphinx reports "0 added, 0 changed, 0 removed" for them.
 The next edition's reading overlaps the other builders' writing, so both cores stay busy to
-the end. Within a child, a catalog the translation gate has checked and compiled for one
-builder is not checked and compiled again for the next.
+the end. The first child is forked before the preloading, which it does not wait for: it
+imports what it needs itself, as ``sphinx-build`` would, on a core that would otherwise sit
+idle while this process preloads for the others. Within a child, a catalog the translation
+gate has checked and compiled for one builder is not checked and compiled again for the next.
 
 Each builder runs ``sphinx.cmd.build.build_main``, exactly as ``python -m sphinx`` would, with
 ``-n -W --keep-going -q``. What it prints is captured in memory and sent to the parent through
@@ -45,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from resume.languages import Edition
+from resume.languages import EDITIONS, Edition
 from resume.outputs import VARIANTS
 
 from .children import fork_call, stop
@@ -71,6 +73,33 @@ PRELOAD = (
     "babel.messages.pofile",
     "babel.messages.mofile",
     "typst",
+    # What the builders import as they run: imported here, not once in each child.
+    "babel.numbers",
+    "jinja2.ext",
+    "myst_parser.sphinx_ext.directives",
+    "myst_parser.sphinx_ext.mathjax",
+    "myst_parser.sphinx_ext.myst_refs",
+    "pygments.styles.native",
+    "sphinx.builders.latex.transforms",
+    "sphinx.ext.mathjax",
+    "sphinx.util.console",
+    "sphinx.util.math",
+    "sphinx_basic_ng",
+    "sphinxext.rediraffe",
+    "xml.dom.minidom",
+    "_strptime",
+    "encodings.cp437",
+    "encodings.unicode_escape",
+    "encodings.utf_8_sig",
+    *(
+        f"a11y_pygments.a11y_{style}.style"
+        for style in ("dark", "light", "high_contrast_dark", "high_contrast_light")
+    ),
+    *(
+        f"docutils.{parsers}languages.{edition.sphinx.lower()}"
+        for edition in EDITIONS
+        for parsers in ("", "parsers.rst.")
+    ),
 )
 #: The package of the project's extension, in ``SOURCE/_ext`` (as ``SOURCE/conf.py`` loads it).
 EXTENSION = "resume"
@@ -282,6 +311,7 @@ def _fork_all(
         return [got[job] for job in jobs]
     running: dict[int, tuple[Task, IO[bytes]]] = {}
     selector = selectors.DefaultSelector()
+    warm = False
     try:
         while ready or running:
             while ready and len(running) < workers:
@@ -289,6 +319,11 @@ def _fork_all(
                 pid, pipe = _start(task, source, staging, build_main)
                 running[pid] = (task, pipe)
                 selector.register(pipe, selectors.EVENT_READ, pid)
+                if not warm:
+                    # The first child imports what it needs itself, as sphinx-build would,
+                    # on a core that would otherwise wait for this: the others start warm.
+                    preload(source)
+                    warm = True
             for key, _ in selector.select():
                 pid = key.data
                 task, pipe = running[pid]
