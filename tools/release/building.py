@@ -311,7 +311,7 @@ def _fork_all(
         return [got[job] for job in jobs]
     running: dict[int, tuple[Task, IO[bytes]]] = {}
     selector = selectors.DefaultSelector()
-    warm = False
+    warm = build_main is not sphinx_build  # a stand-in builder imports none of Sphinx
     try:
         while ready or running:
             while ready and len(running) < workers:
