@@ -18,7 +18,6 @@ Two ways to build:
 from __future__ import annotations
 
 import atexit
-import functools
 import hashlib
 import itertools
 import json
@@ -356,7 +355,8 @@ class WarmSphinx:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # guards ``waiting``
+        self.sending = threading.Lock()  # one request line at a time
         self.waiting: dict[int, Future[list[Any]]] = {}
         self.count = itertools.count()
         threading.Thread(target=self._answers, daemon=True).start()
@@ -371,10 +371,11 @@ class WarmSphinx:
     def run(self, arguments: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[Any]:
         """(exit status, stdout, stderr) of one build."""
         answer: Future[list[Any]] = Future()
-        request = {"arguments": list(arguments), "env": dict(env), "cwd": str(cwd)}
         with self.lock:
-            request["id"] = ident = next(self.count)
+            ident = next(self.count)
             self.waiting[ident] = answer
+        request = {"id": ident, "arguments": list(arguments), "env": dict(env), "cwd": str(cwd)}
+        with self.sending:
             assert self.process.stdin is not None
             self.process.stdin.write(json.dumps(request).encode() + b"\n")
             self.process.stdin.flush()
@@ -385,17 +386,25 @@ class WarmSphinx:
         for line in self.process.stdout:
             reply = json.loads(line)
             with self.lock:
-                self.waiting.pop(reply["id"]).set_result(reply["result"])
+                answer = self.waiting.pop(reply["id"])
+            answer.set_result(reply["result"])
         with self.lock:  # the server ended: no answer will come
-            for answer in self.waiting.values():
-                answer.set_exception(RuntimeError("the warm Sphinx process ended"))
-            self.waiting.clear()
+            ended, self.waiting = list(self.waiting.values()), {}
+        for answer in ended:
+            answer.set_exception(RuntimeError("the warm Sphinx process ended"))
 
 
-@functools.cache
+_WARM: list[WarmSphinx] = []
+_WARM_LOCK = threading.Lock()
+
+
 def _warm_sphinx() -> WarmSphinx:
-    """This process's server (``warm_sphinx.py``), started at its first build."""
-    return WarmSphinx()
+    """This process's server (``warm_sphinx.py``), started at its first build (one, whichever
+    thread asks first)."""
+    with _WARM_LOCK:
+        if not _WARM:
+            _WARM.append(WarmSphinx())
+        return _WARM[0]
 
 
 def sphinx_forked(

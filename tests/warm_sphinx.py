@@ -79,8 +79,11 @@ def build_main(arguments: list[str], env: Mapping[str, str], cwd: str) -> tuple[
     """``python -m sphinx arguments`` in ``cwd`` with the environment ``env``, in this (forked)
     process: (exit status, what it printed on stdout, on stderr). A crash is reported as
     ``python -m sphinx`` reports one: a traceback, status 2."""
-    from sphinx.cmd.build import build_main as sphinx
+    import sphinx
+    from sphinx.cmd.build import build_main as sphinx_build
 
+    # What python -m sphinx has in sys.argv (its messages name the program after it).
+    sys.argv = [os.path.join(os.path.dirname(sphinx.__file__), "__main__.py"), *arguments]
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
@@ -88,7 +91,7 @@ def build_main(arguments: list[str], env: Mapping[str, str], cwd: str) -> tuple[
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         try:
-            returncode = sphinx(arguments)
+            returncode = sphinx_build(arguments)
         except SystemExit as stopped:
             returncode = stopped.code if isinstance(stopped.code, int) else 1
         except Exception:
