@@ -3,8 +3,9 @@
 Every build of the real site is made once per test run, whatever the number of xdist workers,
 and shared (``helpers.shared``): one in-process build per edition and builder (``build_site``),
 one gettext extraction (``gettext``), the opt-in builds (``opt_in``), two release builds
-(``good_release``, ``releases``) and Read the Docs' builds (``read_the_docs_builds``). The
-helpers they use are in ``helpers.py``.
+(``good_release``, ``releases``) and Read the Docs' builds (``read_the_docs_builds``); so is
+epubcheck's report on each batch of ePubs (``epubcheck_batch``). The helpers they use are in
+``helpers.py``.
 """
 
 from __future__ import annotations
