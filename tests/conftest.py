@@ -3,16 +3,18 @@
 Every build of the real site is made once per test run, whatever the number of xdist workers,
 and shared (``helpers.shared``): one in-process build per edition and builder (``build_site``),
 one gettext extraction (``gettext``), the opt-in builds (``opt_in``), two release builds
-(``good_release``, ``releases``) and Read the Docs' builds (``read_the_docs_builds``). The
-helpers they use are in ``helpers.py``.
+(``good_release``, ``releases``) and Read the Docs' builds (``read_the_docs_builds``); so is
+epubcheck's report on each batch of ePubs (``epubcheck_batch``). The helpers they use are in
+``helpers.py``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -36,6 +38,9 @@ from helpers import (
     build,
     copy_project,
     elsewhere,
+    epubcheck_passed,
+    epubcheck_reports,
+    file_digest,
     read_the_docs,
     release,
     shared,
@@ -154,6 +159,41 @@ def opt_in(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Build]:
         return cache[language, builder]
 
     return site
+
+
+@pytest.fixture(scope="session")
+def epubcheck_batch(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[Sequence[Path]], dict[Path, tuple[int, str]]]:
+    """``epubcheck_batch(books)``: each book's report from the reference validator (its exit
+    status and what it printed, ``helpers.epubcheck_reports``), by path.
+
+    One Java process checks the whole batch the first time a test of the run asks, and its
+    reports serve every test that asks about the same bytes (by SHA-256), whatever the worker:
+    a JVM's start and its loading of the schemas are most of a book's check."""
+
+    def check(books: Sequence[Path]) -> dict[Path, tuple[int, str]]:
+        books = list(dict.fromkeys(books))
+        digests = {path: file_digest(path) for path in books}
+        batch = hashlib.sha256(" ".join(sorted(set(digests.values()))).encode()).hexdigest()
+        reports = shared(
+            tmp_path_factory, f"epubcheck-{batch[:16]}", lambda f: epubcheck_reports(books, f)
+        )
+        return {path: reports[digest] for path, digest in digests.items()}
+
+    return check
+
+
+@pytest.fixture(scope="session")
+def epubcheck(epubcheck_batch: Callable[..., dict[Path, tuple[int, str]]]) -> Callable[..., str]:
+    """``epubcheck(book, batch)``: the book passes the reference validator (``helpers``'s
+    ``epubcheck_passed``), checked with the books of ``batch`` in one Java process
+    (``epubcheck_batch``); returns what epubcheck printed."""
+
+    def check(book: Path, batch: Sequence[Path] = ()) -> str:
+        return epubcheck_passed(*epubcheck_batch([*batch, book])[book])
+
+    return check
 
 
 @pytest.fixture

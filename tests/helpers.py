@@ -9,21 +9,28 @@ Two ways to build:
   behaviour. It is strict as the release build is (``nitpicky``; ``-W``: any warning is a
   failure) and fresh (``-E``): ``Build.returncode`` is 0 for a clean build, 1 when Sphinx warned,
   2 when the build stopped on an exception; ``Build.stderr`` holds the warnings and the error.
-* The release build (``tools/release/``) and Read the Docs' builds (``read_the_docs``, with
-  ``tools/readthedocs.py``'s commands) run ``python -m sphinx`` in subprocesses, as they do for
-  real.
+* The release build (``tools/release/``) runs in subprocesses, as it does for real; Read the
+  Docs' builds (``read_the_docs``, with ``tools/readthedocs.py``'s commands) and other tests'
+  runs of ``python -m sphinx`` are forked from a process with Sphinx loaded (``sphinx_forked``,
+  ``warm_sphinx.py``), which runs what ``python -m sphinx`` runs, a second and a half sooner.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import itertools
+import json
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
+import threading
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from io import StringIO
@@ -286,13 +293,21 @@ GITHUB = "https://github.com/example"
 OPT_IN_BASEURL = "https://example.org/{}/"
 
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
+#: The program that checks several ePubs in one Java process (run from source).
+EPUBCHECK_MANY = REPO / "tests" / "EpubCheckMany.java"
 JAVA_OPTIONS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto")
 
 
-def epubcheck(book: Path) -> str:
-    """Validate an ePub with the reference validator: no fatal, error or warning allowed, and,
-    among its usage notes (``--usage``), none that a content document lacks its language
-    (HTM-020, HTM-021).
+def file_digest(path: Path) -> str:
+    """The SHA-256 of the file's bytes."""
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def epubcheck_reports(books: Sequence[Path], folder: Path) -> dict[str, tuple[int, str]]:
+    """Check ``books`` with the reference validator, all in one Java process
+    (``EpubCheckMany.java``, reports in ``folder``): for each book's SHA-256, the exit status
+    that ``java -jar epubcheck.jar --usage BOOK`` returns and what it prints.
 
     Without Java or epubcheck the test is skipped, saying why; in CI it fails instead.
     """
@@ -306,13 +321,112 @@ def epubcheck(book: Path) -> str:
         print(f"SKIPPED: {reason}")
         pytest.skip(reason)
     # A short run: the client compiler and the serial collector halve the JVM's time.
-    command = [java, *JAVA_OPTIONS, "-jar", str(EPUBCHECK), "--usage", str(book)]
+    command = [java, *JAVA_OPTIONS, "-cp", str(EPUBCHECK), str(EPUBCHECK_MANY), str(folder),
+               *map(str, books)]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True)
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
+    assert result.returncode == 0, result.stdout + result.stderr
+    reports = {}
+    for index, book in enumerate(books):
+        status, _, output = (folder / f"{index}.txt").read_text("utf-8").partition("\n")
+        reports[file_digest(book)] = (int(status), output)
+    return reports
+
+
+def epubcheck_passed(returncode: int, output: str) -> str:
+    """A book's epubcheck report (``epubcheck_reports``) says it passed: no fatal, error or
+    warning, and, among the usage notes (``--usage``), none that a content document lacks its
+    language (HTM-020, HTM-021). Returns what epubcheck printed."""
+    assert returncode == 0, output
     assert "Messages: 0 fatals / 0 errors / 0 warnings" in output, output
     assert "HTM-020" not in output and "HTM-021" not in output, output
     return output
+
+
+# -- python -m sphinx, forked from a warm process ------------------------------------------
+
+
+class WarmSphinx:
+    """The server of ``warm_sphinx.py``, and the builds it runs for this process: one request
+    line per build, answered when it finishes; several threads may wait on builds at once."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("warm_sphinx.py"))],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        self.lock = threading.Lock()  # guards ``waiting``
+        self.sending = threading.Lock()  # one request line at a time
+        self.waiting: dict[int, Future[list[Any]]] = {}
+        self.count = itertools.count()
+        threading.Thread(target=self._answers, daemon=True).start()
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """End the server (at its end of input) and wait for it, as for any child process."""
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait()
+
+    def run(self, arguments: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[Any]:
+        """(exit status, stdout, stderr) of one build."""
+        answer: Future[list[Any]] = Future()
+        with self.lock:
+            ident = next(self.count)
+            self.waiting[ident] = answer
+        request = {"id": ident, "arguments": list(arguments), "env": dict(env), "cwd": str(cwd)}
+        with self.sending:
+            assert self.process.stdin is not None
+            self.process.stdin.write(json.dumps(request).encode() + b"\n")
+            self.process.stdin.flush()
+        return answer.result()
+
+    def _answers(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            reply = json.loads(line)
+            with self.lock:
+                answer = self.waiting.pop(reply["id"])
+            answer.set_result(reply["result"])
+        with self.lock:  # the server ended: no answer will come
+            ended, self.waiting = list(self.waiting.values()), {}
+        for answer in ended:
+            answer.set_exception(RuntimeError("the warm Sphinx process ended"))
+
+
+_WARM: list[WarmSphinx] = []
+_WARM_LOCK = threading.Lock()
+
+
+def _warm_sphinx() -> WarmSphinx:
+    """This process's server (``warm_sphinx.py``), started at its first build (one, whichever
+    thread asks first)."""
+    with _WARM_LOCK:
+        if not _WARM:
+            _WARM.append(WarmSphinx())
+        return _WARM[0]
+
+
+def sphinx_forked(
+    arguments: Sequence[str], env: Mapping[str, str], cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m sphinx arguments`` in ``cwd`` with the environment ``env`` (the whole of it),
+    run in a child forked from a process that has Sphinx, MyST, furo and jieba's dictionary
+    loaded (``warm_sphinx.py``), and what ``subprocess.run(…, capture_output=True, text=True)``
+    returns for it. Each build starts from that state and imports the project's extension
+    itself: what one build loads or changes, no other sees."""
+    returncode, out, err = _warm_sphinx().run(arguments, env, cwd or Path.cwd())
+    # As text=True reads a pipe: universal newlines (Sphinx ends a progress line with "\r").
+    out, err = (re.sub(r"\r\n?", "\n", text) for text in (out, err))
+    return subprocess.CompletedProcess(["sphinx", *arguments], returncode, out, err)
+
+
+def run_forked(command: Sequence[str], **options: Any) -> subprocess.CompletedProcess[str]:
+    """``subprocess.run(command, capture_output=True, text=True, env=…, cwd=…)`` for a command
+    ``python -m sphinx …``, through ``sphinx_forked``."""
+    _, flag, module, *arguments = command
+    assert (flag, module) == ("-m", "sphinx") and options.get("capture_output"), command
+    return sphinx_forked(arguments, options.get("env") or os.environ, options.get("cwd"))
 
 
 # -- Read the Docs -------------------------------------------------------------------------
@@ -366,10 +480,10 @@ def read_the_docs(
     options: tuple[str, ...] = (),
 ) -> ReadTheDocs:
     """Read the Docs' build of one project (``tools.readthedocs.build``: its commands and
-    environment), into ``root``: ``builders`` in turn into ``root/_readthedocs/<builder>``, all
+    environment, each command forked from a warm process), into ``root``: ``builders`` in turn into ``root/_readthedocs/<builder>``, all
     reading ``root/doctrees``, as there."""
     done = readthedocs.build(
         code, root / "_readthedocs", root / "doctrees",
-        formats=builders, env=extra_env, options=options,
+        formats=builders, env=extra_env, options=options, run=run_forked,
     )  # fmt: skip
     return ReadTheDocs(done.code, done.output, done.logs, done.returncodes)

@@ -10,13 +10,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import EPOCH, REPO
+from helpers import EPOCH, REPO, sphinx_forked
 
 MADE_UP = "+86 136 0000 3209"  # the masked number's visible digits; made-up hidden ones
 IGNORED = shutil.ignore_patterns(
@@ -34,14 +32,15 @@ IGNORED = shutil.ignore_patterns(
 
 
 def build(src: Path, out: Path, *, clean: bool, phone: str = "") -> list[str]:
-    """sphinx-build of the Chinese web site as the preview runs it (``clean``: as a release);
+    """sphinx-build of the Chinese web site as the preview runs it, forked from a process with
+    Sphinx loaded as the preview forks it (``clean``: as a release, from a fresh environment);
     returns the pages it wrote, as Sphinx names them ("writing output... [ 50%] index")."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "RESUME_PHONE": phone}
-    command = [
-        sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "-N",
+    arguments = [
+        "-b", "html", "-n", "-W", "--keep-going", "-N",
         *(["-E"] if clean else []), "-d", str(out / ".doctrees"), str(src), str(out / "html"),
     ]  # fmt: skip
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    result = sphinx_forked(arguments, env)
     assert result.returncode == 0, result.stderr
     plain = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", result.stdout)  # a terminal's erase-line codes
     return re.findall(r"^writing output\.\.\. \[\s*\d+%\] (\S+)$", plain, re.MULTILINE)

@@ -3,7 +3,8 @@ each language, read back with poppler's tools as a reader's software would, and 
 print of the site.
 
 Each edition is built once per module, in this process, with a fixed ``SOURCE_DATE_EPOCH``;
-the faults are built in subprocesses, as the release build and Read the Docs run them.
+the faults are built in processes of their own, by ``python -m sphinx``'s entry point
+(``helpers.sphinx_forked``), as the release build runs them.
 """
 
 from __future__ import annotations
@@ -39,7 +40,17 @@ from resume.paper import (
 from resume.pdf import trials
 from tools import readthedocs
 
-from helpers import EPOCH, MADE_UP, REPO, Build, build, copy_project, elsewhere, shared
+from helpers import (
+    EPOCH,
+    MADE_UP,
+    REPO,
+    Build,
+    build,
+    copy_project,
+    elsewhere,
+    shared,
+    sphinx_forked,
+)
 from resume_sources import allowed_han, projects
 from resume_sources import roles as role_data
 
@@ -727,14 +738,14 @@ def test_a_fault_fails_the_pdf_and_keeps_the_last_good_one(fault, paper, tmp_pat
     good = paper("zh-cn").outdir
     shutil.copytree(good, outdir)
     before = {p.name: p.read_bytes() for p in outdir.iterdir() if p.suffix in (".pdf", ".txt")}
-    command = [
-        sys.executable, "-m", "sphinx", "-b", "resumepdf", "-D", "language=zh_CN",
+    arguments = [
+        "-b", "resumepdf", "-D", "language=zh_CN",
         "-d", str(tmp_path / "doctrees"), "-n", "-W", "--keep-going", "-E", "-q",
         str(source), str(outdir),
     ]  # fmt: skip
     if override:
-        command[-2:-2] = ["-D", override.format(empty=empty)]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=source)
+        arguments[-2:-2] = ["-D", override.format(empty=empty)]
+    result = sphinx_forked(arguments, os.environ, cwd=source)
     report = result.stdout + result.stderr
     assert result.returncode != 0, report
     for part in parts:

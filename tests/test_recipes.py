@@ -242,11 +242,12 @@ def test_every_recipe_of_the_readme_keeps_the_build_and_the_content_checks_green
             page = (site / "projects" / f"{old}.html").read_text("utf-8")
             assert f'content="0; url={target}"' in page, (edition.code, old)
 
-    # The suite's content checks, on the copy.
+    # The suite's content checks, on the copy: a run of its own, not one of this run's workers.
     env = {
         name: value
         for name, value in os.environ.items()
-        if name not in BUILD_VARIABLES and not name.startswith(BUILD_VARIABLE_PREFIXES)
+        if name not in BUILD_VARIABLES
+        and not name.startswith((*BUILD_VARIABLE_PREFIXES, "PYTEST_XDIST_"))
     }
     checks = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",

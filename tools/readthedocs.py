@@ -20,7 +20,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +83,10 @@ def sphinx_command(
     ]  # fmt: skip
 
 
+#: How ``build`` runs a command: as ``subprocess.run`` does.
+Runner = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
 @dataclass
 class Build:
     """What Read the Docs' build of one project printed and returned, by format."""
@@ -103,15 +107,17 @@ def build(
     options: Sequence[str] = (),
     source: Path = REPO,
     python: str = sys.executable,
+    run: Runner = subprocess.run,
 ) -> Build:
     """The edition ``code`` built as Read the Docs builds it: each of ``formats`` in turn into
     ``output/<format>``, all reading ``doctrees``, with Read the Docs' variables (and ``env``,
-    which may add to them) set. Output is captured, not raised on: the caller judges."""
+    which may add to them) set. Output is captured, not raised on: the caller judges. Each
+    command runs through ``run`` (the tests fork theirs from a process with Sphinx loaded)."""
     variables = {**os.environ, **environment(code, output), **(env or {})}
     logs, returncodes = {}, {}
     for builder in formats:
         command = sphinx_command(builder, code, source, output, doctrees, options, python)
-        result = subprocess.run(command, capture_output=True, text=True, env=variables)
+        result = run(command, capture_output=True, text=True, env=variables)
         logs[builder], returncodes[builder] = result.stdout + result.stderr, result.returncode
     return Build(code, output, logs, returncodes)
 
