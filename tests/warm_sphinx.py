@@ -7,10 +7,10 @@ preview's incremental builds and their clean counterparts, Read the Docs' builds
 one from this module's process instead, as ``nox -s serve`` does (``tools/preview.py``), and
 run ``sphinx.cmd.build.build_main``, exactly as ``python -m sphinx`` would.
 
-It imports nothing of the project: each build imports the extension of the project it builds,
-from that project's ``_ext`` (its ``conf.py`` puts it on the path), as a new Python would; a
-module imported here would be the one every build got. So the list of what to load is this
-module's own, not ``tools.release.building.PRELOAD``, whose module imports the extension.
+It imports nothing of the project's extension: each build imports the extension of the project
+it builds, from that project's ``_ext`` (its ``conf.py`` puts it on the path), as a new Python
+would; a module imported here would be the one every build got. What it loads is the release's
+list (``tools.preloading``), which names none of the extension.
 
 Run as ``python tests/warm_sphinx.py``, it serves: each line on its standard input is a build
 (JSON: ``id``, ``arguments``, ``env``, ``cwd``), forked at once, so that builds run side by
@@ -23,7 +23,6 @@ this module.
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
 import logging
@@ -35,38 +34,13 @@ import traceback
 from collections.abc import Mapping
 from contextlib import redirect_stderr, redirect_stdout
 
-#: What every build of the site imports.
-PRELOAD = (
-    "sphinx.cmd.build",
-    "sphinx.application",
-    "sphinx.builders.html",
-    "sphinx.builders.epub3",
-    "sphinx.writers.html5",
-    "sphinx.search.en",
-    "sphinx.search.ja",
-    "sphinx.search.zh",
-    "docutils.parsers.rst",
-    "myst_parser",
-    "myst_parser.sphinx_ext.main",
-    "myst_parser.parsers.sphinx_",
-    "furo",
-    "jinja2",
-    "babel.messages.pofile",
-    "babel.messages.mofile",
-)
-
 
 def warm_up() -> None:
-    """Import ``PRELOAD`` and Sphinx's built-in extensions, and load jieba's dictionary (as
-    Sphinx's Chinese search does at the start of each build). What fails to import is left to
-    the builds, which report it."""
-    from sphinx.application import builtin_extensions
+    """Import what every build imports (``tools.preloading``) and load jieba's dictionary (as
+    Sphinx's Chinese search does at the start of each build)."""
+    from tools.preloading import preload_sphinx
 
-    for name in (*PRELOAD, *builtin_extensions):
-        try:
-            importlib.import_module(name)
-        except Exception:
-            continue
+    preload_sphinx()
     try:
         import jieba
     except ImportError:
@@ -173,5 +147,6 @@ if __name__ == "__main__":
     # streams (a library writing to the file descriptor) goes to this server's stderr instead.
     replies = os.dup(1)
     os.dup2(2, 1)
+    sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tools
     warm_up()
     serve(sys.stdin.fileno(), replies)

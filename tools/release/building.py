@@ -50,57 +50,11 @@ from typing import IO
 from resume.languages import EDITIONS, Edition
 from resume.outputs import VARIANTS
 
+from ..preloading import import_all, preload_sphinx
 from .children import fork_call, stop
 
 #: The options of every builder: nitpicky, warnings are errors but all are reported, quiet.
 STRICT = ("-n", "-W", "--keep-going", "-q")
-#: What every build imports: loaded once, before the children are forked.
-PRELOAD = (
-    "sphinx.cmd.build",
-    "sphinx.application",
-    "sphinx.builders.html",
-    "sphinx.builders.epub3",
-    "sphinx.writers.html5",
-    "sphinx.search.en",
-    "sphinx.search.ja",
-    "sphinx.search.zh",
-    "docutils.parsers.rst",
-    "myst_parser",
-    "myst_parser.sphinx_ext.main",
-    "myst_parser.parsers.sphinx_",
-    "furo",
-    "jinja2",
-    "babel.messages.pofile",
-    "babel.messages.mofile",
-    "typst",
-    # What the builders import as they run: imported here, not once in each child.
-    "babel.numbers",
-    "jinja2.ext",
-    "myst_parser.sphinx_ext.directives",
-    "myst_parser.sphinx_ext.mathjax",
-    "myst_parser.sphinx_ext.myst_refs",
-    "pygments.styles.native",
-    "sphinx.builders.latex.transforms",
-    "sphinx.ext.mathjax",
-    "sphinx.util.console",
-    "sphinx.util.math",
-    "sphinx_basic_ng",
-    "sphinxext.rediraffe",
-    "xml.dom.minidom",
-    "_strptime",
-    "encodings.cp437",
-    "encodings.unicode_escape",
-    "encodings.utf_8_sig",
-    *(
-        f"a11y_pygments.a11y_{style}.style"
-        for style in ("dark", "light", "high_contrast_dark", "high_contrast_light")
-    ),
-    *(
-        f"docutils.{parsers}languages.{edition.sphinx.lower()}"
-        for edition in EDITIONS
-        for parsers in ("", "parsers.rst.")
-    ),
-)
 #: The package of the project's extension, in ``SOURCE/_ext`` (as ``SOURCE/conf.py`` loads it).
 EXTENSION = "resume"
 #: The builder that writes a variant.
@@ -172,32 +126,22 @@ def sphinx_build(arguments: list[str]) -> int:
 
 
 def preload(source: Path | None) -> None:
-    """Import what every build imports: ``PRELOAD``, Sphinx's built-in extensions and, with
-    ``source``, the extension's modules (from ``source/_ext``). What fails to import is left to
-    the build, which reports it."""
-    names = list(PRELOAD)
+    """Import what every build imports (``preloading``) and, with ``source``, the extension's
+    modules (from ``source/_ext``). What fails to import is left to the build, which reports
+    it."""
+    preload_sphinx(edition.sphinx for edition in EDITIONS)
+    if source is None:
+        return
+    saved = list(sys.path)
+    sys.path.insert(0, str(source / "_ext"))  # as conf.py does, in each child
     try:
-        from sphinx.application import builtin_extensions
-
-        names += builtin_extensions
+        package = importlib.import_module(EXTENSION)
+        prefix = f"{EXTENSION}."
+        import_all([m.name for m in pkgutil.iter_modules(package.__path__, prefix)])
     except ImportError:
         pass
-    if source is not None:
-        saved = list(sys.path)
-        sys.path.insert(0, str(source / "_ext"))  # as conf.py does, in each child
-        try:
-            package = importlib.import_module(EXTENSION)
-            prefix = f"{EXTENSION}."
-            names += [m.name for m in pkgutil.iter_modules(package.__path__, prefix)]
-        except ImportError:
-            pass
-        finally:
-            sys.path[:] = saved
-    for name in names:
-        try:
-            importlib.import_module(name)
-        except Exception:  # the build itself reports a broken module
-            continue
+    finally:
+        sys.path[:] = saved
 
 
 # -- The tasks -----------------------------------------------------------------------------------

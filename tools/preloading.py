@@ -1,0 +1,81 @@
+"""What every Sphinx build of the site imports, imported once by a process that forks builds.
+
+A forked build finds these modules loaded instead of importing them itself: the release's
+builders (``release.building``), the preview's rebuilds and the tests' ``python -m sphinx`` runs
+(``tests/warm_sphinx.py``). The list names Sphinx, docutils, MyST, furo and their kin only,
+nothing of the project: the extension is imported by whoever knows which project it builds.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+
+#: The modules, as the builders import them while they run (each listed here is imported once
+#: in the forking process, not once in each child).
+SPHINX_MODULES = (
+    "sphinx.cmd.build",
+    "sphinx.application",
+    "sphinx.builders.html",
+    "sphinx.builders.epub3",
+    "sphinx.writers.html5",
+    "sphinx.search.en",
+    "sphinx.search.ja",
+    "sphinx.search.zh",
+    "docutils.parsers.rst",
+    "myst_parser",
+    "myst_parser.sphinx_ext.main",
+    "myst_parser.parsers.sphinx_",
+    "furo",
+    "jinja2",
+    "babel.messages.pofile",
+    "babel.messages.mofile",
+    "typst",
+    "babel.numbers",
+    "jinja2.ext",
+    "myst_parser.sphinx_ext.directives",
+    "myst_parser.sphinx_ext.mathjax",
+    "myst_parser.sphinx_ext.myst_refs",
+    "pygments.styles.native",
+    "sphinx.builders.latex.transforms",
+    "sphinx.ext.mathjax",
+    "sphinx.util.console",
+    "sphinx.util.math",
+    "sphinx_basic_ng",
+    "sphinxext.rediraffe",
+    "xml.dom.minidom",
+    "_strptime",
+    "encodings.cp437",
+    "encodings.unicode_escape",
+    "encodings.utf_8_sig",
+    *(
+        f"a11y_pygments.a11y_{style}.style"
+        for style in ("dark", "light", "high_contrast_dark", "high_contrast_light")
+    ),
+)
+
+
+def import_all(names: Iterable[str]) -> None:
+    """Import each module of ``names``; one that fails to import is left to the build, which
+    reports it."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            continue
+
+
+def preload_sphinx(languages: Iterable[str] = ()) -> None:
+    """Import ``SPHINX_MODULES``, docutils' words for each of ``languages`` (Sphinx's
+    ``language`` values) and Sphinx's built-in extensions."""
+    import_all(SPHINX_MODULES)
+    import_all(
+        f"docutils.{parsers}languages.{language.lower()}"
+        for language in languages
+        for parsers in ("", "parsers.rst.")
+    )
+    try:
+        from sphinx.application import builtin_extensions
+    except ImportError:  # no Sphinx: the build says so
+        return
+    import_all(builtin_extensions)
