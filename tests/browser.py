@@ -3,14 +3,19 @@
 The fixtures are registered once for the session by ``pytest_plugins`` in ``conftest.py``.
 Chromium is Debian's ``chromium`` (``CHROMIUM`` names another), else Playwright's own.
 Without a browser the tests are skipped, saying why; in CI (``CI`` set) they fail instead.
+
+Chromium itself refuses every request that is not for 127.0.0.1 (``local_only``), so that no
+test reaches the network: a Playwright route would do it too, but it turns the browser's cache
+off and holds every request until Python answers.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
@@ -42,18 +47,39 @@ def no_browser(reason: str) -> None:
     pytest.skip(f"browser tests skipped: {reason}")
 
 
+@contextmanager
+def closed_port() -> Iterator[int]:
+    """A port of 127.0.0.1 that refuses every connection while the context lasts: bound, so
+    that nothing else takes it, and never listening."""
+    with socket.socket() as reserved:
+        reserved.bind((HOST, 0))
+        yield reserved.getsockname()[1]
+
+
+def local_only(port: int) -> list[str]:
+    """Chromium's arguments that refuse every request not for 127.0.0.1: any other address
+    goes through a proxy at ``port``, where nothing listens, and no other host name resolves.
+    The request is still made, and shows in a page's ``request`` events (``Watched``)."""
+    return [
+        f"--proxy-server=http://{HOST}:{port}",
+        # Chromium's own exception, all of 127/8 and localhost, first taken away: 127.0.0.1 alone.
+        f"--proxy-bypass-list=<-loopback>;{HOST}",
+        f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {HOST}",
+    ]
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
-    """A headless Chromium, launched once per session."""
+    """A headless Chromium, launched once per session, which reaches nothing but 127.0.0.1."""
     try:
         from playwright.sync_api import Error, sync_playwright
     except ImportError:
         no_browser("Playwright for Python is not installed (pip install -r tests/requirements.txt)")
     executable = CHROMIUM if Path(CHROMIUM).is_file() else None
-    with sync_playwright() as playwright:
+    with closed_port() as port, sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+                executable_path=executable, headless=True, args=[*CHROMIUM_ARGS, *local_only(port)]
             )
         except Error as error:
             first_line = str(error).strip().splitlines()[0]
@@ -97,7 +123,7 @@ def leaves(url: str) -> bool:
 @dataclass
 class Watched:
     """A page, with what went wrong on it: console errors, uncaught exceptions, and requests
-    for anything not on 127.0.0.1 (refused, so that no test reaches the network)."""
+    for anything not on 127.0.0.1 (which the browser refuses, ``local_only``)."""
 
     page: Any
     errors: list[str] = field(default_factory=list)
@@ -105,16 +131,8 @@ class Watched:
 
 
 def watch(context: Any) -> Watched:
-    """A new page of ``context``, watched; requests leaving 127.0.0.1 are refused."""
+    """A new page of ``context``, watched."""
     watched = Watched(context.new_page())
-
-    def local_only(route: Any) -> None:
-        if leaves(route.request.url):
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", local_only)
     watched.page.on("console", lambda m: m.type == "error" and watched.errors.append(m.text))
     watched.page.on("pageerror", lambda error: watched.errors.append(str(error)))
     watched.page.on(

@@ -7,6 +7,11 @@ with axe-core (``axe-core`` in ``package.json``, installed by ``npm ci``) agains
 and AA rules, axe's best practices and ``target-size`` (a target at least 24×24 CSS pixels, or
 spaced as if it were). The search page is checked with results and their snippets shown.
 
+One page of the browser loads each page in turn, with axe-core in it before the page's own
+scripts (an init script of its context: nothing is added to the document that axe checks), and
+checks it in the four views, going round them one setting at a time. Each edition's pages are
+checked in ``SHARDS`` tests, every ``SHARDS``-th page in each, so that the workers share them.
+
 Outside CI a missing ``node_modules/axe-core`` skips the test, saying why; on CI it fails.
 """
 
@@ -15,7 +20,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +50,13 @@ AXE_OPTIONS = {
     "rules": {"target-size": {"enabled": True}},
     "resultTypes": ["violations"],
 }
-SCHEMES = ("light", "dark")
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+#: The four views (colour scheme, width), each one setting away from the one before it, and
+#: the last from the first: a page is checked in the view the page before it was left in, and
+#: then in the three others, round the circle.
+VIEWS = [("light", "desktop"), ("light", "phone"), ("dark", "phone"), ("dark", "desktop")]
+#: The tests that each edition's pages are shared among.
+SHARDS = 3
 #: A query with results in every edition: the search page is checked as a reader sees it.
 QUERY = "Kubernetes"
 #: The root page's script, which sends the browser on to an edition.
@@ -93,11 +104,11 @@ def show(page: Any, url: str) -> None:
         )
 
 
-def violations(page: Any, axe: str) -> list[dict[str, Any]]:
-    """axe's violations on the page as it is shown now."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(content=axe)
-    return page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)["violations"]
+def violations(page: Any) -> list[dict[str, Any]]:
+    """axe's violations on the page as it is shown now (axe is in the page: ``open_page``)."""
+    script = "(options) => axe.run(document, options).then((results) => results.violations)"
+    found: list[dict[str, Any]] = page.evaluate(script, AXE_OPTIONS)
+    return found
 
 
 def describe(found: list[dict[str, Any]]) -> list[str]:
@@ -112,37 +123,66 @@ def describe(found: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def check(page: Any, base: str, paths: list[str], axe: str) -> dict[str, list[str]]:
-    """Each page loaded once, then checked in each colour scheme at each width: the page's
-    media and viewport change in place, as they do when a reader's settings change."""
-    found = {}
-    for path in paths:
-        show(page, base + path)
-        for scheme in SCHEMES:
-            page.emulate_media(color_scheme=scheme)
-            for name, size in VIEWPORTS.items():
-                page.set_viewport_size(size)
-                if problems := describe(violations(page, axe)):
-                    found[f"{path} [{scheme}, {name}]"] = problems
-    return found
+@dataclass
+class Checker:
+    """A page of the browser, with axe-core in every document it loads, and the view it is in
+    (an index in ``VIEWS``)."""
+
+    page: Any
+    view: int = 0
+
+    def check(self, base: str, paths: list[str]) -> dict[str, list[str]]:
+        """Each page loaded once, then checked in each view: the page's media and viewport
+        change in place, as they do when a reader's settings change."""
+        found = {}
+        for path in paths:
+            show(self.page, base + path)
+            for step in range(len(VIEWS)):
+                if step:
+                    self.turn()
+                scheme, width = VIEWS[self.view]
+                if problems := describe(violations(self.page)):
+                    found[f"{path} [{scheme}, {width}]"] = problems
+        return found
+
+    def turn(self) -> None:
+        """Into the next view: one setting changes."""
+        (scheme, width), self.view = VIEWS[self.view], (self.view + 1) % len(VIEWS)
+        next_scheme, next_width = VIEWS[self.view]
+        if next_scheme != scheme:
+            self.page.emulate_media(color_scheme=next_scheme)
+        if next_width != width:
+            self.page.set_viewport_size(VIEWPORTS[next_width])
 
 
+def open_page(chromium: Any, axe: str) -> tuple[Any, Checker]:
+    """A new context, in the first view, whose every document has axe-core; and its page."""
+    scheme, width = VIEWS[0]
+    context = chromium.new_context(color_scheme=scheme, viewport=VIEWPORTS[width])
+    context.add_init_script(script=axe)
+    return context, Checker(context.new_page())
+
+
+@pytest.fixture(scope="session")
+def checker(chromium: Any, axe_source: str) -> Iterator[Checker]:
+    """One page for all the editions' pages that this worker checks."""
+    context, checker = open_page(chromium, axe_source)
+    yield checker
+    context.close()
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
 @pytest.mark.parametrize("code", [e.code for e in EDITIONS])
-def test_no_violation_on_any_page(code, site_root, serve, chromium, axe_source):
+def test_no_violation_on_any_page(code, shard, site_root, serve, checker):
     paths = page_paths(site_root, code)
     assert len(paths) > 10
-    context = chromium.new_context()
-    try:
-        assert check(context.new_page(), serve(site_root), paths, axe_source) == {}
-    finally:
-        context.close()
+    assert checker.check(serve(site_root), paths[shard::SHARDS]) == {}
 
 
 def test_no_violation_on_the_root_page(site_root, serve, chromium, axe_source):
     """The root page as a reader without JavaScript sees it: its script would leave at once."""
     base = serve(site_root)
-    context = chromium.new_context()
-    page = context.new_page()
+    context, checker = open_page(chromium, axe_source)
 
     def without_redirect(route: Any) -> None:
         response = route.fetch()
@@ -150,8 +190,8 @@ def test_no_violation_on_the_root_page(site_root, serve, chromium, axe_source):
         assert body != response.text(), "the root page's script was not found"
         route.fulfill(response=response, body=body)
 
-    page.route(base + "index.html", without_redirect)
+    checker.page.route(base + "index.html", without_redirect)
     try:
-        assert check(page, base, ["index.html"], axe_source) == {}
+        assert checker.check(base, ["index.html"]) == {}
     finally:
         context.close()

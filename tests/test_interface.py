@@ -38,11 +38,13 @@ FURO = Path(furo.__file__).parent / "theme" / "furo"
 TEMPLATES = REPO / "_templates"
 RTD_URL = "https://example.readthedocs.io/{}/latest/"
 LABELS = ("aria-label", "title", "placeholder", "alt")
+#: Where the text is not the interface's: the article, and what is never shown.
+HIDDEN = ["article", "script", "style"]
 
 
 @functools.cache
 def soup(path: Path) -> BeautifulSoup:
-    """The page, parsed once: the tests read it, none changes it (``interface`` reads a copy)."""
+    """The page, parsed once: the tests read it, none changes it."""
     return BeautifulSoup(path.read_text("utf-8"), "html.parser")
 
 
@@ -131,14 +133,16 @@ def test_catalog_translates_into_the_language(language):
 
 
 def interface(page: BeautifulSoup) -> list[str]:
-    """What the theme shows or says around the content: text outside the article, and every
-    label (the article's too: its headings' permalinks have a title)."""
+    """What the theme shows or says around the content: text outside the article (and out of
+    scripts and styles), and every label (the article's too: its headings' permalinks have a
+    title)."""
     texts = [tag[name] for tag in page.find_all(True) for name in LABELS if tag.has_attr(name)]
     texts += [" ".join(tag.get_text(" ").split()) for tag in page.select("article noscript p")]
-    page = BeautifulSoup(str(page), "html.parser")
-    for hidden in page.find_all(["article", "script", "style"]):
-        hidden.decompose()
-    texts += [" ".join(s.split()) for s in page.body.find_all(string=True) if s.strip()]
+    texts += [
+        " ".join(s.split())
+        for s in page.body.find_all(string=True)
+        if s.strip() and s.find_parent(HIDDEN) is None
+    ]
     return texts
 
 
@@ -429,8 +433,8 @@ def test_root_page_redirects_in_a_browser(html_root, chromium, serve, preference
             f"Object.defineProperty(navigator, 'languages', {{get: () => {json.dumps(preferences)}}});"
         )
         page = context.new_page()
-        page.goto(base + "index.html")
-        page.wait_for_url(f"{base}{code}/index.html")
+        page.goto(base + "index.html", wait_until="commit")  # its script leaves at once
+        page.wait_for_url(f"{base}{code}/index.html", wait_until="domcontentloaded")
         assert page.evaluate("document.documentElement.lang") == BY_CODE[code].tag
     finally:
         context.close()

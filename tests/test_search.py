@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -126,16 +128,20 @@ SAME_PAGES = [
 #: The start of the summary sentence, in each edition's language.
 SUMMARIES = {"zh_CN": "搜索完成", "en": "Search finished", "ja": "検索が完了"}
 
-FINISHED = """() => {
+#: The summary and the results, each with its snippet, once the search has shown them all.
+SHOWN = """() => {
     const summary = document.querySelector("#search-results .search-summary");
     const results = [...document.querySelectorAll("ul.search > li")];
-    return summary && summary.innerText.trim() !== ""
-        && results.every((li) => li.querySelector("p.context"));
+    if (!summary || summary.innerText.trim() === ""
+        || !results.every((li) => li.querySelector("p.context"))) return null;
+    return {
+        summary: summary.innerText,
+        results: results.map((li) => ({
+            href: li.querySelector("a").getAttribute("href"),
+            snippet: li.querySelector("p.context").textContent,
+        })),
+    };
 }"""
-RESULTS = """() => [...document.querySelectorAll("ul.search > li")].map((li) => ({
-    href: li.querySelector("a").getAttribute("href"),
-    snippet: li.querySelector("p.context").textContent,
-}))"""
 
 
 @pytest.fixture(scope="session")
@@ -164,13 +170,13 @@ def search(watched: Watched, base: str, text: str) -> tuple[list[tuple[str, str]
     box.fill(text)
     began = time.perf_counter()
     box.press("Enter")
-    page.wait_for_function(FINISHED, timeout=10_000)
+    shown = page.wait_for_function(SHOWN, timeout=10_000).json_value()
     seconds = time.perf_counter() - began
     results = [
         (item["href"].split("#")[0].removesuffix(".html"), item["snippet"])
-        for item in page.evaluate(RESULTS)
+        for item in shown["results"]
     ]
-    return results, page.inner_text("#search-results .search-summary"), seconds
+    return results, shown["summary"], seconds
 
 
 @pytest.mark.parametrize(
@@ -256,6 +262,36 @@ def test_unindexed_characters_are_never_searched_alone(
     )  # 的 alone is dropped
     assert sorted(terms) == ["网关", "鉴权"]
     assert watched.errors == []
+
+
+def test_a_reader_reaches_nothing_but_the_site(
+    site_url: Callable[[str], str], reader: Callable[[str], Watched]
+) -> None:
+    """What a page asks of any other address is refused by the browser, and listed: even a
+    server of this machine (127.0.0.2, loopback too), which would answer."""
+    other = ThreadingHTTPServer(("127.0.0.2", 0), BaseHTTPRequestHandler)
+    thread = threading.Thread(target=other.serve_forever, daemon=True)
+    thread.start()
+    urls = [
+        f"http://127.0.0.2:{other.server_address[1]}/",
+        f"http://localhost:{other.server_address[1]}/",
+        "https://example.com/",
+    ]
+    watched = reader("en")
+    try:
+        watched.page.goto(site_url("en") + "index.html", wait_until="domcontentloaded")
+        outcomes = watched.page.evaluate(
+            """(urls) => Promise.all(urls.map((url) => fetch(url, {mode: "no-cors"})
+                .then(() => "reached", () => "refused")))""",
+            urls,
+        )
+    finally:
+        other.shutdown()
+        other.server_close()
+        thread.join()
+    assert outcomes == ["refused"] * len(urls)
+    assert watched.outside == urls
+    assert len(watched.errors) == len(urls), watched.errors
 
 
 # -- The index and the pages, without a browser --------------------------------------------
