@@ -97,7 +97,10 @@ def show(page: Any, url: str) -> None:
     page.goto(url, wait_until="load")
     if "search.html?q=" in url:
         page.wait_for_function(
+            # searchtools.js titles the page "Search Results" once its last result is shown
+            # (they come one by one, after the summary sentence).
             """() => document.querySelector("#search-results .search-summary")?.textContent
+                     && Search.title?.innerText === Documentation.gettext("Search Results")
                      && [...document.querySelectorAll("ul.search > li")]
                           .every((li) => li.querySelector("p.context, span"))""",
             timeout=10_000,

@@ -128,8 +128,14 @@ SAME_PAGES = [
 #: The start of the summary sentence, in each edition's language.
 SUMMARIES = {"zh_CN": "搜索完成", "en": "Search finished", "ja": "検索が完了"}
 
-#: The summary and the results, each with its snippet, once the search has shown them all.
-SHOWN = """() => {
+#: The summary and the results, each with its snippet, once the search for the query has shown
+#: them all: on the results page of that query (not the previous one's, still shown while the
+#: browser goes to the next), after searchtools.js has shown its last result (it then titles
+#: the page "Search Results"; the summary sentence comes before the results, which are shown
+#: one by one).
+SHOWN = """(query) => {
+    if (new URLSearchParams(location.search).get("q") !== query || typeof Search !== "object"
+        || Search.title?.innerText !== Documentation.gettext("Search Results")) return null;
     const summary = document.querySelector("#search-results .search-summary");
     const results = [...document.querySelectorAll("ul.search > li")];
     if (!summary || summary.innerText.trim() === ""
@@ -170,7 +176,7 @@ def search(watched: Watched, base: str, text: str) -> tuple[list[tuple[str, str]
     box.fill(text)
     began = time.perf_counter()
     box.press("Enter")
-    shown = page.wait_for_function(SHOWN, timeout=10_000).json_value()
+    shown = page.wait_for_function(SHOWN, arg=text, timeout=10_000).json_value()
     seconds = time.perf_counter() - began
     results = [
         (item["href"].split("#")[0].removesuffix(".html"), item["snippet"])
