@@ -8,8 +8,9 @@ process loads all that once (``warm_up``) before serving, and each rebuild is a 
 from it that runs ``sphinx.cmd.build.build_main`` with sphinx-autobuild's arguments, exactly as
 ``python -m sphinx build`` would (``rebuild``). What the build changes happens in the child
 alone, so each rebuild starts from the same state. The project's extension is loaded by the
-first build's ``rebuild``, with a digest of its files; a rebuild whose extension's files no
-longer match it drops it and imports it again, so an edit to ``_ext/`` counts at the next save.
+first build's ``rebuild``, with a digest of its files; once they no longer match it, the next
+``rebuild`` drops it and imports it again before it forks, so an edit to ``_ext/`` counts at the
+next save and the saves after it find the extension loaded again.
 
 Run as ``python -m tools.preview`` with ``sphinx-autobuild``'s command line (``-b html -D
 language=… -n --keep-going SOURCE OUTDIR`` and its own options).
@@ -79,12 +80,22 @@ def _extension_digest(folder: Path) -> str:
 
 
 def _warm_extension(arguments: Sequence[str]) -> None:
-    """Import the extension of the project ``arguments`` build (``preload``), once: each
-    rebuild would import it again, a good part of an edit's rebuild. Its files' digest is
-    taken first, so that a change made meanwhile makes the next rebuild import it again."""
+    """Import the extension of the project ``arguments`` build (``preload``): each rebuild
+    would import it again, a good part of an edit's rebuild. Once its files have changed, it is
+    dropped and imported again here, so that the rebuilds after that start warm too. Its files'
+    digest is taken first, so that a change made meanwhile makes the next rebuild import it
+    again."""
     global _imported, _warmed
     if _warmed:
-        return
+        if _imported is None:
+            return
+        file = getattr(sys.modules.get(EXTENSION_PACKAGE), "__file__", None)
+        try:
+            if file and _extension_digest(Path(file).parent) == _imported:
+                return
+        except OSError:
+            pass
+        _forget_extension()
     _warmed = True
     from sphinx.cmd.build import get_parser
 
@@ -93,15 +104,21 @@ def _warm_extension(arguments: Sequence[str]) -> None:
         folder = _extension_folder(source)
         before = _extension_digest(folder)
     except (SystemExit, OSError):  # arguments sphinx-build refuses, or no extension: not ours
+        _imported = None
         return
     preload(source)
-    if _extension_folder(source) == folder:
-        _imported = before
+    _imported = before if _extension_folder(source) == folder else None
+
+
+def _forget_extension() -> None:
+    """Drop the extension's modules, so that the next import reads them from disk."""
+    for name in [n for n in sys.modules if n.partition(".")[0] == EXTENSION_PACKAGE]:
+        del sys.modules[name]
 
 
 def _fresh_extension() -> None:
-    """In a rebuild's child: forget the imported extension if its files changed since, so
-    that Sphinx imports it again from what is on disk now."""
+    """In a rebuild's child: forget the imported extension if its files changed since the
+    parent's check, so that Sphinx imports it again from what is on disk now."""
     module = sys.modules.get(EXTENSION_PACKAGE)
     if module is None or _imported is None:
         return
@@ -110,8 +127,7 @@ def _fresh_extension() -> None:
             return
     except OSError:
         pass
-    for name in [n for n in sys.modules if n.partition(".")[0] == EXTENSION_PACKAGE]:
-        del sys.modules[name]
+    _forget_extension()
 
 
 def rebuild(arguments: Sequence[str]) -> int:

@@ -138,7 +138,7 @@ def preload(source: Path | None) -> None:
         package = importlib.import_module(EXTENSION)
         prefix = f"{EXTENSION}."
         import_all([m.name for m in pkgutil.iter_modules(package.__path__, prefix)])
-    except ImportError:
+    except Exception:  # a package that does not import (a SyntaxError too): the build says why
         pass
     finally:
         sys.path[:] = saved

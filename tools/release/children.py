@@ -34,6 +34,10 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+#: The signals that stop a build.
+_STOPPING = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
 def fork_call(work: Callable[[], int]) -> int:
     """Start ``work()`` in a child forked from this process, which dies with it and takes the
     default handlers of SIGTERM, SIGINT and SIGHUP (those this process ignores stay ignored); return the child's pid. The child ends
@@ -42,16 +46,25 @@ def fork_call(work: Callable[[], int]) -> int:
     parent = os.getpid()
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
+    # Held back during the fork: a handler that raises in os.fork's at-fork hooks (logging's)
+    # has its exception printed and dropped, and the build would run on to its end.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
     if pid:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a signal held back is raised here
         return pid
     code = 2
     try:
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        for sig in _STOPPING:
             # A signal this process ignores (nohup, a background job) the child ignores too:
             # else one SIGINT to the group would stop the builders and not the release.
             if signal.getsignal(sig) is not signal.SIG_IGN:
                 signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         die_with_parent(parent)
         code = work()
     except BaseException:  # reported; then the child ends with its status
