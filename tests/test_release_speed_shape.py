@@ -8,6 +8,8 @@ A small Sphinx project stands in for the résumé, so that these run in seconds.
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -179,3 +181,52 @@ def test_the_forked_builders_stop_with_the_release_build(sig, caller, tmp_path):
     while any(alive(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(alive(pid) for pid in children), f"builders left running after {sig.name}"
+
+
+# Two releases from a process with another thread, with a stand-in builder that writes the
+# value of MARK in the extension it finds loaded; the extension (a copy, first on sys.path) is
+# edited between them.
+EDITED_SCRIPT = """\
+import os, sys, threading
+sys.path[:0] = [{ext!r}, {repo!r}, {repo!r} + "/_ext", {repo!r} + "/tests", {here!r}]
+from pathlib import Path
+from tools.release import release_build
+from stand_in import build_main
+threading.Thread(target=threading.Event().wait, daemon=True).start()
+build, init = Path(sys.argv[1]), Path({ext!r}) / "resume" / "__init__.py"
+marks = []
+for mark in ("one", "two"):
+    init.write_text(init.read_text("utf-8") + f"\\nMARK = {{mark!r}}\\n", "utf-8")
+    assert release_build(["en"], build=build, source=Path({source!r}), build_main=build_main)
+    marks.append((build / "html" / "en" / "index.html").read_text("utf-8").split("</title>")[1])
+print("MARKS", " ".join(marks))
+"""
+STAND_IN = """\
+import os, sys
+from test_publish import fake_build
+def build_main(arguments):
+    os.environ["FAKE_VERSION"] = getattr(sys.modules["resume"], "MARK", "none")
+    return fake_build(arguments)
+"""
+
+
+def test_a_caller_with_other_threads_builds_with_the_extension_as_it_is_now(tmp_path):
+    """The server that forks a threaded caller's builders keeps the extension it imported:
+    once the extension's files change, the next release gets a server that imports them anew,
+    as a new Python would."""
+    source = tmp_path / "src"
+    ext = source / "_ext"
+    shutil.copytree(REPO / "_ext", ext, ignore=shutil.ignore_patterns("__pycache__"))
+    (source / "conf.py").write_text(f"import sys\nsys.path.insert(0, {str(ext)!r})\n", "utf-8")
+    (tmp_path / "stand_in.py").write_text(STAND_IN, "utf-8")
+    script = EDITED_SCRIPT.format(
+        ext=str(ext), repo=str(REPO), here=str(tmp_path), source=str(source)
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "_build")],
+        capture_output=True, text=True, timeout=300,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (marks,) = [line.split()[1:] for line in result.stdout.splitlines() if line.startswith("MARKS")]
+    assert marks == ["one", "two"], result.stderr

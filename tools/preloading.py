@@ -2,14 +2,17 @@
 
 A forked build finds these modules loaded instead of importing them itself: the release's
 builders (``release.building``), the preview's rebuilds and the tests' ``python -m sphinx`` runs
-(``tests/warm_sphinx.py``). The list names Sphinx, docutils, MyST, furo and their kin only,
+(``tests/warm_sphinx.py``). A process that keeps the extension imported from one build to the
+next (the preview, the release's fork server) tells by ``extension_digest`` that it changed. The list names Sphinx, docutils, MyST, furo and their kin only,
 nothing of the project: the extension is imported by whoever knows which project it builds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from collections.abc import Iterable
+from pathlib import Path
 
 #: The modules, as the builders import them while they run (each listed here is imported once
 #: in the forking process, not once in each child).
@@ -79,3 +82,14 @@ def preload_sphinx(languages: Iterable[str] = ()) -> None:
     except ImportError:  # no Sphinx: the build says so
         return
     import_all(builtin_extensions)
+
+
+def extension_digest(folder: Path) -> str:
+    """A digest of every file of the extension's package in ``folder`` (its code and data,
+    caches aside): a process that imported it once tells by it that its files have changed."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if "__pycache__" not in path.parts and path.is_file():
+            digest.update(f"{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()

@@ -18,7 +18,6 @@ language=… -n --keep-going SOURCE OUTDIR`` and its own options).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import multiprocessing
 import os
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from . import REPO
+from .preloading import extension_digest
 from .release.building import EXTENSION as EXTENSION_PACKAGE
 from .release.building import preload
 from .release.children import fork_call
@@ -55,7 +55,7 @@ def warm_up() -> None:
     jieba.initialize()
 
 
-#: The digest of the extension's files (``_extension_digest``) when this process imported it,
+#: The digest of the extension's files (``extension_digest``) when this process imported it,
 #: by ``_warm_extension``; None before, or when it could not.
 _imported: str | None = None
 _warmed = False
@@ -67,16 +67,6 @@ def _extension_folder(source: Path) -> Path:
     if module is not None and getattr(module, "__file__", None):
         return Path(str(module.__file__)).parent
     return source / "_ext" / EXTENSION_PACKAGE
-
-
-def _extension_digest(folder: Path) -> str:
-    """A digest of every file of the extension's package (its code and data), caches aside."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if "__pycache__" not in path.parts and path.is_file():
-            digest.update(f"{path.relative_to(folder).as_posix()}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def _warm_extension(arguments: Sequence[str]) -> None:
@@ -91,7 +81,7 @@ def _warm_extension(arguments: Sequence[str]) -> None:
             return
         file = getattr(sys.modules.get(EXTENSION_PACKAGE), "__file__", None)
         try:
-            if file and _extension_digest(Path(file).parent) == _imported:
+            if file and extension_digest(Path(file).parent) == _imported:
                 return
         except OSError:
             pass
@@ -102,7 +92,7 @@ def _warm_extension(arguments: Sequence[str]) -> None:
     try:
         source = Path(get_parser().parse_args(list(arguments)).sourcedir)
         folder = _extension_folder(source)
-        before = _extension_digest(folder)
+        before = extension_digest(folder)
     except (SystemExit, OSError):  # arguments sphinx-build refuses, or no extension: not ours
         _imported = None
         return
@@ -123,7 +113,7 @@ def _fresh_extension() -> None:
     if module is None or _imported is None:
         return
     try:
-        if _extension_digest(Path(str(module.__file__)).parent) == _imported:
+        if extension_digest(Path(str(module.__file__)).parent) == _imported:
             return
     except OSError:
         pass

@@ -16,8 +16,10 @@ Each release's child takes the caller's environment variables, working folder an
 ``sys.path`` of that moment, as a new Python would. The modules preloaded once serve every
 source folder: Sphinx and its kin are those of this interpreter, and the extension is the one
 a new Python would use too, the first on ``sys.path`` (this package imports its
-standard-library modules, ``resume.languages``, before any source folder is looked at). The
-module of a ``build_main`` other than Sphinx's is imported once, by the server.
+standard-library modules, ``resume.languages``, before any source folder is looked at). Its
+files as the server imported them are known by their digest (``preloading.extension_digest``):
+once they change, the next release starts a new server, which imports them again. The module
+of a ``build_main`` other than Sphinx's is imported once, by the server.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .building import BuildMain, Job, JobResult, _fork_all, preload, sphinx_build
+from ..preloading import extension_digest
+from .building import EXTENSION, BuildMain, Job, JobResult, _fork_all, preload, sphinx_build
 from .children import GRACE, die_with_parent, fork_call
 
 
@@ -56,6 +59,7 @@ class _Server:
     process: multiprocessing.process.BaseProcess
     connection: multiprocessing.connection.Connection
     owner: int  # the caller's pid: a process forked from it has no server of its own
+    extension: str  # the digest of the extension's files when it started
 
 
 _lock = threading.Lock()
@@ -71,10 +75,14 @@ def build_in_server(
     global _server
     request = _Request(jobs, source, staging, workers, build_main, dict(os.environ), os.getcwd())
     message = (list(sys.path), pickle.dumps(request))
+    extension = _extension_now()
     with _lock:
         server = _server
+        if server is not None and server.owner == os.getpid() and server.extension != extension:
+            _stop(server)  # it has the extension as it was: a new one imports it again
+            server = None
         if server is None or server.owner != os.getpid() or not server.process.is_alive():
-            server = _server = _start()
+            server = _server = _start(extension)
         answer: tuple[int, list[JobResult] | None] | None = None
         try:
             with contextlib.suppress(OSError):  # it has ended: said below
@@ -96,8 +104,19 @@ def build_in_server(
     return results
 
 
-def _start() -> _Server:
-    """A new Python running ``_serve``, with this process's ``sys.path``."""
+def _extension_now() -> str:
+    """The digest of the extension's files a new server would import: the package this
+    process imported (the first on ``sys.path``); "" when there is none to read."""
+    file = getattr(sys.modules.get(EXTENSION), "__file__", None)
+    try:
+        return extension_digest(Path(file).parent) if file else ""
+    except OSError:
+        return ""
+
+
+def _start(extension: str) -> _Server:
+    """A new Python running ``_serve``, with this process's ``sys.path``; ``extension``: the
+    digest of the extension's files it will import."""
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
     process = context.Process(target=_serve, args=(theirs, os.getpid()), daemon=True)
@@ -105,7 +124,7 @@ def _start() -> _Server:
         process.start()
     finally:
         theirs.close()
-    return _Server(process, ours, os.getpid())
+    return _Server(process, ours, os.getpid(), extension)
 
 
 def _stop(server: _Server) -> None:
