@@ -581,13 +581,18 @@ def test_interrupted_build_stops_its_children(sig, fake_python, fake_env, tmp_pa
         [sys.executable, "-c", BUILD_SCRIPT.format(repo=str(REPO)), str(build)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while not (pids.exists() and len(set(pids.read_text().split())) == 2):  # two workers
-        assert time.monotonic() < deadline and parent.poll() is None, "the children never started"
-        time.sleep(0.02)
-    children = [int(pid) for pid in pids.read_text().split()]
-    parent.send_signal(sig)
-    _, err = parent.communicate(timeout=30)
+    try:
+        deadline = time.monotonic() + 30
+        while not (pids.exists() and len(set(pids.read_text().split())) == 2):  # two workers
+            assert time.monotonic() < deadline and parent.poll() is None, "no children started"
+            time.sleep(0.02)
+        children = [int(pid) for pid in pids.read_text().split()]
+        parent.send_signal(sig)
+        _, err = parent.communicate(timeout=30)
+    finally:
+        if parent.poll() is None:  # the test failed: its builders die with it
+            parent.kill()
+            parent.communicate()
     deadline = time.monotonic() + 10
     while any(alive(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.02)

@@ -34,6 +34,7 @@ SPHINX_MODULES = (
     "babel.messages.pofile",
     "babel.messages.mofile",
     "typst",
+    # And what every builder was found to import as it runs, in each child anew.
     "babel.numbers",
     "jinja2.ext",
     "myst_parser.sphinx_ext.directives",

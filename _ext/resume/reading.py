@@ -63,6 +63,8 @@ _INVISIBLE = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u034f", "\u180e"}
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 #: A run of percent-encoded bytes (``%e4%b8%ad``), decoded together.
 _PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+#: How a zip archive (an ePub) begins.
+_ZIP = b"PK\x03\x04"
 #: Files read as pages: their visible text and attribute values are scanned too.
 _MARKUP = (".html", ".xhtml", ".htm", ".xml", ".svg", ".opf", ".ncx")
 #: Sphinx's own state, which lands in the output folder when no doctree folder is given: read
@@ -226,10 +228,6 @@ def texts(path: Path) -> Iterator[tuple[str, str, str]]:
         yield f"{path} (decompressed)", inventory.decode("utf-8", "replace"), ""
         return
     yield str(path), data.decode("utf-8", "replace"), ""
-
-
-#: How a zip archive (an ePub) begins.
-_ZIP = b"PK\x03\x04"
 
 
 def typed_at(source: Path, lines: list[str], secret: Secret) -> list[str]:
