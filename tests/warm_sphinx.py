@@ -23,7 +23,6 @@ this module.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
@@ -32,7 +31,6 @@ import sys
 import time
 import traceback
 from collections.abc import Mapping
-from contextlib import redirect_stderr, redirect_stdout
 
 
 def warm_up() -> None:
@@ -56,22 +54,16 @@ def build_main(arguments: list[str], env: Mapping[str, str], cwd: str) -> tuple[
     import sphinx
     from sphinx.cmd.build import build_main as sphinx_build
 
+    from tools.preloading import run_captured
+
     # What python -m sphinx has in sys.argv (its messages name the program after it).
     sys.argv = [os.path.join(os.path.dirname(sphinx.__file__), "__main__.py"), *arguments]
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
     time.tzset()  # TZ as the environment says
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            returncode = sphinx_build(arguments)
-        except SystemExit as stopped:
-            returncode = stopped.code if isinstance(stopped.code, int) else 1
-        except Exception:
-            traceback.print_exc()
-            returncode = 2
-    return returncode, out.getvalue(), err.getvalue()
+    returncode, out, err, _ = run_captured(sphinx_build, arguments)
+    return returncode, out, err
 
 
 def serve(requests: int = 0, replies: int = 1) -> None:

@@ -5,13 +5,18 @@ builders (``release.building``), the preview's rebuilds and the tests' ``python 
 (``tests/warm_sphinx.py``). A process that keeps the extension imported from one build to the
 next (the preview, the release's fork server) tells by ``extension_digest`` that it changed. The list names Sphinx, docutils, MyST, furo and their kin only,
 nothing of the project: the extension is imported by whoever knows which project it builds.
+``run_captured`` runs one build in such a forked child as ``python -m sphinx`` would.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
-from collections.abc import Iterable
+import io
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 #: The modules, as the builders import them while they run (each listed here is imported once
@@ -94,3 +99,22 @@ def extension_digest(folder: Path) -> str:
             digest.update(f"{path.relative_to(folder).as_posix()}\0".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def run_captured(
+    build_main: Callable[[list[str]], int], arguments: list[str]
+) -> tuple[int, str, str, float]:
+    """``build_main(arguments)`` with what it prints captured: (exit status, status output,
+    warnings, seconds). A crash is reported as ``python -m sphinx`` reports one: its traceback
+    in the warnings, status 2."""
+    out, err = io.StringIO(), io.StringIO()
+    began = time.perf_counter()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            returncode = build_main(arguments)
+        except SystemExit as stopped:
+            returncode = stopped.code if isinstance(stopped.code, int) else 1
+        except Exception:
+            traceback.print_exc()
+            returncode = 2
+    return returncode, out.getvalue(), err.getvalue(), round(time.perf_counter() - began, 3)

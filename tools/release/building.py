@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import io
 import json
 import os
 import pkgutil
@@ -39,10 +38,7 @@ import selectors
 import signal
 import sys
 import threading
-import time
-import traceback
 from collections.abc import Callable, Sequence
-from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -50,7 +46,7 @@ from typing import IO
 from resume.languages import EDITIONS, Edition
 from resume.outputs import VARIANTS
 
-from ..preloading import import_all, preload_sphinx
+from ..preloading import import_all, preload_sphinx, run_captured
 from .children import fork_call, stop
 
 #: The options of every builder: nitpicky, warnings are errors but all are reported, quiet.
@@ -159,22 +155,6 @@ class Task:
         return f"{self.jobs[0].edition.code}: {', '.join(job.name for job in self.jobs)}"
 
 
-def run_job(arguments: list[str], build_main: BuildMain) -> tuple[int, str, str, float]:
-    """``build_main(arguments)`` with what it prints captured: (exit status, status output,
-    warnings, seconds). A crash is reported as Sphinx reports one, in the warnings."""
-    out, err = io.StringIO(), io.StringIO()
-    began = time.perf_counter()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            returncode = build_main(arguments)
-        except SystemExit as stopped:
-            returncode = stopped.code if isinstance(stopped.code, int) else 1
-        except Exception:
-            traceback.print_exc()
-            returncode = 2
-    return returncode, out.getvalue(), err.getvalue(), round(time.perf_counter() - began, 3)
-
-
 def run_task(
     task: Task,
     source: Path,
@@ -187,7 +167,7 @@ def run_task(
     failed = 0
     for index, job in enumerate(task.jobs):
         arguments = builder_arguments(job, source, staging, task.first and index == 0)
-        result = run_job(arguments, build_main)  # whatever came before
+        result = run_captured(build_main, arguments)  # whatever came before
         send(index, result)
         failed = failed or result[0]
     return failed
