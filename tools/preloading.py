@@ -13,12 +13,15 @@ from __future__ import annotations
 import hashlib
 import importlib
 import io
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
+#: The package of the project's extension, in ``SOURCE/_ext`` (as ``SOURCE/conf.py`` loads it).
+EXTENSION = "resume"
 #: The modules, as the builders import them while they run (each listed here is imported once
 #: in the forking process, not once in each child).
 SPHINX_MODULES = (
@@ -99,6 +102,16 @@ def extension_digest(folder: Path) -> str:
             digest.update(f"{path.relative_to(folder).as_posix()}\0".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def imported_extension_digest() -> str | None:
+    """``extension_digest`` of the extension's package this process imported; None when none
+    is imported or its files cannot be read."""
+    file = getattr(sys.modules.get(EXTENSION), "__file__", None)
+    try:
+        return extension_digest(Path(file).parent) if file else None
+    except OSError:
+        return None
 
 
 def run_captured(

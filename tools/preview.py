@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from . import REPO
-from .preloading import extension_digest
-from .release.building import EXTENSION as EXTENSION_PACKAGE
+from .preloading import EXTENSION as EXTENSION_PACKAGE
+from .preloading import extension_digest, imported_extension_digest
 from .release.building import preload
 from .release.children import fork_call
 
@@ -79,12 +79,8 @@ def _warm_extension(arguments: Sequence[str]) -> None:
     if _warmed:
         if _imported is None:
             return
-        file = getattr(sys.modules.get(EXTENSION_PACKAGE), "__file__", None)
-        try:
-            if file and extension_digest(Path(file).parent) == _imported:
-                return
-        except OSError:
-            pass
+        if imported_extension_digest() == _imported:
+            return
         _forget_extension()
     _warmed = True
     from sphinx.cmd.build import get_parser
@@ -109,15 +105,8 @@ def _forget_extension() -> None:
 def _fresh_extension() -> None:
     """In a rebuild's child: forget the imported extension if its files changed since the
     parent's check, so that Sphinx imports it again from what is on disk now."""
-    module = sys.modules.get(EXTENSION_PACKAGE)
-    if module is None or _imported is None:
-        return
-    try:
-        if extension_digest(Path(str(module.__file__)).parent) == _imported:
-            return
-    except OSError:
-        pass
-    _forget_extension()
+    if _imported is not None and imported_extension_digest() != _imported:
+        _forget_extension()
 
 
 def rebuild(arguments: Sequence[str]) -> int:

@@ -46,13 +46,11 @@ from typing import IO
 from resume.languages import EDITIONS, Edition
 from resume.outputs import VARIANTS
 
-from ..preloading import import_all, preload_sphinx, run_captured
+from ..preloading import EXTENSION, import_all, preload_sphinx, run_captured
 from .children import fork_call, stop
 
 #: The options of every builder: nitpicky, warnings are errors but all are reported, quiet.
 STRICT = ("-n", "-W", "--keep-going", "-q")
-#: The package of the project's extension, in ``SOURCE/_ext`` (as ``SOURCE/conf.py`` loads it).
-EXTENSION = "resume"
 #: The builder that writes a variant.
 VARIANT_BUILDER = "resumepdf"
 

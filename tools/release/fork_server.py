@@ -36,8 +36,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..preloading import extension_digest
-from .building import EXTENSION, BuildMain, Job, JobResult, _fork_all, preload, sphinx_build
+from ..preloading import imported_extension_digest
+from .building import BuildMain, Job, JobResult, _fork_all, preload, sphinx_build
 from .children import GRACE, die_with_parent, fork_call
 
 
@@ -75,7 +75,7 @@ def build_in_server(
     global _server
     request = _Request(jobs, source, staging, workers, build_main, dict(os.environ), os.getcwd())
     message = (list(sys.path), pickle.dumps(request))
-    extension = _extension_now()
+    extension = imported_extension_digest() or ""  # what a new server would import
     with _lock:
         server = _server
         if server is not None and server.owner == os.getpid() and server.extension != extension:
@@ -102,16 +102,6 @@ def build_in_server(
         said = f"not finished: the builders' process ended (exit {code})\n"
         return [JobResult(job, 1, "", said, 0.0) for job in jobs]
     return results
-
-
-def _extension_now() -> str:
-    """The digest of the extension's files a new server would import: the package this
-    process imported (the first on ``sys.path``); "" when there is none to read."""
-    file = getattr(sys.modules.get(EXTENSION), "__file__", None)
-    try:
-        return extension_digest(Path(file).parent) if file else ""
-    except OSError:
-        return ""
 
 
 def _start(extension: str) -> _Server:
