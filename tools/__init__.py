@@ -2,7 +2,7 @@
 (``bench``, with ``edit_loop`` and ``lighthouse``; ``suite_bench`` for the test suite), the root
 language page (``root_page``), Read the Docs' build (``readthedocs``), the catalogs' update
 (``catalogs``) and check (``check_catalogs``), a recruiter's copy of the PDF and text résumé
-(``paper_copy``), and what a process that forks builds imports first (``preloading``).
+(``paper_copy``), and what a process that forks builds shares (``preloading``).
 
 These modules know the repository's layout; the Sphinx extension in ``_ext/resume`` does not.
 They run as programs in a nox session's environment (``python -m tools.release``), where the

@@ -1,11 +1,12 @@
-"""What every Sphinx build of the site imports, imported once by a process that forks builds.
+"""What a process that forks Sphinx builds shares: what every build imports, loaded once.
 
 A forked build finds these modules loaded instead of importing them itself: the release's
 builders (``release.building``), the preview's rebuilds and the tests' ``python -m sphinx`` runs
-(``tests/warm_sphinx.py``). A process that keeps the extension imported from one build to the
-next (the preview, the release's fork server) tells by ``extension_digest`` that it changed. The list names Sphinx, docutils, MyST, furo and their kin only,
-nothing of the project: the extension is imported by whoever knows which project it builds.
-``run_captured`` runs one build in such a forked child as ``python -m sphinx`` would.
+(``tests/warm_sphinx.py``). The list names Sphinx, docutils, MyST, furo and their kin only,
+nothing of the project: the extension is imported by whoever knows which project it builds. A
+process that keeps the extension imported from one build to the next (the preview, the
+release's fork server) tells by ``imported_extension_digest`` that its files changed.
+``run_captured`` runs one build in a forked child as ``python -m sphinx`` would.
 """
 
 from __future__ import annotations
