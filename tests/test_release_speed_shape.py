@@ -123,16 +123,30 @@ def test_a_caller_with_other_threads_gets_every_result(tmp_path, monkeypatch):
 
 
 # Runs the real release build on a project whose conf.py records its pid, then sleeps; with a
-# third argument, from a process with another thread (whose builders a server forks).
+# third argument, from a process with another thread (whose builders a server forks); with a
+# fourth, that thread sends SIGTERM to itself, not to the main thread, once that file exists.
 BUILD_SCRIPT = """\
-import sys, threading
+import os, signal, sys, threading, time
 sys.path.insert(0, {repo!r})
 from pathlib import Path
 from tools.release import release_build
+def other_thread():
+    while sys.argv[4:] and not os.path.exists(sys.argv[4]):
+        time.sleep(0.05)
+    if sys.argv[4:]:
+        signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+    threading.Event().wait()
 if sys.argv[3:]:
-    threading.Thread(target=threading.Event().wait, daemon=True).start()
+    threading.Thread(target=other_thread, daemon=True).start()
 sys.exit(0 if release_build(build=Path(sys.argv[1]), source=Path(sys.argv[2])) else 1)
 """
+#: (signal, caller): a release with one thread or with others is stopped by SIGTERM or SIGKILL;
+#: and by a SIGTERM that the kernel gives to another thread than the main one, which may run
+#: its handler only once it runs Python again.
+STOPS = [
+    *[(sig, caller) for sig in (signal.SIGTERM, signal.SIGKILL) for caller in ("one-thread", "threads")],
+    (signal.SIGTERM, "to-another-thread"),
+]  # fmt: skip
 
 
 def parent_of(pid: int) -> int:
@@ -141,8 +155,7 @@ def parent_of(pid: int) -> int:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; PR_SET_PDEATHSIG")
-@pytest.mark.parametrize("caller", ["one-thread", "threads"])
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
+@pytest.mark.parametrize(("sig", "caller"), STOPS, ids=[f"{s.name}-{c}" for s, c in STOPS])
 def test_the_forked_builders_stop_with_the_release_build(sig, caller, tmp_path):
     source = tmp_path / "src"
     source.mkdir()
@@ -156,11 +169,26 @@ def test_the_forked_builders_stop_with_the_release_build(sig, caller, tmp_path):
         """),
         "utf-8",
     )
+    trigger = tmp_path / "send-sigterm"
+    threads = {"one-thread": [], "threads": ["threads"], "to-another-thread": ["threads", str(trigger)]}  # fmt: skip
     parent = subprocess.Popen(
         [sys.executable, "-c", BUILD_SCRIPT.format(repo=str(REPO)), str(tmp_path / "_build"),
-         str(source), *(["threads"] if caller == "threads" else [])],
+         str(source), *threads[caller]],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    try:
+        builders_stop_with(parent, pids, sig, caller, trigger)
+    finally:
+        if parent.poll() is None:  # a failed check leaves no release running
+            parent.kill()
+            parent.communicate()
+
+
+def builders_stop_with(
+    parent: subprocess.Popen[str], pids: Path, sig: signal.Signals, caller: str, trigger: Path
+) -> None:
+    """Once both builders run, stop ``parent`` with ``sig`` (or have its other thread get
+    SIGTERM): it ends, and so do they and every process between it and them."""
     deadline = time.monotonic() + 60
     while not (pids.exists() and len(pids.read_text().splitlines()) == 2):  # two workers
         assert time.monotonic() < deadline and parent.poll() is None, "the builders never started"
@@ -174,8 +202,11 @@ def test_the_forked_builders_stop_with_the_release_build(sig, caller, tmp_path):
         assert between > 1, "the builders are not descendants of the release build"
         children.append(between)
         between = parent_of(between)
-    assert (len(children) > 2) == (caller == "threads")  # forked by a server's child
-    parent.send_signal(sig)
+    assert (len(children) > 2) == (caller != "one-thread")  # forked by a server's child
+    if caller == "to-another-thread":
+        trigger.touch()
+    else:
+        parent.send_signal(sig)
     parent.communicate(timeout=30)
     deadline = time.monotonic() + 10
     while any(alive(pid) for pid in children) and time.monotonic() < deadline:

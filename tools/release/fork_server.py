@@ -87,7 +87,13 @@ def build_in_server(
         try:
             with contextlib.suppress(OSError):  # it has ended: said below
                 server.connection.send(message)
-                multiprocessing.connection.wait([server.connection, server.process.sentinel])
+                # Back in Python every second: the kernel may give SIGTERM to another of the
+                # caller's threads, and Python runs its handler (``Interrupted``) in the main
+                # thread only once that thread runs Python again, never inside this wait.
+                while not multiprocessing.connection.wait(
+                    [server.connection, server.process.sentinel], timeout=1
+                ):
+                    pass
             with contextlib.suppress(OSError, EOFError):  # it ended without an answer
                 answer = server.connection.recv()
         finally:
