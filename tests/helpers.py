@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -154,6 +155,25 @@ def jieba_recorder() -> Iterator[list[str]]:
         zh.jieba_load_userdict = load
 
 
+_TEMPLATE_CACHE: list[str] = []
+
+
+def share_compiled_templates(app: Any) -> None:
+    """Give the build's templates the bytecode cache that every in-process build of this test
+    process shares (Jinja's own, in the session's temporary folder), in place of the one beside
+    the build's fresh doctrees (``theme.cache_compiled_templates``, tested on its own): each
+    build would compile the same templates again, a third of a small project's build. Jinja
+    checks each template's source against the one its cached code was compiled from."""
+    from jinja2 import FileSystemBytecodeCache
+
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if environment is None:  # a builder without Jinja templates
+        return
+    if not _TEMPLATE_CACHE:  # TMPDIR is the session's (conftest.hermetic_environment)
+        _TEMPLATE_CACHE.append(tempfile.mkdtemp(prefix="jinja2-", dir=os.environ.get("TMPDIR")))
+    environment.bytecode_cache = FileSystemBytecodeCache(_TEMPLATE_CACHE[0])
+
+
 def build(
     srcdir: Path,
     builddir: Path,
@@ -187,6 +207,7 @@ def build(
                 warning=warning,
                 parallel=parallel,
             )
+            share_compiled_templates(app)
             app.build(force_all=True)
         except Exception:  # what `python -m sphinx` reports, and exits 2 on
             warning.write(traceback.format_exc())
@@ -422,11 +443,22 @@ def sphinx_forked(
 
 
 def run_forked(command: Sequence[str], **options: Any) -> subprocess.CompletedProcess[str]:
-    """``subprocess.run(command, capture_output=True, text=True, env=…, cwd=…)`` for a command
-    ``python -m sphinx …``, through ``sphinx_forked``."""
+    """``subprocess.run(command, …)`` for a command ``python -m sphinx …``, through
+    ``sphinx_forked``: with ``env`` and ``cwd``; its output captured as text
+    (``capture_output``), else printed; ``check`` raises as ``subprocess.run`` does."""
     _, flag, module, *arguments = command
-    assert (flag, module) == ("-m", "sphinx") and options.get("capture_output"), command
-    return sphinx_forked(arguments, options.get("env") or os.environ, options.get("cwd"))
+    assert (flag, module) == ("-m", "sphinx"), command
+    assert set(options) <= {"capture_output", "text", "env", "cwd", "check"}, options
+    assert options.get("text") or not options.get("capture_output"), "output is read as text"
+    result = sphinx_forked(arguments, options.get("env") or os.environ, options.get("cwd"))
+    if not options.get("capture_output"):
+        sys.stdout.write(result.stdout)
+        sys.stderr.write(result.stderr)
+        result.stdout = result.stderr = None
+    if options.get("check"):
+        result.check_returncode()
+    result.args = list(command)
+    return result
 
 
 # -- Read the Docs -------------------------------------------------------------------------
