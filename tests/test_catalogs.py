@@ -20,7 +20,7 @@ from resume.catalogs import (
 from tools import catalogs
 from tools.check_catalogs import LOCALES, main, report
 
-from helpers import REPO, build, copy_project, shared
+from helpers import REPO, build, copy_project, run_forked, shared
 
 TRANSLATED = ("en", "ja")
 PO_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
@@ -108,7 +108,7 @@ def _edit(folder: Path) -> dict:
     assert STALE_SOURCE in page.read_text("utf-8")
     page.write_text(page.read_text("utf-8").replace(STALE_SOURCE, STALE_EDITED), "utf-8")
 
-    catalogs.main(project, project / "_build")  # as nox -s catalogs runs it
+    catalogs.main(project, project / "_build", run_forked)  # as nox -s catalogs runs it
     problems = language_problems("en", project / "locales")
 
     catalog = project / BROKEN_CATALOG
@@ -243,7 +243,7 @@ def test_catalogs_follow_a_renamed_page_and_give_a_new_one_a_whole_header(tmp_pa
     as ``git mv`` does) and another added. The old name's template is gone with the rest of the
     last extraction, so no catalog comes back under it; the new page's catalogs can be loaded."""
     project = copy_project(tmp_path / "project")
-    catalogs.main(project, project / "_build")
+    catalogs.main(project, project / "_build", run_forked)
     old, new = "experience/wanhui", "experience/wanhui-interconnect"
     (project / f"{old}.md").rename(project / f"{new}.md")
     for language in TRANSLATED:
@@ -255,7 +255,7 @@ def test_catalogs_follow_a_renamed_page_and_give_a_new_one_a_whole_header(tmp_pa
     toc.write_text(re.sub(r"^wanhui$", f"wanhui-interconnect\n{added}", toc.read_text("utf-8"), flags=re.M), "utf-8")  # fmt: skip
     (project / "experience" / f"{added}.md").write_text(NEW_PAGE.replace("(example)=", f"({added})="), "utf-8")  # fmt: skip
 
-    catalogs.main(project, project / "_build")
+    catalogs.main(project, project / "_build", run_forked)
 
     for language in TRANSLATED:
         folder = project / "locales" / language / "LC_MESSAGES"

@@ -19,7 +19,7 @@ from resume.directives import ADVICE as DIRECTIVE_ADVICE
 from resume.messages import LEAD, SUBTYPES
 from tools.release import GENERAL_HINT, HINTS, hints
 
-from helpers import build, write_project
+from helpers import build, run_forked, write_project
 
 ROLE = """\
 ```{{resume-role}}
@@ -234,7 +234,6 @@ def test_an_unknown_failure_still_says_what_to_do():
 def test_sphinx_crash_report_is_cut_to_its_message(tmp_path):
     """A configuration refused in conf.py makes Sphinx print a crash report (versions,
     traceback, a plea to report it upstream) around our message; the release shows the message."""
-    import subprocess
     import sys
 
     from tools.release import condense
@@ -243,7 +242,7 @@ def test_sphinx_crash_report_is_cut_to_its_message(tmp_path):
     src.mkdir()
     pages, conf, _ = FAILURES["full phone number the mask cannot stand for"]
     _write(src, pages, conf)
-    result = subprocess.run(
+    result = run_forked(
         [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(src), str(tmp_path / "out")],
         capture_output=True, text=True,
     )  # fmt: skip

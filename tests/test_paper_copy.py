@@ -14,7 +14,7 @@ import pytest
 from resume.outputs import file_name
 from tools import paper_copy
 
-from helpers import MADE_UP, REPO
+from helpers import MADE_UP, REPO, run_forked
 
 
 def squeeze(text: str) -> str:
@@ -33,7 +33,7 @@ def test_the_copy_holds_the_full_number_in_two_files_and_nowhere_else(tmp_path, 
     before = snapshot(REPO / "_build")
     out = tmp_path / "for-one-recruiter"
 
-    assert paper_copy.main(["en", "--out", str(out)]) == 0
+    assert paper_copy.main(["en", "--out", str(out)], run=run_forked) == 0
 
     names = sorted(p.name for p in out.iterdir())
     assert names == [file_name("en", "pdf"), file_name("en", "txt")]
@@ -54,7 +54,7 @@ def test_a_mistyped_number_is_one_plain_line_and_writes_nothing(tmp_path, monkey
     monkeypatch.setenv("RESUME_PHONE", typo)
     out = tmp_path / "out"
 
-    assert paper_copy.main(["en", "--out", str(out)]) == 1
+    assert paper_copy.main(["en", "--out", str(out)], run=run_forked) == 1
 
     captured = capsys.readouterr()
     lines = captured.err.strip().splitlines()
@@ -65,7 +65,7 @@ def test_a_mistyped_number_is_one_plain_line_and_writes_nothing(tmp_path, monkey
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "letter.txt").write_text("Dear Acme,", "utf-8")
-    assert paper_copy.main(["en", "--out", str(mine)]) == 1
+    assert paper_copy.main(["en", "--out", str(mine)], run=run_forked) == 1
     assert [p.name for p in mine.iterdir()] == ["letter.txt"]  # the owner's folder is kept
 
 

@@ -22,7 +22,7 @@ from resume.dates import format_period
 from resume.languages import EDITIONS
 from tools import catalogs
 
-from helpers import BUILD_VARIABLE_PREFIXES, BUILD_VARIABLES, copy_project, release
+from helpers import BUILD_VARIABLE_PREFIXES, BUILD_VARIABLES, copy_project, release, run_forked
 from resume_sources import roles
 
 TRANSLATED = ("en", "ja")
@@ -185,7 +185,7 @@ def test_every_recipe_of_the_readme_keeps_the_build_and_the_content_checks_green
         ended = months_ago(0)
     edit(project / f"{current.docname}.md", ":end: present", f":end: {ended}")
     edit(project / "experience" / "index.md", r"^(:caption: .*\n\n)", rf"\1{new}\n", regex=True)
-    catalogs.main(project, project / "_build")
+    catalogs.main(project, project / "_build", run_forked)
     translate(project)
     # The role that ended is a past one: its English overview in the past tense.
     summary = po_path(project, "en", current.docname)
@@ -194,7 +194,7 @@ def test_every_recipe_of_the_readme_keeps_the_build_and_the_content_checks_green
 
     # Change a figure.
     edit(project / "experience" / f"{new}.md", "降低了 30%", "降低了 40%")
-    catalogs.main(project, project / "_build")
+    catalogs.main(project, project / "_build", run_forked)
     translate(project, change=lambda string, _source: string.replace("30%", "40%"))
 
     # Add a project (two: one to rename, one to retire).
@@ -205,7 +205,7 @@ def test_every_recipe_of_the_readme_keeps_the_build_and_the_content_checks_green
         page = PROJECT.format(name=name, title=title, roles=tied)
         (project / "projects" / f"{name}.md").write_text(page, "utf-8")
         edit(project / "projects" / "index.md", r"^(:caption: .*\n\n)", rf"\1{name}\n", regex=True)
-    catalogs.main(project, project / "_build")
+    catalogs.main(project, project / "_build", run_forked)
     translate(project)
 
     # Rename a page: the page and its catalogs moved, the toctree and a line of redirects.txt.
@@ -224,7 +224,7 @@ def test_every_recipe_of_the_readme_keeps_the_build_and_the_content_checks_green
     edit(project / "projects" / "index.md", f"\n{new}-lib\n", "\n")
     with (project / "redirects.txt").open("a", encoding="utf-8") as file:
         file.write(f"projects/{new}-lib.md index.md\n")
-    catalogs.main(project, project / "_build")
+    catalogs.main(project, project / "_build", run_forked)
 
     for language in TRANSLATED:  # nox -s catalogs-check
         assert language_problems(language, project / "locales") == []

@@ -8,7 +8,6 @@ publishes beside the site and never links.
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from resume.outputs import file_name
 from resume.variants import NAME, Variant, VariantError, declared, parse, split_tags
 from tools.release import condense, hints
 
-from helpers import EPOCH, build, copy_project, environment, release, write_project
+from helpers import EPOCH, build, copy_project, environment, release, run_forked, write_project
 
 # -- The rule: which items a variant keeps ----------------------------------------------------
 
@@ -269,7 +268,7 @@ def test_a_variant_that_cannot_fit_its_page_says_what_is_too_long(tmp_path):
 )
 def test_a_bad_variant_stops_the_build_before_it_reads(tmp_path, conf, said):
     src = small_project(tmp_path / "src", conf)
-    result = subprocess.run(
+    result = run_forked(
         [
             sys.executable, "-m", "sphinx", "-b", "resumepdf", "-D", "resume_variant=two",
             "-n", "-W", "--keep-going", str(src), str(tmp_path / "out"),

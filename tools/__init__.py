@@ -11,13 +11,18 @@ build's dependencies are installed; ``noxfile.py`` imports none of them.
 
 from __future__ import annotations
 
+import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 #: The repository: the Sphinx source folder.
 REPO = Path(__file__).resolve().parents[1]
 #: Where ``nox -s build`` publishes.
 BUILD = REPO / "_build"
+#: How a tool runs a ``python -m sphinx`` command: as ``subprocess.run`` does. The tests pass
+#: their own, which forks the build from a process with Sphinx loaded.
+Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 
 # The extension's standard-library modules (the editions, the output names) are shared.
 if str(REPO / "_ext") not in sys.path:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from resume.languages import EDITIONS, SOURCE
 
-from . import BUILD, REPO
+from . import BUILD, REPO, Runner
 
 #: The catalogs' folder (conf.py: resume_locale_dirs).
 LOCALES = "locales"
@@ -25,10 +25,10 @@ LOCALES = "locales"
 THEME_TEMPLATE = "sphinx.pot"
 
 
-def extract(source: Path, pot: Path) -> None:
+def extract(source: Path, pot: Path, run: Runner = subprocess.run) -> None:
     """Write every page's message template into ``pot``, emptied first."""
     shutil.rmtree(pot, ignore_errors=True)
-    subprocess.run(
+    run(
         [sys.executable, "-m", "sphinx",
          "-b", "gettext",
          "-n", "-W", "--keep-going",
@@ -65,9 +65,9 @@ def complete_header(path: Path, language: str) -> None:
         write_po(file, catalog, width=0)
 
 
-def main(source: Path = REPO, build: Path = BUILD) -> None:
+def main(source: Path = REPO, build: Path = BUILD, run: Runner = subprocess.run) -> None:
     pot = build / "gettext"
-    extract(source, pot)
+    extract(source, pot, run)
     locales = source / LOCALES
     translated = [e.sphinx for e in EDITIONS if e != SOURCE]
     for path in update(pot, locales, translated):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from resume.outputs import file_name
 
-from . import REPO
+from . import REPO, Runner
 from .release import condense, hints, resolve_editions, source_date_epoch
 
 #: The two files of an edition that leave the scratch folder, by their extension.
@@ -42,14 +42,16 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def build_edition(sphinx: str, scratch: Path, source: Path, env: dict[str, str]) -> str | None:
+def build_edition(
+    sphinx: str, scratch: Path, source: Path, env: dict[str, str], run: Runner = subprocess.run
+) -> str | None:
     """Build one edition's PDF and text into ``scratch/out``; the report of a failure, or None."""
     command = [
         sys.executable, "-m", "sphinx", "-b", "resumepdf", "-D", f"language={sphinx}",
         "-n", "-W", "--keep-going", "-E", "-q",
         "-d", str(scratch / "doctrees"), str(source), str(scratch / "out"),
     ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=source)
+    result = run(command, capture_output=True, text=True, env=env, cwd=source)
     if result.returncode == 0:
         return None
     return condense(result.stdout + result.stderr)
@@ -66,7 +68,9 @@ def fail(code: str, report: str) -> None:
         print("What to do:", *(f"  - {hint}" for hint in advice), sep="\n", file=sys.stderr)
 
 
-def main(argv: Sequence[str] | None = None, source: Path = REPO) -> int:
+def main(
+    argv: Sequence[str] | None = None, source: Path = REPO, run: Runner = subprocess.run
+) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     editions = resolve_editions(args.codes)
     out: Path = args.out.expanduser().resolve()  # every link resolved: _build/html is one
@@ -90,7 +94,7 @@ def main(argv: Sequence[str] | None = None, source: Path = REPO) -> int:
         # report Sphinx would leave in the system's temporary folder goes with it (TMPDIR).
         with tempfile.TemporaryDirectory(prefix=".resume-", dir=out) as folder:
             scratch = Path(folder)
-            report = build_edition(edition.sphinx, scratch, source, {**env, "TMPDIR": folder})
+            report = build_edition(edition.sphinx, scratch, source, {**env, "TMPDIR": folder}, run)
             if report is not None:
                 fail(edition.code, report)
             else:

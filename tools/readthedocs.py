@@ -20,7 +20,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from resume.files import write_atomically
 from resume.languages import BY_CODE, SOURCE
 from resume.outputs import BASENAME, file_name
 
-from . import REPO
+from . import REPO, Runner
 
 #: The parent project's name on Read the Docs (README, "Hosting on Read the Docs"): the outputs'
 #: base name; each translation is ``<PROJECT>-<code>``.
@@ -81,10 +81,6 @@ def sphinx_command(
         python, "-m", "sphinx", "-T", *STRICT, "-b", builder, "-d", str(doctrees),
         "-D", f"language={BY_CODE[code].sphinx}", *options, str(source), str(output / builder),
     ]  # fmt: skip
-
-
-#: How ``build`` runs a command: as ``subprocess.run`` does.
-Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 
 
 @dataclass
