@@ -31,8 +31,10 @@ the typesetter and the fonts are pinned, so one commit gives the same PDF on eve
 from __future__ import annotations
 
 import bisect
+import functools
 import importlib.util
 import json
+import os
 import re
 import shutil
 import struct
@@ -207,7 +209,29 @@ def font_folders(configured: Iterable[str]) -> list[str]:
 def load_fonts(folders: list[str], needed: Iterable[str]) -> tuple[Any, Coverage]:
     """Typst's fonts from ``folders`` and the ones it embeds (never the system's), and what
     the ``needed`` families can set. Raises ``PaperError`` naming a missing face and the
-    package that has it."""
+    package that has it.
+
+    Read once per process for the same font files (each file's path, size and modification
+    time): Typst's ``Fonts`` serves any number of compilations, and reading the faces' tables
+    is a tenth of a second, at every build of a process that builds many times (the tests)."""
+    return _load_fonts(tuple(folders), tuple(needed), _font_files(folders))
+
+
+def _font_files(folders: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
+    """Every file under ``folders``, as (path, size, modification time)."""
+    found = []
+    for folder in folders:
+        for root, _, names in os.walk(folder):
+            for name in names:
+                stat = os.stat(path := os.path.join(root, name))
+                found.append((path, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(found))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_fonts(
+    folders: tuple[str, ...], needed: tuple[str, ...], _files: tuple[tuple[str, int, int], ...]
+) -> tuple[Any, Coverage]:
     import typst
 
     missing_folders = [f for f in folders if not Path(f).is_dir()]
