@@ -24,7 +24,6 @@ this module.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import selectors
 import sys
@@ -34,17 +33,11 @@ from collections.abc import Mapping
 
 
 def warm_up() -> None:
-    """Import what every build imports (``tools.preloading``) and load jieba's dictionary (as
-    Sphinx's Chinese search does at the start of each build)."""
-    from tools.preloading import preload_sphinx
+    """Import what every build imports (``tools.preloading``) and load jieba's dictionary."""
+    from tools.preloading import load_search_dictionary, preload_sphinx
 
     preload_sphinx()
-    try:
-        import jieba
-    except ImportError:
-        return
-    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict…" from the server
-    jieba.initialize()
+    load_search_dictionary()
 
 
 def build_main(arguments: list[str], env: Mapping[str, str], cwd: str) -> tuple[int, str, str]:

@@ -18,7 +18,6 @@ language=… -n --keep-going SOURCE OUTDIR`` and its own options).
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 import shutil
@@ -32,7 +31,7 @@ from typing import Any
 
 from . import REPO
 from .preloading import EXTENSION as EXTENSION_PACKAGE
-from .preloading import extension_digest, imported_extension_digest
+from .preloading import extension_digest, imported_extension_digest, load_search_dictionary
 from .release.building import preload
 from .release.children import fork_call
 
@@ -44,15 +43,9 @@ SOURCE_SUFFIXES = {".md", ".rst"}
 
 def warm_up() -> None:
     """Import what every build imports (``release.building.preload``; the extension is imported
-    by the first ``rebuild``, which knows the project) and load jieba's dictionary, as Sphinx's
-    Chinese search does at the start of each build."""
+    by the first ``rebuild``, which knows the project) and load jieba's dictionary."""
     preload(None)
-    try:
-        import jieba
-    except ImportError:
-        return
-    jieba.setLogLevel(logging.WARNING)  # as resume.search does: no "Building prefix dict…"
-    jieba.initialize()
+    load_search_dictionary()
 
 
 #: The digest of the extension's files (``extension_digest``) when this process imported it,

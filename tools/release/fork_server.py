@@ -3,9 +3,9 @@
 A child forked from a process with other threads (a test process, whose test runner talks to
 its controller from a thread; a test driving a browser) can wait for ever on a lock another
 thread held at the fork. Such a caller starts, once, a new Python that preloads what every build
-imports (``building.preload``) and waits; for each release it forks a child that builds exactly
+imports (``building.preload``) and jieba's dictionary, and waits; for each release it forks a child that builds exactly
 as the release itself would (``building._fork_all``) and answers with the results. A release
-then costs a fork, not a new interpreter that imports Sphinx again.
+then costs a fork, not a new interpreter that imports Sphinx and loads the dictionary again.
 
 Each process dies with its parent (``children.die_with_parent``): caller, server, the release's
 child, its builders. multiprocessing's "forkserver" would fork as cheaply, but each of its
@@ -36,7 +36,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..preloading import imported_extension_digest
+from ..preloading import imported_extension_digest, load_search_dictionary
 from .building import BuildMain, Job, JobResult, _fork_all, preload, sphinx_build
 from .children import GRACE, die_with_parent, fork_call
 
@@ -150,6 +150,7 @@ def _serve(connection: multiprocessing.connection.Connection, caller: int) -> No
         request: _Request = pickle.loads(payload)  # imports build_main's module, once
         if not loaded and request.build_main is sphinx_build:  # a stand-in imports none of it
             preload(request.source)
+            load_search_dictionary()  # every release's Chinese HTML loads it
             loaded = True
         receive, send = multiprocessing.Pipe(duplex=False)
         try:
