@@ -725,6 +725,26 @@ def test_without_the_font_package_the_message_says_how_to_install_it():
     assert f"What to do: install the pinned fonts, pip install -r {FONT_REQUIREMENTS}" in message
 
 
+def test_the_fonts_read_once_follow_their_folder(tmp_path):
+    """A process that builds twice (the tests, a script calling Sphinx) reads the fonts again
+    when a folder's files change: a face removed is a missing font, not the last build's
+    ``Fonts``; a broken link in the folder is skipped, as Typst skips it."""
+    from resume.pdf import SC, PaperError, load_fonts
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    pinned = pinned_font_files()
+    for file in pinned:
+        (fonts / file.name).symlink_to(file)
+    (fonts / "moved.otf").symlink_to(tmp_path / "nowhere.otf")
+    first, _ = load_fonts([str(fonts)], [SC])
+    assert load_fonts([str(fonts)], [SC])[0] is first  # read once
+    for file in pinned:
+        (fonts / file.name).unlink()
+    with pytest.raises(PaperError, match=f"{SC!r} .* is not in {re.escape(str(fonts))}"):
+        load_fonts([str(fonts)], [SC])
+
+
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_fault_fails_the_pdf_and_keeps_the_last_good_one(fault, paper, tmp_path):
     change, override, parts = FAULTS[fault]

@@ -223,7 +223,10 @@ def _font_files(folders: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
     for folder in folders:
         for root, _, names in os.walk(folder):
             for name in names:
-                stat = os.stat(path := os.path.join(root, name))
+                try:
+                    stat = os.stat(path := os.path.join(root, name))
+                except OSError:  # a broken link, or a file gone since listed: Typst skips it
+                    continue
                 found.append((path, stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(found))
 
