@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from resume.languages import BY_CODE
+from tools.release import fork_server
 from tools.release.building import Job, JobResult, build_all, preload
 
 from helpers import alive
@@ -120,6 +121,69 @@ def test_a_caller_with_other_threads_gets_every_result(tmp_path, monkeypatch):
     assert "Two" in (out / "text" / "en" / "one.txt").read_text("utf-8")
     assert second["html"].returncode == 0, second["html"].stderr
     assert sorted(reads_again.read_text("utf-8").split("\n")[:-1]) == read
+
+
+# Holds its build until $SHAPE_GO exists, once it has written $SHAPE_HELD.
+HELD_CONF = (
+    CONF
+    + """
+import pathlib, time
+
+def hold(app):
+    pathlib.Path(os.environ["SHAPE_HELD"]).touch()
+    while not os.path.exists(os.environ["SHAPE_GO"]):
+        time.sleep(0.05)
+
+def setup(app):
+    app.connect("source-read", record)
+    app.connect("builder-inited", hold)
+"""
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG")
+def test_a_release_outlives_the_thread_that_started_the_server(tmp_path, monkeypatch):
+    """Linux sends a child its death signal when the thread that started it ends: a thread's
+    release starts the builders' server, the thread ends while the main thread's release runs
+    in that server, and the release still gets its results."""
+    monkeypatch.setattr(fork_server, "_server", None)  # the first thread's release starts one
+    source = project(tmp_path, PAGES)
+    (source / "conf.py").write_text(HELD_CONF, "utf-8")
+    held, go = tmp_path / "held", tmp_path / "go"
+    monkeypatch.setenv("SHAPE_HELD", str(held))
+    monkeypatch.setenv("SHAPE_GO", str(go))
+    go.touch()
+    built, end = threading.Event(), threading.Event()
+
+    def first() -> None:  # a release, then the thread waits until it is told to end
+        edition_build(tmp_path / "first", source, ("html",), monkeypatch)
+        built.set()
+        end.wait()
+
+    def end_the_first_then_go() -> None:  # once the second build runs in the same server
+        deadline = time.monotonic() + 60
+        while not held.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        end.set()
+        starter.join()
+        time.sleep(0.5)  # the kernel's death signal, were the server's starter that thread
+        go.touch()
+
+    for folder in ("first", "second"):
+        (tmp_path / folder).mkdir()
+    starter = threading.Thread(target=first, daemon=True)
+    starter.start()
+    assert built.wait(60), "the thread's release never ended"
+    held.unlink()
+    go.unlink()
+    threading.Thread(target=end_the_first_then_go, daemon=True).start()
+    try:
+        results, out, _ = edition_build(tmp_path / "second", source, ("html",), monkeypatch)
+    finally:
+        if fork_server._server is not None:  # the test's own, and the thread that started it
+            fork_server._stop(fork_server._server)
+    assert results["html"].returncode == 0, results["html"].stderr
+    assert (out / "html" / "en" / "one.html").is_file()
 
 
 # Runs the real release build on a project whose conf.py records its pid, then sleeps; with a

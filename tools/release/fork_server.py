@@ -60,6 +60,7 @@ class _Server:
     connection: multiprocessing.connection.Connection
     owner: int  # the caller's pid: a process forked from it has no server of its own
     extension: str  # the digest of the extension's files when it started
+    stopped: threading.Event  # lets the thread that started it end (``_start``)
 
 
 _lock = threading.Lock()
@@ -82,6 +83,8 @@ def build_in_server(
             _stop(server)  # it has the extension as it was: a new one imports it again
             server = None
         if server is None or server.owner != os.getpid() or not server.process.is_alive():
+            if server is not None and server.owner == os.getpid():
+                server.stopped.set()  # it ended by itself: the thread that started it ends too
             server = _server = _start(extension)
         answer: tuple[int, list[JobResult] | None] | None = None
         try:
@@ -116,11 +119,27 @@ def _start(extension: str) -> _Server:
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
     process = context.Process(target=_serve, args=(theirs, os.getpid()), daemon=True)
-    try:
-        process.start()
-    finally:
-        theirs.close()
-    return _Server(process, ours, os.getpid(), extension)
+    # Linux sends the server its death signal (``die_with_parent``) when the thread that
+    # started it ends, not the process: a release run from a thread that has since ended would
+    # lose its server halfway. A thread of its own starts it and lives until ``_stop``.
+    started, stopped = threading.Event(), threading.Event()
+    failed: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            process.start()
+        except BaseException as error:  # raised below, in the caller's thread
+            failed.append(error)
+        finally:
+            theirs.close()
+            started.set()
+        stopped.wait()
+
+    threading.Thread(target=start, name="fork-server", daemon=True).start()
+    started.wait()
+    if failed:
+        raise failed[0]
+    return _Server(process, ours, os.getpid(), extension, stopped)
 
 
 def _stop(server: _Server) -> None:
@@ -132,6 +151,7 @@ def _stop(server: _Server) -> None:
         if server.process.is_alive():
             server.process.kill()
     server.process.join()
+    server.stopped.set()
 
 
 def _serve(connection: multiprocessing.connection.Connection, caller: int) -> None:
