@@ -745,6 +745,26 @@ def test_the_fonts_read_once_follow_their_folder(tmp_path):
         load_fonts([str(fonts)], [SC])
 
 
+def test_the_fonts_read_once_follow_a_linked_folder(tmp_path):
+    """Typst reads a folder linked inside a font folder (to the system's fonts, say): a face
+    removed there is a missing font too, not the last build's ``Fonts``."""
+    from resume.pdf import SC, PaperError, load_fonts
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    pinned = pinned_font_files()
+    for file in pinned:
+        (elsewhere / file.name).symlink_to(file)
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / "linked").symlink_to(elsewhere, target_is_directory=True)
+    load_fonts([str(fonts)], [SC])
+    for file in pinned:
+        (elsewhere / file.name).unlink()
+    with pytest.raises(PaperError, match=f"{SC!r} .* is not in {re.escape(str(fonts))}"):
+        load_fonts([str(fonts)], [SC])
+
+
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_fault_fails_the_pdf_and_keeps_the_last_good_one(fault, paper, tmp_path):
     change, override, parts = FAULTS[fault]

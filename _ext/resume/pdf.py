@@ -218,10 +218,11 @@ def load_fonts(folders: list[str], needed: Iterable[str]) -> tuple[Any, Coverage
 
 
 def _font_files(folders: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
-    """Every file under ``folders``, as (path, size, modification time)."""
+    """Every file under ``folders``, as (path, size, modification time), through linked
+    folders too, as Typst reads them."""
     found = []
     for folder in folders:
-        for root, _, names in os.walk(folder):
+        for root, _, names in os.walk(folder, followlinks=True):
             for name in names:
                 try:
                     stat = os.stat(path := os.path.join(root, name))
