@@ -169,3 +169,43 @@ def test_an_incremental_build_names_the_new_text_on_every_page(make_project, tmp
             app.cleanup()
         assert warnings.getvalue() == ""
     assert alt("index.html") == alt("other.html") == "Name · Headline：Changed、Second"
+
+
+def test_a_card_kept_for_the_next_build_follows_its_font_files(make_project, tmp_path):
+    """The card kept beside the doctrees serves a build with the same fonts, not one whose
+    font folder has since lost a face: that build says the font is missing."""
+    from io import StringIO
+
+    from sphinx.testing.util import SphinxTestApp
+
+    from resume.pdf import SC, font_folders
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    for folder in font_folders([]):
+        for file in Path(folder).glob("*.tt[cf]"):
+            (fonts / file.name).symlink_to(file)
+    conf = (
+        "resume_owner = {'zh_CN': {'name': 'Name', 'headline': 'Headline'}}\n"
+        "html_baseurl = 'https://example.org/zh-cn/'\n"
+        f"resume_pdf_font_paths = [{str(fonts)!r}]\n"
+    )
+    src = make_project(
+        {"index.md": "# Name\n\n(at-a-glance)=\n## Glance\n\n- **First** one\n"}, conf
+    )
+    said = []
+    for _ in range(2):
+        warnings = StringIO()
+        app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "out", warning=warnings,
+                            status=StringIO())  # fmt: skip
+        try:
+            app.build(force_all=True)
+        except Exception as error:  # the card's PaperError, as Sphinx raises it
+            warnings.write(str(error))
+        finally:
+            app.cleanup()
+        said.append(warnings.getvalue())
+        for link in fonts.iterdir():
+            link.unlink()
+    assert said[0] == ""
+    assert f"the font {SC!r}" in said[1] and "What to do:" in said[1], said[1]

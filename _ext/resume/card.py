@@ -45,6 +45,7 @@ from .pdf import (
     TYPEFACES,
     PaperError,
     _typst_array,
+    font_files,
     font_folders,
     load_fonts,
     unset_characters,
@@ -141,7 +142,7 @@ def typeset(app: Sphinx, card: Card) -> bytes:
     template = TEMPLATE.read_bytes()
     digest = hashlib.sha256()
     for part in (template, main.encode(), data.encode(), version("typst").encode(),
-                 repr(font_folders(settings(config).pdf_font_paths)).encode()):  # fmt: skip
+                 repr(font_files(font_folders(settings(config).pdf_font_paths))).encode()):  # fmt: skip
         digest.update(hashlib.sha256(part).digest())
     # Checked before the cache: a card kept from a build that published a value is not reused
     # by one that does not.

@@ -214,12 +214,13 @@ def load_fonts(folders: list[str], needed: Iterable[str]) -> tuple[Any, Coverage
     Read once per process for the same font files (each file's path, size and modification
     time): Typst's ``Fonts`` serves any number of compilations, and reading the faces' tables
     is a tenth of a second, at every build of a process that builds many times (the tests)."""
-    return _load_fonts(tuple(folders), tuple(needed), _font_files(folders))
+    return _load_fonts(tuple(folders), tuple(needed), font_files(folders))
 
 
-def _font_files(folders: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
+def font_files(folders: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
     """Every file under ``folders``, as (path, size, modification time), through linked
-    folders too, as Typst reads them."""
+    folders too, as Typst reads them: the key of what is kept for the same fonts (the fonts
+    read once, the social card)."""
     found = []
     for folder in folders:
         for root, _, names in os.walk(folder, followlinks=True):
