@@ -451,13 +451,13 @@ def run_forked(command: Sequence[str], **options: Any) -> subprocess.CompletedPr
     assert set(options) <= {"capture_output", "text", "env", "cwd", "check"}, options
     assert options.get("text") or not options.get("capture_output"), "output is read as text"
     result = sphinx_forked(arguments, options.get("env") or os.environ, options.get("cwd"))
+    result.args = list(command)  # before check: its error names the command
     if not options.get("capture_output"):
         sys.stdout.write(result.stdout)
         sys.stderr.write(result.stderr)
         result.stdout = result.stderr = None
     if options.get("check"):
         result.check_returncode()
-    result.args = list(command)
     return result
 
 

@@ -20,7 +20,7 @@ from resume.catalogs import (
 from tools import catalogs
 from tools.check_catalogs import LOCALES, main, report
 
-from helpers import REPO, build, copy_project, run_forked, shared
+from helpers import REPO, build, copy_project, run_forked, shared, write_project
 
 TRANSLATED = ("en", "ja")
 PO_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
@@ -269,3 +269,19 @@ def test_catalogs_follow_a_renamed_page_and_give_a_new_one_a_whole_header(tmp_pa
         assert kinds == {"untranslated"}, kinds  # not a fuzzy header: each entry to translate
     problems = [p for p in language_problems("en", project / "locales") if p.path.stem != added]
     assert problems == [], [str(p) for p in problems]
+
+
+def test_a_page_that_cannot_be_extracted_stops_the_update_with_its_file_and_line(tmp_path, capfd):
+    """``nox -s catalogs`` shows the owner what Sphinx said of a broken page, and stops before
+    any catalog is touched, naming the command that failed."""
+    import subprocess
+    import sys
+
+    page = "# Home\n\n```{resume-role}\n:organisation: X\n:start: 2020\n```\n"
+    project = write_project(tmp_path / "src", {"index.md": page})
+    with pytest.raises(subprocess.CalledProcessError) as error:
+        catalogs.main(project, project / "_build", run_forked)
+    assert error.value.cmd[:3] == [sys.executable, "-m", "sphinx"], error.value.cmd
+    said = capfd.readouterr().err
+    assert f"{project / 'index.md'}:3: ERROR: resume-role: the required key" in said, said
+    assert not (project / "locales").exists()
