@@ -3,9 +3,10 @@
 A child forked from a process with other threads (a test process, whose test runner talks to
 its controller from a thread; a test driving a browser) can wait for ever on a lock another
 thread held at the fork. Such a caller starts, once, a new Python that preloads what every build
-imports (``building.preload``) and jieba's dictionary, and waits; for each release it forks a child that builds exactly
-as the release itself would (``building._fork_all``) and answers with the results. A release
-then costs a fork, not a new interpreter that imports Sphinx and loads the dictionary again.
+imports (``building.preload``) and jieba's dictionary, and waits; for each release it forks a
+child that builds exactly as the release itself would (``building._fork_all``) and answers with
+the results. A release then costs a fork, not a new interpreter that imports Sphinx and loads
+the dictionary again.
 
 Each process dies with its parent (``children.die_with_parent``): caller, server, the release's
 child, its builders. multiprocessing's "forkserver" would fork as cheaply, but each of its
