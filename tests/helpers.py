@@ -18,6 +18,7 @@ Two ways to build:
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import itertools
 import json
@@ -155,7 +156,11 @@ def jieba_recorder() -> Iterator[list[str]]:
         zh.jieba_load_userdict = load
 
 
-_TEMPLATE_CACHE: list[str] = []
+@functools.cache
+def _template_cache() -> str:
+    """This process's folder of compiled templates, in the session's temporary folder (TMPDIR:
+    ``conftest.hermetic_environment``)."""
+    return tempfile.mkdtemp(prefix="jinja2-", dir=os.environ.get("TMPDIR"))
 
 
 def share_compiled_templates(app: Any) -> None:
@@ -169,9 +174,7 @@ def share_compiled_templates(app: Any) -> None:
     environment = getattr(getattr(app.builder, "templates", None), "environment", None)
     if environment is None:  # a builder without Jinja templates
         return
-    if not _TEMPLATE_CACHE:  # TMPDIR is the session's (conftest.hermetic_environment)
-        _TEMPLATE_CACHE.append(tempfile.mkdtemp(prefix="jinja2-", dir=os.environ.get("TMPDIR")))
-    environment.bytecode_cache = FileSystemBytecodeCache(_TEMPLATE_CACHE[0])
+    environment.bytecode_cache = FileSystemBytecodeCache(_template_cache())
 
 
 def build(
