@@ -165,16 +165,13 @@ def _template_cache() -> str:
 
 def share_compiled_templates(app: Any) -> None:
     """Give the build's templates the bytecode cache that every in-process build of this test
-    process shares (Jinja's own, in the session's temporary folder), in place of the one beside
-    the build's fresh doctrees (``theme.cache_compiled_templates``, tested on its own): each
-    build would compile the same templates again, a third of a small project's build. Jinja
-    checks each template's source against the one its cached code was compiled from."""
-    from jinja2 import FileSystemBytecodeCache
+    process shares (``theme.keep_compiled``, in the session's temporary folder), in place of the
+    one beside the build's fresh doctrees (``theme.cache_compiled_templates``, tested on its
+    own): each build would compile the same templates again, a third of a small project's
+    build."""
+    from resume.theme import keep_compiled
 
-    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
-    if environment is None:  # a builder without Jinja templates
-        return
-    environment.bytecode_cache = FileSystemBytecodeCache(_template_cache())
+    keep_compiled(app, Path(_template_cache()))
 
 
 def build(
@@ -515,8 +512,8 @@ def read_the_docs(
     options: tuple[str, ...] = (),
 ) -> ReadTheDocs:
     """Read the Docs' build of one project (``tools.readthedocs.build``: its commands and
-    environment, each command forked from a warm process), into ``root``: ``builders`` in turn into ``root/_readthedocs/<builder>``, all
-    reading ``root/doctrees``, as there."""
+    environment, each command forked from a warm process), into ``root``: ``builders`` in turn
+    into ``root/_readthedocs/<builder>``, all reading ``root/doctrees``, as there."""
     done = readthedocs.build(
         code, root / "_readthedocs", root / "doctrees",
         formats=builders, env=extra_env, options=options, run=run_forked,

@@ -254,15 +254,20 @@ def keep_favicon_out_of_epub(app: Sphinx, config: Config) -> None:
 
 
 def cache_compiled_templates(app: Sphinx) -> None:
-    """Keep the builder's compiled templates in ``<doctrees>/jinja2``, Jinja's own bytecode
-    cache. Each build makes a new Jinja environment, which compiles every template it renders
-    again: a third of the preview's rebuild after a saved page. Jinja compares each template's
-    source with the one the cached code was compiled from, so an edited template is compiled
-    again; the doctrees are no output, so nothing of it is published."""
+    """Keep the builder's compiled templates in ``<doctrees>/jinja2`` (``keep_compiled``). Each
+    build makes a new Jinja environment, which compiles every template it renders again: a
+    third of the preview's rebuild after a saved page. The doctrees are no output, so nothing of
+    it is published."""
+    keep_compiled(app, Path(app.doctreedir) / "jinja2")
+
+
+def keep_compiled(app: Sphinx, folder: Path) -> None:
+    """Give the builder's Jinja environment, if it has one, Jinja's own bytecode cache in
+    ``folder``. Jinja compares each template's source with the one the cached code was compiled
+    from, so an edited template is compiled again."""
     environment = getattr(getattr(app.builder, "templates", None), "environment", None)
     if environment is None:  # a builder without Jinja templates
         return
-    folder = Path(app.doctreedir) / "jinja2"
     folder.mkdir(parents=True, exist_ok=True)
     environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
