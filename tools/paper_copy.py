@@ -3,11 +3,11 @@ reader, into a folder of the owner's choosing, never into the web site.
 
 A copy handed to one recruiter may carry the full phone number: ``RESUME_PHONE`` set for this
 command alone puts it in these two files and nowhere else. Each edition is built with
-``-b resumepdf`` (strict, as the release build runs it) in a scratch folder inside ``DIR``; only its PDF
-and text (named by ``resume.outputs.file_name``) are moved out of it, and the scratch folder,
-with the data and the Typst source that held the number, is deleted, whatever happens. ``_build/`` is not
-touched. A refused build prints its messages, Sphinx's crash reports cut to their message, and
-what to do.
+``-b resumepdf`` (strict, as the release build runs it) in a scratch folder inside ``DIR``;
+only its PDF and text (named by ``resume.outputs.file_name``) are moved out of it, and the
+scratch folder, with the data and the Typst source that held the number, is deleted, whatever
+happens. ``_build/`` is not touched. A refused build prints its messages, Sphinx's crash
+reports cut to their message, and what to do.
 """
 
 from __future__ import annotations

@@ -40,9 +40,9 @@ _STOPPING = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 def fork_call(work: Callable[[], int]) -> int:
     """Start ``work()`` in a child forked from this process, which dies with it and takes the
-    default handlers of SIGTERM, SIGINT and SIGHUP (those this process ignores stay ignored); return the child's pid. The child ends
-    with ``work``'s status, or 2 when it raised (the traceback printed), without running this
-    process's clean-up."""
+    default handlers of SIGTERM, SIGINT and SIGHUP (those this process ignores stay ignored);
+    return the child's pid. The child ends with ``work``'s status, or 2 when it raised (the
+    traceback printed), without running this process's clean-up."""
     parent = os.getpid()
     sys.stdout.flush()
     sys.stderr.flush()
