@@ -4,8 +4,8 @@ Every build of the real site is made once per test run, whatever the number of x
 and shared (``helpers.shared``): one in-process build per edition and builder (``build_site``),
 one gettext extraction (``gettext``), the opt-in builds (``opt_in``), two release builds
 (``good_release``, ``releases``) and Read the Docs' builds (``read_the_docs_builds``); so is
-epubcheck's report on each batch of ePubs (``epubcheck_batch``). The helpers they use are in
-``helpers.py``.
+epubcheck's report on each batch of ePubs (``epubcheck_batch``), every ePub of the run in one
+(``checked_epubs``). The helpers they use are in ``helpers.py``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from resume.languages import BY_SPHINX, SOURCE
-from resume.outputs import file_name
+from resume.languages import BY_SPHINX, EDITIONS, SOURCE
+from resume.outputs import file_name, published
 
 from helpers import (
     BUILD_VARIABLE_PREFIXES,
@@ -44,6 +44,7 @@ from helpers import (
     read_the_docs,
     release,
     shared,
+    without_a_page,
     write_project,
 )
 
@@ -182,6 +183,22 @@ def epubcheck_batch(
         return {path: reports[digest] for path, digest in digests.items()}
 
     return check
+
+
+@pytest.fixture(scope="session")
+def checked_epubs(
+    releases: tuple[Path, Path],
+    read_the_docs_builds: dict[str, ReadTheDocs],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> list[Path]:
+    """Every ePub that the run checks with epubcheck, as one batch (``epubcheck_batch``), one Java
+    process for them all whichever test asks first: a broken copy of the release's English ePub
+    (``without_a_page``), then the release's three ePubs and Read the Docs' two."""
+    build, _ = releases
+    books = [build / published("epub", edition.code, "epub") for edition in EDITIONS]
+    broken = shared(tmp_path_factory, "broken-epub", lambda f: without_a_page(books[1], f))
+    theirs = [rtd.epub for rtd in read_the_docs_builds.values() if "epub" in rtd.returncodes]
+    return [broken, *books, *theirs]
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,7 @@ import sys
 import tempfile
 import threading
 import traceback
+import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
@@ -351,6 +352,17 @@ def epubcheck_reports(books: Sequence[Path], folder: Path) -> dict[str, tuple[in
         status, _, output = (folder / f"{index}.txt").read_text("utf-8").partition("\n")
         reports[file_digest(book)] = (int(status), output)
     return reports
+
+
+def without_a_page(book: Path, folder: Path) -> Path:
+    """A copy of ``book`` in ``folder`` without one page (``experience/index.xhtml``), which its
+    manifest still lists: a book that epubcheck must refuse."""
+    broken = folder / book.name
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            if info.filename != "experience/index.xhtml":
+                target.writestr(info, source.read(info))
+    return broken
 
 
 def epubcheck_passed(returncode: int, output: str) -> str:
