@@ -31,7 +31,12 @@ from typing import Any
 
 from . import REPO
 from .preloading import EXTENSION as EXTENSION_PACKAGE
-from .preloading import extension_digest, imported_extension_digest, load_search_dictionary
+from .preloading import (
+    extension_digest,
+    freeze_for_children,
+    imported_extension_digest,
+    load_search_dictionary,
+)
 from .release.building import preload
 from .release.children import fork_call
 
@@ -46,6 +51,7 @@ def warm_up() -> None:
     by the first ``rebuild``, which knows the project) and load jieba's dictionary."""
     preload(None)
     load_search_dictionary()
+    freeze_for_children()
 
 
 #: The digest of the extension's files (``extension_digest``) when this process imported it,

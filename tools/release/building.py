@@ -46,7 +46,13 @@ from typing import IO
 from resume.languages import EDITIONS, Edition
 from resume.outputs import VARIANTS
 
-from ..preloading import EXTENSION, import_all, preload_sphinx, run_captured
+from ..preloading import (
+    EXTENSION,
+    freeze_for_children,
+    import_all,
+    preload_sphinx,
+    run_captured,
+)
 from .children import fork_call, stop
 
 #: The options of every builder: nitpicky, warnings are errors but all are reported, quiet.
@@ -245,6 +251,7 @@ def _fork_all(
                     # The first child imports what it needs itself, as sphinx-build would,
                     # on a core that would otherwise wait for this: the others start warm.
                     preload(source)
+                    freeze_for_children()
                     warm = True
             for key, _ in selector.select():
                 pid = key.data

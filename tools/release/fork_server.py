@@ -3,7 +3,8 @@
 A child forked from a process with other threads (a test process, whose test runner talks to
 its controller from a thread; a test driving a browser) can wait for ever on a lock another
 thread held at the fork. Such a caller starts, once, a new Python that preloads what every build
-imports (``building.preload``) and jieba's dictionary, and waits; for each release it forks a
+imports (``building.preload``), and jieba's dictionary once a release has the Chinese edition
+(half a second that an English release never needs), and waits; for each release it forks a
 child that builds exactly as the release itself would (``building._fork_all``) and answers with
 the results. A release then costs a fork, not a new interpreter that imports Sphinx and loads
 the dictionary again.
@@ -37,7 +38,13 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..preloading import imported_extension_digest, load_search_dictionary
+from resume.languages import SOURCE
+
+from ..preloading import (
+    freeze_for_children,
+    imported_extension_digest,
+    load_search_dictionary,
+)
 from .building import BuildMain, Job, JobResult, _fork_all, preload, sphinx_build
 from .children import GRACE, die_with_parent, fork_call
 
@@ -161,7 +168,7 @@ def _serve(connection: multiprocessing.connection.Connection, caller: int) -> No
     caller closes its end. Ctrl-C reaches the caller, which stops the server."""
     die_with_parent(caller)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller's: it stops the server, and all
-    loaded = False
+    loaded = chinese = False
     while True:
         try:
             path, payload = connection.recv()
@@ -169,10 +176,14 @@ def _serve(connection: multiprocessing.connection.Connection, caller: int) -> No
             return
         sys.path[:] = path
         request: _Request = pickle.loads(payload)  # imports build_main's module, once
-        if not loaded and request.build_main is sphinx_build:  # a stand-in imports none of it
-            preload(request.source)
-            load_search_dictionary()  # every release's Chinese HTML loads it
-            loaded = True
+        if request.build_main is sphinx_build:  # a stand-in imports none of it
+            if not loaded:
+                preload(request.source)
+                loaded = True
+            if not chinese and any(job.edition == SOURCE for job in request.jobs):
+                load_search_dictionary()  # the Chinese edition's HTML loads it; no other
+                chinese = True
+            freeze_for_children()
         receive, send = multiprocessing.Pipe(duplex=False)
         try:
             pid = fork_call(functools.partial(_release, request, send, (connection, receive)))
