@@ -23,6 +23,7 @@ this module.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import selectors
@@ -110,6 +111,7 @@ def _fork(request: dict, requests: int, replies: int) -> tuple[int, int]:
         return read_end, pid
     result: object = [2, "", "the build did not run"]
     try:
+        gc.disable()  # as the release's builders (tools.release.children.fork_call)
         os.close(read_end)
         os.close(requests)
         os.close(replies)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import signal
 import sys
@@ -42,7 +43,12 @@ def fork_call(work: Callable[[], int]) -> int:
     """Start ``work()`` in a child forked from this process, which dies with it and takes the
     default handlers of SIGTERM, SIGINT and SIGHUP (those this process ignores stay ignored);
     return the child's pid. The child ends with ``work``'s status, or 2 when it raised (the
-    traceback printed), without running this process's clean-up."""
+    traceback printed), without running this process's clean-up.
+
+    The child runs without the cyclic garbage collector: it ends after its work, whose cycles
+    its exit frees. A builder's collections cost a tenth of its CPU; without them its peak
+    memory grows by a few per cent (7 MB of 210 for a whole edition), as Sphinx's objects are
+    mostly freed by their reference counts."""
     parent = os.getpid()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -66,6 +72,7 @@ def fork_call(work: Callable[[], int]) -> int:
                 signal.signal(sig, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
         die_with_parent(parent)
+        gc.disable()
         code = work()
     except BaseException:  # reported; then the child ends with its status
         traceback.print_exc()
