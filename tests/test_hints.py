@@ -17,7 +17,7 @@ import pytest
 from resume.catalogs import HINTS as CATALOG_HINTS
 from resume.directives import ADVICE as DIRECTIVE_ADVICE
 from resume.messages import LEAD, SUBTYPES
-from tools.release import GENERAL_HINT, HINTS, hints
+from tools.release import CUT_SHORT_HINT, GENERAL_HINT, HINTS, hints
 
 from helpers import build, run_forked, write_project
 
@@ -229,6 +229,18 @@ def test_every_hint_is_reached():
 
 def test_an_unknown_failure_still_says_what_to_do():
     assert hints("something nobody foresaw") == [GENERAL_HINT]
+
+
+def test_a_build_cut_short_is_told_to_build_again():
+    """A builder's process or the builders' server ended without results
+    (test_release_speed_shape kills one for real): nothing names a file or line to fix, unless
+    another builder's problem does."""
+    cut = "not finished: the builders' server ended (exit -9)\n"
+    assert hints(cut) == [CUT_SHORT_HINT]
+    problem = "/src/one.md:3: WARNING: something nobody foresaw\n"
+    assert hints(problem + cut) == [CUT_SHORT_HINT, GENERAL_HINT]
+    quoted = "/src/one.md:3: WARNING: 'not finished: yet' [resume.card]\nWhat to do: fix it\n"
+    assert CUT_SHORT_HINT not in hints(quoted)
 
 
 def test_sphinx_crash_report_is_cut_to_its_message(tmp_path):

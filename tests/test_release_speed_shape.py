@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from resume.languages import BY_CODE
-from tools.release import fork_server
+from tools.release import CUT_SHORT_HINT, fork_server, hints
 from tools.release.building import Job, JobResult, build_all, preload
 
 from helpers import alive
@@ -121,6 +121,35 @@ def test_a_caller_with_other_threads_gets_every_result(tmp_path, monkeypatch):
     assert "Two" in (out / "text" / "en" / "one.txt").read_text("utf-8")
     assert second["html"].returncode == 0, second["html"].stderr
     assert sorted(reads_again.read_text("utf-8").split("\n")[:-1]) == read
+
+
+# Its text builder is killed as it starts, as the system's out-of-memory killer would.
+KILLED_CONF = (
+    CONF
+    + """
+import signal
+
+def setup(app):
+    app.connect("source-read", record)
+    app.connect(
+        "builder-inited",
+        lambda app: app.builder.name == "text" and os.kill(os.getpid(), signal.SIGKILL),
+    )
+"""
+)
+
+
+def test_a_builder_killed_is_told_to_build_again(tmp_path, monkeypatch):
+    """No file or line is to blame when a builder dies: its job says how it ended, and the
+    advice is to build again, not to fix a problem "at the file and line it names"."""
+    source = project(tmp_path, PAGES)
+    (source / "conf.py").write_text(KILLED_CONF, "utf-8")
+    results, _, _ = edition_build(tmp_path, source, ("html", "text"), monkeypatch)
+    assert results["html"].returncode == 0, results["html"].stderr
+    killed = results["text"]
+    assert killed.returncode != 0
+    assert killed.stderr == "not finished: the builder's process ended by SIGKILL\n"
+    assert hints(killed.stderr) == [CUT_SHORT_HINT]
 
 
 # Holds its build until $SHAPE_GO exists, once it has written $SHAPE_HELD.

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 from .building import VARIANTS, Job, JobResult
 from .layout import PublishError, live_release, recover
 from .publishing import assemble, check_release, publish, release_secrets
-from .reporting import CRASH_REPORTS, GENERAL_HINT, HINTS, condense, hints
+from .reporting import CRASH_REPORTS, CUT_SHORT_HINT, GENERAL_HINT, HINTS, condense, hints
 
 if TYPE_CHECKING:
     from .__main__ import release_build, resolve_editions, resolve_variants, source_date_epoch
 
 __all__ = [
     "CRASH_REPORTS",
+    "CUT_SHORT_HINT",
     "GENERAL_HINT",
     "HINTS",
     "VARIANTS",

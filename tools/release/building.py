@@ -100,6 +100,18 @@ class JobResult:
     seconds: float
 
 
+#: How the output of a job whose builder never finished begins: something outside the pages
+#: stopped it (a signal, the system short of memory), and the summary says so
+#: (``reporting.CUT_SHORT_HINT``).
+UNFINISHED = "not finished: "
+
+
+def unfinished(job: Job, code: int, how: str) -> JobResult:
+    """The failure of ``job``, whose process ended (``code``: its exit status, or minus its
+    signal) before it sent a result; ``how``: which process, and how it ended."""
+    return JobResult(job, code if code > 0 else 1, "", f"{UNFINISHED}{how}\n", 0.0)
+
+
 def builder_arguments(job: Job, source: Path, staging: Path, first: bool) -> list[str]:
     """``sphinx-build``'s arguments for one job, on its edition's doctree folder
     ``staging/doctrees/<code>``; ``first``: read into a fresh environment."""
@@ -307,5 +319,4 @@ def _unfinished(task: Task, code: int, got: dict[Job, JobResult]) -> None:
     how = f"ended by {signal.Signals(-code).name}" if code < 0 else f"ended (exit {code})"
     for job in task.jobs:
         if job not in got:
-            said = f"not finished: the builder's process {how}\n"
-            got[job] = JobResult(job, code if code > 0 else 1, "", said, 0.0)
+            got[job] = unfinished(job, code, f"the builder's process {how}")

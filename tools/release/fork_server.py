@@ -45,7 +45,15 @@ from ..preloading import (
     imported_extension_digest,
     load_search_dictionary,
 )
-from .building import BuildMain, Job, JobResult, _fork_all, preload, sphinx_build
+from .building import (
+    BuildMain,
+    Job,
+    JobResult,
+    _fork_all,
+    preload,
+    sphinx_build,
+    unfinished,
+)
 from .children import GRACE, die_with_parent, fork_call
 
 
@@ -112,12 +120,12 @@ def build_in_server(
                 _server = None
                 _stop(server)
     if answer is None:
-        said = f"not finished: the builders' server ended (exit {server.process.exitcode})\n"
-        return [JobResult(job, 1, "", said, 0.0) for job in jobs]
+        code = server.process.exitcode
+        how = f"the builders' server ended (exit {code})"
+        return [unfinished(job, code or 1, how) for job in jobs]
     code, results = answer
     if results is None:
-        said = f"not finished: the builders' process ended (exit {code})\n"
-        return [JobResult(job, 1, "", said, 0.0) for job in jobs]
+        return [unfinished(job, code, f"the builders' process ended (exit {code})") for job in jobs]
     return results
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from resume.files import write_atomically
 from resume.reading import Secret, holds, redact
 
-from .building import JobResult
+from .building import UNFINISHED, JobResult
 from .layout import STAGING
 
 # What to do about each kind of problem Sphinx, docutils and MyST report, keyed by a tell-tale
@@ -37,6 +37,11 @@ HINTS = {
     "Unknown directive type": "check the directive's name (resume-role, resume-project, …)",
     "Unknown option key": "remove or rename the key; the message lists the allowed keys",
 }
+#: Said when a builder never finished (``building.UNFINISHED``): no file or line is to blame.
+CUT_SHORT_HINT = (
+    "build again: a builder was stopped before it finished, by a signal or for want of memory, "
+    "not by a problem in the pages; if it stops again, close other programs first"
+)
 #: Said when no hint above matches: every failure ends with what to do.
 GENERAL_HINT = "fix each problem above at the file and line it names, then build again"
 #: An error of ours says what to do in its message ("What to do: …"), whatever its file or line;
@@ -73,9 +78,10 @@ PROBLEM = re.compile(r"\b(?:WARNING|ERROR|SEVERE|CRITICAL):")
 
 def hints(output: str) -> list[str]:
     """The advice a build's ``output`` does not give on its own lines: the hint of every kind
-    of Sphinx's and MyST's problems it shows, in ``HINTS``' order, then ``GENERAL_HINT`` when a
-    problem has neither its own "What to do" nor a hint, or the output says nothing to do at
-    all. The extension's messages carry their advice themselves: it is not said again."""
+    of Sphinx's and MyST's problems it shows, in ``HINTS``' order, ``CUT_SHORT_HINT`` when a
+    builder never finished, then ``GENERAL_HINT`` when a problem has neither its own "What to
+    do" nor a hint, or nothing else says what to do. The extension's messages carry their
+    advice themselves: it is not said again."""
     output = ANSI_CODE.sub("", output)
     given = [hint for mark, hint in HINTS.items() if mark in output]
     # Each problem: its line and the lines that follow it, up to the next problem's.
@@ -85,6 +91,8 @@ def hints(output: str) -> list[str]:
         if PROBLEM.search(text) and not WHAT_TO_DO.search(text)
         and not any(mark in text for mark in HINTS)
     ]  # fmt: skip
+    if re.search(rf"^{re.escape(UNFINISHED)}", output, re.M):
+        given.append(CUT_SHORT_HINT)
     if bare or not (given or WHAT_TO_DO.search(output)):
         given.append(GENERAL_HINT)
     return given
