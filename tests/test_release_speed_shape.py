@@ -9,6 +9,7 @@ A small Sphinx project stands in for the résumé, so that these run in seconds.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -22,7 +23,7 @@ import pytest
 
 from resume.languages import BY_CODE
 from tools.release import CUT_SHORT_HINT, fork_server, hints
-from tools.release.building import Job, JobResult, build_all, preload
+from tools.release.building import Job, JobResult, build_all, preload, sphinx_build
 
 from helpers import alive
 
@@ -31,6 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 # Records each page read, with the builder that read it, in $SHAPE_READS.
 CONF = """\
 import os
+import pickle
 
 project = "shape"
 extensions = []
@@ -354,3 +356,46 @@ def test_a_caller_with_other_threads_builds_with_the_extension_as_it_is_now(tmp_
     assert result.returncode == 0, result.stderr
     (marks,) = [line.split()[1:] for line in result.stdout.splitlines() if line.startswith("MARKS")]
     assert marks == ["one", "two"], result.stderr
+
+
+class Caller:
+    """The caller's end of the server's connection: its requests, then its end closed."""
+
+    def __init__(self, requests: list[fork_server._Request]) -> None:
+        self.messages = [(list(sys.path), pickle.dumps(request)) for request in requests]
+        self.answers: list[object] = []
+
+    def recv(self) -> object:
+        if not self.messages:
+            raise EOFError
+        return self.messages.pop(0)
+
+    def send(self, answer: object) -> None:
+        self.answers.append(answer)
+
+
+def test_the_builders_server_freezes_what_it_loads_once(tmp_path, monkeypatch):
+    """What ``gc.freeze`` leaves out of the collections stays in the server for good: it freezes
+    once Sphinx is loaded and once jieba's dictionary is (for the first release with the Chinese
+    edition), never at every release, which would keep each one's leftover cycles."""
+    done: list[str] = []
+    monkeypatch.setattr(fork_server, "die_with_parent", lambda caller: None)
+    monkeypatch.setattr(fork_server, "preload", lambda source: done.append("preload"))
+    monkeypatch.setattr(fork_server, "load_search_dictionary", lambda: done.append("dictionary"))
+    monkeypatch.setattr(fork_server, "freeze_for_children", lambda: done.append("freeze"))
+    monkeypatch.setattr(fork_server, "_release", lambda request, send, servers: send.send([]) or 0)
+    caller = Caller(
+        [
+            fork_server._Request(
+                [Job(BY_CODE[code], "html")], tmp_path, tmp_path, 1, sphinx_build, {}, "."
+            )
+            for code in ("en", "en", "zh-cn", "ja", "zh-cn")
+        ]
+    )
+    ignored = signal.getsignal(signal.SIGINT)
+    try:
+        fork_server._serve(caller, os.getppid())
+    finally:
+        signal.signal(signal.SIGINT, ignored)
+    assert caller.answers == [(0, [])] * 5
+    assert done == ["preload", "freeze", "dictionary", "freeze"]
