@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -48,7 +49,19 @@ def build(session: nox.Session) -> None:
     """Release build, from clean, of every edition and every declared variant (or those named:
     nox -s build -- zh-cn, nox -s build -- --variant platform-en); tools/release/."""
     install_build(session)
-    session.run("python", "-m", "tools.release", *session.posargs)
+    try:
+        session.run("python", "-m", "tools.release", *session.posargs)
+    except nox.command.CommandFailed as failed:
+        # A release that fails has said why; one killed outright (SIGKILL, the system short of
+        # memory) could not, and nox gives only its status: minus the signal.
+        if failed.return_code is None or failed.return_code >= 0:
+            raise
+        how = next((s.name for s in signal.Signals if s == -failed.return_code), "a signal")
+        session.error(
+            f"the release build ended by {how} before it finished; the previous output in "
+            f"{BUILD} is untouched\nWhat to do: build again (it removes what this one left); "
+            "if it stops again, close other programs first"
+        )
 
 
 @nox.session

@@ -8,6 +8,7 @@ session is called with a session that records what it installs and runs.
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
 import types
 from collections.abc import Callable
@@ -41,6 +42,18 @@ class Recorder:
         pass
 
 
+class CommandFailed(Exception):
+    """nox's: a command's exit status that is not a success."""
+
+    def __init__(self, reason: str, *, return_code: int) -> None:
+        super().__init__(reason)
+        self.return_code = return_code
+
+
+class Aborted(Exception):
+    """What ``session.error`` raises, with its message."""
+
+
 @pytest.fixture(scope="module")
 def noxfile() -> types.ModuleType:
     def session(*args: Any, **kwargs: Any) -> Callable[..., Any]:
@@ -52,6 +65,7 @@ def noxfile() -> types.ModuleType:
     stand_in.session = session  # type: ignore[attr-defined]
     stand_in.Session = Recorder  # type: ignore[attr-defined]
     stand_in.options = types.SimpleNamespace()  # type: ignore[attr-defined]
+    stand_in.command = types.SimpleNamespace(CommandFailed=CommandFailed)  # type: ignore[attr-defined]
     saved = sys.modules.get("nox")
     sys.modules["nox"] = stand_in
     sys.path.insert(0, str(REPO))
@@ -80,6 +94,36 @@ def test_the_build_runs_the_release_as_a_program_in_the_session(noxfile) -> None
     session = Recorder(["en", "--variant", "platform-en"])
     noxfile.build(session)
     assert session.ran == [("python", "-m", "tools.release", "en", "--variant", "platform-en")]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGSEGV], ids=lambda s: s.name)
+def test_a_release_killed_outright_says_so_and_what_to_do(noxfile, sig: signal.Signals) -> None:
+    """A release SIGKILLed says nothing itself, and nox only gives its exit status (-9): the
+    session says how it ended, that the live site is the previous one, and to build again."""
+
+    class Killed(Recorder):
+        def run(self, *args: str, **_: Any) -> None:
+            raise CommandFailed(f"Returned code {-sig}", return_code=-sig)
+
+        def error(self, *args: Any) -> None:
+            raise Aborted(*args)
+
+    with pytest.raises(Aborted) as aborted:
+        noxfile.build(Killed([]))
+    said = str(aborted.value)
+    assert sig.name in said and "untouched" in said, said
+    assert "What to do: build again" in said, said
+
+
+def test_a_release_that_fails_has_said_why_itself(noxfile) -> None:
+    """A release that fails on its own (exit 1) has printed its problems and what to do."""
+
+    class Failed(Recorder):
+        def run(self, *args: str, **_: Any) -> None:
+            raise CommandFailed("Returned code 1", return_code=1)
+
+    with pytest.raises(CommandFailed):
+        noxfile.build(Failed([]))
 
 
 def test_noxfile_imports_with_the_standard_library_alone() -> None:
