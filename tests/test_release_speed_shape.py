@@ -17,15 +17,24 @@ import sys
 import textwrap
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import pytest
 
 from resume.languages import BY_CODE
 from tools.release import CUT_SHORT_HINT, fork_server, hints
-from tools.release.building import Job, JobResult, build_all, preload, sphinx_build
+from tools.release.building import (
+    Job,
+    JobResult,
+    Task,
+    build_all,
+    preload,
+    run_task,
+    sphinx_build,
+)
 
-from helpers import alive
+from helpers import alive, without_cyclic_collection
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -399,3 +408,29 @@ def test_the_builders_server_freezes_what_it_loads_once(tmp_path, monkeypatch):
         signal.signal(signal.SIGINT, ignored)
     assert caller.answers == [(0, [])] * 5
     assert done == ["preload", "freeze", "dictionary", "freeze"]
+
+
+class Cycle:
+    """An object that refers to itself: only the cyclic collector frees it."""
+
+    def __init__(self) -> None:
+        self.itself = self
+
+
+def test_a_builders_cycles_are_collected_before_the_next_builder_of_its_child(tmp_path):
+    """Builders run without the cyclic collector (``children.fork_call``), so a child that runs
+    an edition's builders one after another collects what one left in cycles (a whole Sphinx
+    application) before the next begins: their leftovers would add up in its peak memory."""
+    left: list[weakref.ref[Cycle]] = []
+
+    def build_main(arguments: list[str]) -> int:
+        gone = all(cycle() is None for cycle in left)
+        left.append(weakref.ref(Cycle()))
+        return 0 if gone else 1
+
+    edition = BY_CODE["en"]
+    task = Task((Job(edition, "epub"), Job(edition, "resumepdf"), Job(edition, "text")), False)
+    statuses: list[int] = []
+    with without_cyclic_collection():
+        run_task(task, tmp_path, tmp_path, build_main, lambda i, result: statuses.append(result[0]))
+    assert statuses == [0, 0, 0]

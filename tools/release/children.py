@@ -46,9 +46,10 @@ def fork_call(work: Callable[[], int]) -> int:
     traceback printed), without running this process's clean-up.
 
     The child runs without the cyclic garbage collector: it ends after its work, whose cycles
-    its exit frees. A builder's collections cost a tenth of its CPU; without them its peak
-    memory grows by a few per cent (7 MB of 210 for a whole edition), as Sphinx's objects are
-    mostly freed by their reference counts."""
+    its exit frees (a child that runs builders one after another collects between them:
+    ``building.run_task``). A builder's collections cost a tenth of its CPU; without them its
+    peak memory grows by a few per cent (7 MB of 210 for a whole edition), as Sphinx's objects
+    are mostly freed by their reference counts."""
     parent = os.getpid()
     sys.stdout.flush()
     sys.stderr.flush()
