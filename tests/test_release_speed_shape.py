@@ -163,6 +163,26 @@ def test_a_builder_killed_is_told_to_build_again(tmp_path, monkeypatch):
     assert hints(killed.stderr) == [CUT_SHORT_HINT]
 
 
+def test_a_release_killed_in_the_builders_server_says_how_it_ended(tmp_path, monkeypatch):
+    """The builders of a caller with other threads run under a child of the builders' server;
+    that child killed, each job says so as a builder's own death is said, by the signal's name,
+    not as an exit status."""
+    source = project(tmp_path, PAGES)
+    conf = KILLED_CONF.replace("os.kill(os.getpid(),", "os.kill(os.getppid(),")
+    (source / "conf.py").write_text(conf, "utf-8")
+    done = threading.Event()
+    waiting = threading.Thread(target=done.wait, daemon=True)
+    waiting.start()
+    try:
+        results, _, _ = edition_build(tmp_path, source, ("html", "text"), monkeypatch)
+    finally:
+        done.set()
+    for result in results.values():
+        assert result.returncode != 0
+        assert result.stderr == "not finished: the builders' process ended by SIGKILL\n"
+        assert hints(result.stderr) == [CUT_SHORT_HINT]
+
+
 # Holds its build until $SHAPE_GO exists, once it has written $SHAPE_HELD.
 HELD_CONF = (
     CONF

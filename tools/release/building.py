@@ -107,10 +107,11 @@ class JobResult:
 UNFINISHED = "not finished: "
 
 
-def unfinished(job: Job, code: int, how: str) -> JobResult:
-    """The failure of ``job``, whose process ended (``code``: its exit status, or minus its
-    signal) before it sent a result; ``how``: which process, and how it ended."""
-    return JobResult(job, code if code > 0 else 1, "", f"{UNFINISHED}{how}\n", 0.0)
+def unfinished(job: Job, code: int, process: str) -> JobResult:
+    """The failure of ``job``, whose ``process`` ended (``code``: its exit status, or minus its
+    signal) before it sent a result."""
+    how = f"ended by {signal.Signals(-code).name}" if code < 0 else f"ended (exit {code})"
+    return JobResult(job, code if code > 0 else 1, "", f"{UNFINISHED}{process} {how}\n", 0.0)
 
 
 def builder_arguments(job: Job, source: Path, staging: Path, first: bool) -> list[str]:
@@ -321,7 +322,6 @@ def _start(task: Task, source: Path, staging: Path, build_main: BuildMain) -> tu
 
 def _unfinished(task: Task, code: int, got: dict[Job, JobResult]) -> None:
     """Fail each job of an ended child that sent no result, saying how the child ended."""
-    how = f"ended by {signal.Signals(-code).name}" if code < 0 else f"ended (exit {code})"
     for job in task.jobs:
         if job not in got:
-            got[job] = unfinished(job, code, f"the builder's process {how}")
+            got[job] = unfinished(job, code, "the builder's process")

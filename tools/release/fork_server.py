@@ -120,12 +120,13 @@ def build_in_server(
                 _server = None
                 _stop(server)
     if answer is None:
-        code = server.process.exitcode
-        how = f"the builders' server ended (exit {code})"
-        return [unfinished(job, code or 1, how) for job in jobs]
+        ended = server.process.exitcode
+        return [
+            unfinished(job, 1 if ended is None else ended, "the builders' server") for job in jobs
+        ]
     code, results = answer
     if results is None:
-        return [unfinished(job, code, f"the builders' process ended (exit {code})") for job in jobs]
+        return [unfinished(job, code, "the builders' process") for job in jobs]
     return results
 
 
