@@ -34,13 +34,11 @@ from collections.abc import Mapping
 
 
 def warm_up() -> None:
-    """Import what every build imports (``tools.preloading``) and load jieba's dictionary, kept
-    out of the forked builds' garbage collections."""
-    from tools.preloading import freeze_for_children, load_search_dictionary, preload_sphinx
+    """Import what every build imports (``tools.preloading``) and load jieba's dictionary."""
+    from tools.preloading import load_search_dictionary, preload_sphinx
 
     preload_sphinx()
     load_search_dictionary()
-    freeze_for_children()
 
 
 def build_main(arguments: list[str], env: Mapping[str, str], cwd: str) -> tuple[int, str, str]:

@@ -7,13 +7,11 @@ nothing of the project: the extension is imported by whoever knows which project
 process that keeps the extension imported from one build to the next (the preview, the
 release's fork server) tells by ``imported_extension_digest`` that its files changed.
 ``run_captured`` runs one build in a forked child as ``python -m sphinx`` would;
-``load_search_dictionary`` loads jieba's dictionary for the Chinese builds to come;
-``freeze_for_children`` keeps all that out of each child's garbage collections.
+``load_search_dictionary`` loads jieba's dictionary for the Chinese builds to come.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import importlib
 import io
@@ -107,15 +105,6 @@ def load_search_dictionary() -> None:
         return
     jieba.setLogLevel(logging.WARNING)  # as resume.search does: no "Building prefix dict…"
     jieba.initialize()
-
-
-def freeze_for_children() -> None:
-    """Leave everything loaded so far out of the garbage collector's passes (``gc.freeze``), once
-    the preloading is done and before the forks. A forked child's full collections would walk
-    every preloaded object again, writing to each, so that the kernel copies the pages that
-    hold them into each child: a tenth of a second of CPU per child, for objects that live as
-    long as it does anyway."""
-    gc.freeze()
 
 
 def extension_digest(folder: Path) -> str:

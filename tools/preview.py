@@ -33,7 +33,6 @@ from . import REPO
 from .preloading import EXTENSION as EXTENSION_PACKAGE
 from .preloading import (
     extension_digest,
-    freeze_for_children,
     imported_extension_digest,
     load_search_dictionary,
 )
@@ -51,7 +50,6 @@ def warm_up() -> None:
     by the first ``rebuild``, which knows the project) and load jieba's dictionary."""
     preload(None)
     load_search_dictionary()
-    freeze_for_children()
 
 
 #: The digest of the extension's files (``extension_digest``) when this process imported it,

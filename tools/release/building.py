@@ -49,7 +49,6 @@ from resume.outputs import VARIANTS
 
 from ..preloading import (
     EXTENSION,
-    freeze_for_children,
     import_all,
     preload_sphinx,
     run_captured,
@@ -269,7 +268,6 @@ def _fork_all(
                     # The first child imports what it needs itself, as sphinx-build would,
                     # on a core that would otherwise wait for this: the others start warm.
                     preload(source)
-                    freeze_for_children()
                     warm = True
             for key, _ in selector.select():
                 pid = key.data

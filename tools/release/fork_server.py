@@ -41,7 +41,6 @@ from pathlib import Path
 from resume.languages import SOURCE
 
 from ..preloading import (
-    freeze_for_children,
     imported_extension_digest,
     load_search_dictionary,
 )
@@ -186,15 +185,12 @@ def _serve(connection: multiprocessing.connection.Connection, caller: int) -> No
         sys.path[:] = path
         request: _Request = pickle.loads(payload)  # imports build_main's module, once
         if request.build_main is sphinx_build:  # a stand-in imports none of it
-            before = loaded, chinese
             if not loaded:
                 preload(request.source)
                 loaded = True
             if not chinese and any(job.edition == SOURCE for job in request.jobs):
                 load_search_dictionary()  # the Chinese edition's HTML loads it; no other
                 chinese = True
-            if (loaded, chinese) != before:  # what is frozen stays: a release's leftovers too
-                freeze_for_children()
         receive, send = multiprocessing.Pipe(duplex=False)
         try:
             pid = fork_call(functools.partial(_release, request, send, (connection, receive)))
