@@ -32,6 +32,7 @@ from tools.release.building import (
     preload,
     run_task,
     sphinx_build,
+    unfinished,
 )
 
 from helpers import alive, without_cyclic_collection
@@ -160,6 +161,15 @@ def test_a_builder_killed_is_told_to_build_again(tmp_path, monkeypatch):
     assert killed.returncode != 0
     assert killed.stderr == "not finished: the builder's process ended by SIGKILL\n"
     assert hints(killed.stderr) == [CUT_SHORT_HINT]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGRTMIN"), reason="real-time signals are Linux's")
+def test_a_builder_ended_by_a_signal_without_a_name_says_its_number():
+    job = Job(BY_CODE["en"], "html")
+    number = signal.SIGRTMIN + 1  # real-time signals past the first have no name
+    result = unfinished(job, -number, "the builder's process")
+    assert result.returncode == 1
+    assert result.stderr == f"not finished: the builder's process ended by signal {number}\n"
 
 
 def test_a_release_killed_in_the_builders_server_says_how_it_ended(tmp_path, monkeypatch):

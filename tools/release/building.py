@@ -100,8 +100,8 @@ class JobResult:
     seconds: float
 
 
-#: How the output of a job whose builder never finished begins: something outside the pages
-#: stopped it (a signal, the system short of memory), and the summary says so
+#: How the output of a job whose builder never finished begins: its process ended with no result
+#: to give (killed, short of memory, crashed), and the summary says so
 #: (``reporting.CUT_SHORT_HINT``).
 UNFINISHED = "not finished: "
 
@@ -109,7 +109,10 @@ UNFINISHED = "not finished: "
 def unfinished(job: Job, code: int, process: str) -> JobResult:
     """The failure of ``job``, whose ``process`` ended (``code``: its exit status, or minus its
     signal) before it sent a result."""
-    how = f"ended by {signal.Signals(-code).name}" if code < 0 else f"ended (exit {code})"
+    if code >= 0:
+        how = f"ended (exit {code})"
+    else:  # a real-time signal has no name
+        how = f"ended by {next((s.name for s in signal.Signals if s == -code), f'signal {-code}')}"
     return JobResult(job, code if code > 0 else 1, "", f"{UNFINISHED}{process} {how}\n", 0.0)
 
 
