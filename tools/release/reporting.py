@@ -39,8 +39,8 @@ HINTS = {
 }
 #: Said when a builder never finished (``building.UNFINISHED``): no file or line is to blame.
 CUT_SHORT_HINT = (
-    "build again: a builder was stopped before it finished, by a signal or for want of memory, "
-    "not by a problem in the pages; if it stops again, close other programs first"
+    "build again: a builder ended before it finished, with no message to give (killed, or the "
+    "system short of memory); if it ends the same way again, close other programs first"
 )
 #: Said when no hint above matches: every failure ends with what to do.
 GENERAL_HINT = "fix each problem above at the file and line it names, then build again"
