@@ -70,15 +70,35 @@ def pages(root: Path = REPO) -> set[str]:
     return found
 
 
-def redirected(root: Path = REPO) -> set[str]:
-    """The old pages that ``redirects.txt`` sends on: each writes a redirect page, not a page."""
+def moves(root: Path = REPO) -> dict[str, str]:
+    """Each old page of ``redirects.txt`` and the page it sends its reader to (``index`` for a
+    retired page)."""
     path = root / "redirects.txt"
     lines = path.read_text("utf-8").splitlines() if path.is_file() else []
-    return {
-        line.split()[0].removesuffix(".md")
-        for line in lines
-        if line.strip() and not line.lstrip().startswith("#")
-    }
+    pairs = (line.split() for line in lines if line.strip() and not line.lstrip().startswith("#"))
+    return {old.removesuffix(".md"): new.removesuffix(".md") for old, new, *_ in pairs}
+
+
+def redirected(root: Path = REPO) -> set[str]:
+    """The old pages that ``redirects.txt`` sends on: each writes a redirect page, not a page."""
+    return set(moves(root))
+
+
+def current(docname: str, root: Path = REPO) -> str:
+    """The page that a test names by the name it had when the test was written, under its name
+    of today: a page the owner renamed as README.md says (its line in ``redirects.txt``) is
+    followed, so that the test goes on checking it. A retired page cannot be: the test must
+    name another, and says so."""
+    moved = moves(root)
+    now, seen = docname, {docname}
+    while now in moved and moved[now] not in seen:
+        now = moved[now]
+        seen.add(now)
+    if now == "index" != docname:
+        raise LookupError(
+            f"{docname} is retired (redirects.txt): name another page in the test that uses it"
+        )
+    return now
 
 
 def _section_items(text: str, label: str) -> int:

@@ -21,6 +21,7 @@ from tools import catalogs
 from tools.check_catalogs import LOCALES, main, report
 
 from helpers import REPO, build, copy_project, run_forked, shared, write_project
+from resume_sources import current
 
 TRANSLATED = ("en", "ja")
 PO_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
@@ -91,7 +92,8 @@ def test_malformed_catalog_is_a_syntax_problem(tmp_path, body, line, message):
 
 STALE_SOURCE = "负责社交产品的网关开发与微服务架构设计开发。"
 STALE_EDITED = "负责社交产品的网关开发、微服务架构设计与开发。"
-BROKEN_CATALOG = "locales/en/LC_MESSAGES/experience/tencent.po"
+#: The page whose sentence is edited, and the one whose English catalog is broken.
+EDITED, BROKEN = current("experience/wanhui"), current("experience/tencent")
 
 
 @pytest.fixture(scope="module")
@@ -104,14 +106,14 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def _edit(folder: Path) -> dict:
     project = copy_project(folder / "project")
-    page = project / "experience" / "wanhui.md"
+    page = project / f"{EDITED}.md"
     assert STALE_SOURCE in page.read_text("utf-8")
     page.write_text(page.read_text("utf-8").replace(STALE_SOURCE, STALE_EDITED), "utf-8")
 
     catalogs.main(project, project / "_build", run_forked)  # as nox -s catalogs runs it
     problems = language_problems("en", project / "locales")
 
-    catalog = project / BROKEN_CATALOG
+    catalog = project / "locales" / "en" / "LC_MESSAGES" / f"{BROKEN}.po"
     catalog.write_text(catalog.read_text("utf-8") + '\nmsgid "坏\n', "utf-8")
     return {
         "problems": problems,
@@ -122,14 +124,14 @@ def _edit(folder: Path) -> dict:
 
 
 def test_stale_translation_is_caught(edited):
-    named = [p for p in edited["problems"] if p.path.name == "wanhui.po"]
+    named = [p for p in edited["problems"] if p.path.with_suffix("").as_posix().endswith(EDITED)]
     assert named and all(p.kind in ("fuzzy", "untranslated", "obsolete") for p in named)
     assert any(STALE_EDITED in p.message for p in named), [str(p) for p in named]
 
     en = edited["en"]
     assert en.returncode != 0
-    assert "locales/en/LC_MESSAGES/experience/wanhui.po:" in en.stderr
-    assert "wanhui.md" in en.stderr  # the untranslated message, where it stands
+    assert f"locales/en/LC_MESSAGES/{EDITED}.po:" in en.stderr
+    assert f"{EDITED}.md" in en.stderr  # the untranslated message, where it stands
 
 
 def test_chinese_edition_builds_whatever_the_other_catalogs_say(edited):
@@ -137,13 +139,16 @@ def test_chinese_edition_builds_whatever_the_other_catalogs_say(edited):
     assert zh.returncode == 0, zh.stderr
     en = edited["en"]
     assert en.returncode != 0
-    assert f"experience/tencent.po:{edited['broken_line']}: WARNING: syntax" in en.stderr
+    assert f"{BROKEN}.po:{edited['broken_line']}: WARNING: syntax" in en.stderr
 
 
 def test_every_translated_language_has_catalogs_for_every_page():
     for language in TRANSLATED:
         names = {p.stem for p in catalog_files(language, LOCALES)}
-        assert {"index", "bytedance", "apisix"} <= names
+        assert {
+            "index",
+            *(current(p).split("/")[-1] for p in ("experience/bytedance", "projects/apisix")),
+        } <= names
 
 
 # -- A translation that is still the source ----------------------------------------------------
@@ -244,7 +249,8 @@ def test_catalogs_follow_a_renamed_page_and_give_a_new_one_a_whole_header(tmp_pa
     last extraction, so no catalog comes back under it; the new page's catalogs can be loaded."""
     project = copy_project(tmp_path / "project")
     catalogs.main(project, project / "_build", run_forked)
-    old, new = "experience/wanhui", "experience/wanhui-interconnect"
+    old = current("experience/wanhui")
+    new = f"{old}-interconnect"
     (project / f"{old}.md").rename(project / f"{new}.md")
     for language in TRANSLATED:
         folder = project / "locales" / language / "LC_MESSAGES"
@@ -252,7 +258,8 @@ def test_catalogs_follow_a_renamed_page_and_give_a_new_one_a_whole_header(tmp_pa
     # A name no page of the copy has: the owner's own pages may be called anything.
     added = next(n for n in (f"example{i or ''}" for i in range(99)) if not (project / "experience" / f"{n}.md").exists())  # fmt: skip
     toc = project / "experience" / "index.md"
-    toc.write_text(re.sub(r"^wanhui$", f"wanhui-interconnect\n{added}", toc.read_text("utf-8"), flags=re.M), "utf-8")  # fmt: skip
+    stem = old.split("/")[-1]
+    toc.write_text(re.sub(rf"^{stem}$", f"{stem}-interconnect\n{added}", toc.read_text("utf-8"), flags=re.M), "utf-8")  # fmt: skip
     (project / "experience" / f"{added}.md").write_text(NEW_PAGE.replace("(example)=", f"({added})="), "utf-8")  # fmt: skip
 
     catalogs.main(project, project / "_build", run_forked)

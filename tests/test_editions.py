@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from resume.languages import BY_CODE
 
 from helpers import build, copy_project
-from resume_sources import allowed_han, pages
+from resume_sources import allowed_han, current, pages
 
 TRANSLATED = ("en", "ja")
 # The generated pages are part of each edition too: their titles come from Sphinx's catalogs.
@@ -256,14 +256,14 @@ def test_a_translation_left_in_chinese_fails_the_checks(tmp_path):
     """The completeness check cannot see a translation copied from the source; these checks do."""
     project = copy_project(tmp_path / "project")
     overview = "主导平台的微服务架构设计和开发"
+    page = current("experience/tencent")
     for language in TRANSLATED:
-        _left_in_chinese(project, f"locales/{language}/LC_MESSAGES/experience/tencent.po", overview)
+        _left_in_chinese(project, f"locales/{language}/LC_MESSAGES/{page}.po", overview)
     en = build(project, tmp_path / "en", "html", "en")
     ja = build(project, tmp_path / "ja", "html", "ja")
     # Only the page matters here: whether the build is clean is test_build_is_clean's business.
     for edition in (en, ja):
-        assert (edition.outdir / "experience/tencent.html").exists(), edition.stderr
-    page = "experience/tencent"
+        assert (edition.outdir / f"{page}.html").exists(), edition.stderr
     assert any("主导平台" in word for word in chinese_left(article(en.html(page))))
     problems = not_japanese(article(ja.html(page)), kana_floor(page))
     assert [p.split(" ")[0] for p in problems] == ["kana", "Simplified-only", "not"], problems

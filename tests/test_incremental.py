@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from helpers import EPOCH, REPO, sphinx_forked
+from resume_sources import current
 
 MADE_UP = "+86 136 0000 3209"  # the masked number's visible digits; made-up hidden ones
 IGNORED = shutil.ignore_patterns(
@@ -71,7 +72,7 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_a_changed_organisation_reaches_every_page_that_names_it(preview, tmp_path):
     src, out = preview
-    page = src / "experience" / "tencent.md"
+    page = src / f"{current('experience/tencent')}.md"
     text = page.read_text("utf-8")
     assert ":organisation: 腾讯（Tencent）" in text
     page.write_text(
@@ -81,7 +82,7 @@ def test_a_changed_organisation_reaches_every_page_that_names_it(preview, tmp_pa
     build(src, tmp_path / "clean", clean=True)
     # Every page, the search index, resume.json and the index included.
     assert differing(out / "html", tmp_path / "clean" / "html") == []
-    projects = (out / "html" / "projects" / "apisix.html").read_text("utf-8")
+    projects = (out / "html" / f"{current('projects/apisix')}.html").read_text("utf-8")
     assert "腾讯科技（Tencent）" in projects
 
 
@@ -105,20 +106,23 @@ def test_saved_prose_rewrites_its_page_alone_and_a_new_title_every_page(preview,
     written alone, with the contents page that lists it (as Sphinx does). A project's new title
     is in every page's navigation: every page is written."""
     src, out = preview
-    role = src / "experience" / "wanhui.md"
+    edited, project, other = (
+        current(p) for p in ("experience/wanhui", "projects/hydra", "experience/abeam")
+    )
+    role = src / f"{edited}.md"
     role.write_text(role.read_text("utf-8") + "\n新写的一段话。\n", "utf-8")
-    assert build(src, out, clean=False) == ["experience/index", "experience/wanhui"]
+    assert build(src, out, clean=False) == ["experience/index", edited]
     # The pages not written again keep all they had in the search index (terms, titles and
     # the technology index's entries, which Sphinx itself does not carry over).
     build(src, tmp_path / "clean-1", clean=True)
     assert differing(out / "html", tmp_path / "clean-1" / "html") == []
-    project = src / "projects" / "hydra.md"
-    text = project.read_text("utf-8")
+    page = src / f"{project}.md"
+    text = page.read_text("utf-8")
     heading = next(line for line in text.splitlines() if line.startswith("# "))
-    project.write_text(text.replace(heading, heading + "（新标题）", 1), "utf-8")
+    page.write_text(text.replace(heading, heading + "（新标题）", 1), "utf-8")
     written = build(src, out, clean=False)
-    assert len(written) > 10 and "index" in written and "experience/wanhui" in written, written
+    assert len(written) > 10 and "index" in written and edited in written, written
     build(src, tmp_path / "clean", clean=True)
     assert differing(out / "html", tmp_path / "clean" / "html") == []
-    assert "新写的一段话" in (out / "html" / "experience" / "wanhui.html").read_text("utf-8")
-    assert "（新标题）" in (out / "html" / "experience" / "abeam.html").read_text("utf-8")
+    assert "新写的一段话" in (out / "html" / f"{edited}.html").read_text("utf-8")
+    assert "（新标题）" in (out / "html" / f"{other}.html").read_text("utf-8")

@@ -31,6 +31,7 @@ from resume.theme import translate_toggles
 from tools.root_page import choose_edition, redirect_table, write_root_index
 
 from helpers import REPO, RTD_BASE
+from resume_sources import current
 
 CODES = [e.code for e in EDITIONS]
 CATALOG = "locales/{}/LC_MESSAGES/sphinx.po"
@@ -269,12 +270,13 @@ def test_read_the_docs_links_replace_the_language_part_of_the_canonical_url():
 def test_read_the_docs_build_links_absolutely(read_the_docs_builds):
     """The English edition as Read the Docs builds it (READTHEDOCS_CANONICAL_URL set)."""
     build = read_the_docs_builds["en"]
-    assert (build.html / "experience/tencent.html").is_file(), build.logs["html"]
+    page = f"{current('experience/tencent')}.html"
+    assert (build.html / page).is_file(), build.logs["html"]
     assert "switcher" not in build.logs["html"]
-    switcher = build.page("experience/tencent.html").select_one("nav.language-switcher")
+    switcher = build.page(page).select_one("nav.language-switcher")
     assert [a["href"] for a in switcher.find_all("a")] == [
-        RTD_BASE.format("zh-cn") + "experience/tencent.html",
-        RTD_BASE.format("ja") + "experience/tencent.html",
+        RTD_BASE.format("zh-cn") + page,
+        RTD_BASE.format("ja") + page,
     ]
 
 

@@ -51,7 +51,7 @@ from helpers import (
     shared,
     sphinx_forked,
 )
-from resume_sources import allowed_han, projects
+from resume_sources import allowed_han, current, projects
 from resume_sources import roles as role_data
 
 CODES = [e.code for e in EDITIONS]
@@ -691,10 +691,14 @@ def test_release_publishes_only_the_final_files(tmp_path):
 # -- Faults: a clear message, and the last good files stay in place --------------------------
 
 
+#: The role page the faults below are written into.
+FAULTY = f"{current('experience/wanhui')}.md"
+
+
 def _add_bullet(src: Path, text: str) -> str:
-    page = src / "experience" / "wanhui.md"
+    page = src / FAULTY
     page.write_text(page.read_text("utf-8").rstrip("\n") + f"\n- {text}\n", "utf-8")
-    return "experience/wanhui.md"
+    return FAULTY
 
 
 FAULTS = {
@@ -702,7 +706,7 @@ FAULTS = {
     "missing font": (None, "resume_pdf_font_paths={empty}", ["requirements-fonts.txt", "{empty}"]),
     "broken page": (
         lambda src: _add_bullet(src, "见 [不存在的页面](nowhere.md)"), "",
-        ["experience/wanhui.md", "were not written"],
+        [FAULTY, "were not written"],
     ),
     "character without a glyph": (
         lambda src: _add_bullet(src, "象形文字 \U00013000"), "",
@@ -801,7 +805,7 @@ def test_browser_print_of_a_role_page_is_the_content_only(build_site, serve, wat
     site = build_site(SOURCE.sphinx, "html")
     assert site.returncode == 0, site.stderr
     page = watched.page
-    page.goto(serve(site.outdir) + "experience/tencent.html")
+    page.goto(serve(site.outdir) + f"{current('experience/tencent')}.html")
     pdf = tmp_path / "print.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=False)
     text = poppler("pdftotext", str(pdf), "-")
@@ -810,7 +814,7 @@ def test_browser_print_of_a_role_page_is_the_content_only(build_site, serve, wat
     for chrome in ("下载 ePub", "下载 PDF", "本页目录", "日本語", "English", "下一页", "上一页"):
         assert chrome not in text, chrome
     # An external link is followed by its address.
-    page.goto(serve(site.outdir) + "projects/apisix.html")
+    page.goto(serve(site.outdir) + f"{current('projects/apisix')}.html")
     page.pdf(path=str(pdf), format="A4")
     assert "(https://apisix.apache.org/)" in poppler("pdftotext", str(pdf), "-")
 

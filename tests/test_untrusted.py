@@ -23,6 +23,7 @@ from resume import environment
 from resume.insertion import active_content, inside
 
 from helpers import Build, build, copy_project, release, shared, write_project
+from resume_sources import current
 
 SECRET = "quartz-owl-7731-outside"
 
@@ -319,10 +320,15 @@ def test_the_release_of_an_attacked_project_fails_in_every_edition(
     outside.write_text(SECRET, "utf-8")
     monkeypatch.setenv("RESUME_UNTRUSTED_MARKER", SECRET)  # in /proc/self/environ
     attacks = {
-        "experience/wanhui.md": "```{literalinclude} " + "../" * 12 + "proc/self/environ\n```\n",
-        "experience/tencent.md": "```{eval-rst}\n.. meta::\n   :http-equiv=refresh: 0; "
+        f"{current('experience/wanhui')}.md": "```{literalinclude} "
+        + "../" * 12
+        + "proc/self/environ\n```\n",
+        f"{current('experience/tencent')}.md": "```{eval-rst}\n.. meta::\n   :http-equiv=refresh: 0; "
         "url=https://example.net/\n```\n",
-        "projects/apisix.md": "```{include} " + "../" * 12 + str(outside).lstrip("/") + "\n```\n",
+        f"{current('projects/apisix')}.md": "```{include} "
+        + "../" * 12
+        + str(outside).lstrip("/")
+        + "\n```\n",
     }
     lines = {}
     for page, text in attacks.items():
