@@ -54,7 +54,7 @@ from resume.languages import BY_SPHINX, SOURCE  # noqa: E402
 from resume.outputs import file_name  # noqa: E402
 from tools import readthedocs  # noqa: E402
 
-from resume_sources import epoch_after_sources  # noqa: E402
+from resume_sources import epoch_after_sources, redirected  # noqa: E402
 
 #: ``SOURCE_DATE_EPOCH`` of the builds under test: fixed for fixed sources, and after every date
 #: they state, so that new content never falls after the build's date.
@@ -529,7 +529,19 @@ class ReadTheDocs(readthedocs.Build):
         return self._pages[name]
 
     def pages(self) -> list[str]:
-        return sorted(p.relative_to(self.html).as_posix() for p in self.html.rglob("*.html"))
+        return site_pages(self.html)
+
+
+def site_pages(folder: Path) -> list[str]:
+    """Every page of an edition's web site in ``folder``, relative to it, sorted; not the old
+    addresses that ``redirects.txt`` sends on, which hold a refresh and a link, no page
+    (``_ext/resume/redirects.py``; test_redirects checks them)."""
+    old = {f"{docname}.html" for docname in redirected()}
+    return sorted(
+        name
+        for name in (p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+        if name not in old
+    )
 
 
 def read_the_docs(

@@ -30,7 +30,7 @@ import pytest
 from resume.languages import EDITIONS
 from tools.root_page import write_root_index
 
-from helpers import REPO, Build
+from helpers import REPO, Build, site_pages
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 #: What axe checks: WCAG 2.0, 2.1 and 2.2 at levels A and AA, best practices, target size.
@@ -88,7 +88,7 @@ def site_root(build_site: Callable[..., Build], tmp_path_factory: pytest.TempPat
 
 def page_paths(root: Path, code: str) -> list[str]:
     """Every page of an edition, the search page with a query."""
-    paths = sorted(p.relative_to(root).as_posix() for p in (root / code).rglob("*.html"))
+    paths = [f"{code}/{name}" for name in site_pages(root / code)]
     return [f"{p}?q={QUERY}" if p == f"{code}/search.html" else p for p in paths]
 
 

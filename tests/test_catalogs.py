@@ -255,6 +255,10 @@ def test_catalogs_follow_a_renamed_page_and_give_a_new_one_a_whole_header(tmp_pa
     for language in TRANSLATED:
         folder = project / "locales" / language / "LC_MESSAGES"
         (folder / f"{old}.po").rename(folder / f"{new}.po")
+    # Its old address, and any that sent readers to it, now send them to the new name.
+    redirects = project / "redirects.txt"
+    pairs = re.sub(rf"(\s){re.escape(old)}\.md$", rf"\g<1>{new}.md", redirects.read_text("utf-8"), flags=re.M)  # fmt: skip
+    redirects.write_text(f"{pairs.rstrip()}\n{old}.md {new}.md\n", "utf-8")
     # A name no page of the copy has: the owner's own pages may be called anything.
     added = next(n for n in (f"example{i or ''}" for i in range(99)) if not (project / "experience" / f"{n}.md").exists())  # fmt: skip
     toc = project / "experience" / "index.md"

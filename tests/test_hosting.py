@@ -26,7 +26,7 @@ from resume.languages import EDITIONS, SOURCE
 from resume.outputs import BASENAME, published
 from tools import readthedocs
 
-from helpers import REPO, RTD_BASE, RTD_CODES, RTD_PROJECT, ReadTheDocs
+from helpers import REPO, RTD_BASE, RTD_CODES, RTD_PROJECT, ReadTheDocs, site_pages
 from resume_sources import current
 
 PROJECT = RTD_PROJECT
@@ -291,7 +291,7 @@ def test_every_page_links_its_local_epub(good_release, edition):
     root = good_release / "html" / edition.code
     book = good_release / published("epub", edition.code, "epub")
     assert book.is_file()
-    pages = sorted(root.rglob("*.html"))
+    pages = [root / name for name in site_pages(root)]
     assert len(pages) > 10
     for path in pages:
         page = BeautifulSoup(path.read_text("utf-8"), "html.parser")
@@ -322,7 +322,7 @@ def test_pages_load_nothing_from_elsewhere(good_release, builds):
     sites += [(build.html, build.base) for build in builds.values()]
     found = {}
     for folder, base in sites:
-        pages = sorted(folder.rglob("*.html"))
+        pages = [folder / name for name in site_pages(folder)]
         assert len(pages) > 10
         for path in pages:
             if left := off_site(BeautifulSoup(path.read_text("utf-8"), "html.parser"), base):

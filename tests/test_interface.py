@@ -30,7 +30,7 @@ from resume.switcher import edition_links, edition_roots
 from resume.theme import translate_toggles
 from tools.root_page import choose_edition, redirect_table, write_root_index
 
-from helpers import REPO, RTD_BASE
+from helpers import REPO, RTD_BASE, site_pages
 from resume_sources import current
 
 CODES = [e.code for e in EDITIONS]
@@ -51,7 +51,7 @@ def soup(path: Path) -> BeautifulSoup:
 
 def pages(outdir: Path) -> list[str]:
     """Every HTML page of an edition, as a path relative to its folder."""
-    return sorted(p.relative_to(outdir).as_posix() for p in outdir.rglob("*.html"))
+    return site_pages(outdir)
 
 
 def follow(page: str, href: str) -> str:

@@ -18,7 +18,7 @@ from resume.card import HEIGHT, WIDTH
 from resume.languages import EDITIONS, SOURCE
 from resume.outputs import SOCIAL_CARD
 
-from helpers import OPT_IN_BASEURL, build
+from helpers import OPT_IN_BASEURL, build, site_pages
 from resume_sources import allowed_han
 
 #: Han, kana and CJK punctuation: a Chinese or Japanese text has some, an English one none.
@@ -55,7 +55,7 @@ def test_every_page_names_the_card(opt_in, edition):
     name, headline = home.title.get_text().split(" · ", 1)
     native = opt_in(SOURCE.sphinx, "html").html("index").title.get_text().split(" · ")[0]
     leads = [strong.get_text(" ", strip=True) for strong in home.select("#at-a-glance li strong")]
-    pages = sorted(p.relative_to(site.outdir) for p in site.outdir.rglob("*.html"))
+    pages = [Path(name) for name in site_pages(site.outdir)]
     assert len(pages) > 5
     for path in pages:
         page = BeautifulSoup((site.outdir / path).read_text("utf-8"), "html.parser")
