@@ -219,7 +219,11 @@ def test_query_finds_the_page(
     results, summary, seconds = search(watched, site_url(language), query.text)
     record_property("seconds_from_keystroke_to_results", round(seconds, 3))
     pages = [page for page, _ in results]
-    expected, unrelated = current(query.expected), current(query.unrelated)
+    expected = current(query.expected)
+    try:
+        unrelated: str | None = current(query.unrelated)
+    except LookupError:  # retired since: it cannot rank above anything
+        unrelated = None
 
     assert expected in pages[:3], f"{query.text!r} → {pages}"
     if unrelated in pages:

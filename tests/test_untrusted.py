@@ -23,7 +23,7 @@ from resume import environment
 from resume.insertion import active_content, inside
 
 from helpers import Build, build, copy_project, release, shared, write_project
-from resume_sources import current
+from resume_sources import projects, roles
 
 SECRET = "quartz-owl-7731-outside"
 
@@ -319,13 +319,12 @@ def test_the_release_of_an_attacked_project_fails_in_every_edition(
     outside.parent.mkdir()
     outside.write_text(SECRET, "utf-8")
     monkeypatch.setenv("RESUME_UNTRUSTED_MARKER", SECRET)  # in /proc/self/environ
+    first_role, second_role = list(roles())[:2]  # any pages
     attacks = {
-        f"{current('experience/wanhui')}.md": "```{literalinclude} "
-        + "../" * 12
-        + "proc/self/environ\n```\n",
-        f"{current('experience/tencent')}.md": "```{eval-rst}\n.. meta::\n   :http-equiv=refresh: 0; "
+        f"{first_role}.md": "```{literalinclude} " + "../" * 12 + "proc/self/environ\n```\n",
+        f"{second_role}.md": "```{eval-rst}\n.. meta::\n   :http-equiv=refresh: 0; "
         "url=https://example.net/\n```\n",
-        f"{current('projects/apisix')}.md": "```{include} "
+        f"{next(iter(projects()))}.md": "```{include} "
         + "../" * 12
         + str(outside).lstrip("/")
         + "\n```\n",
