@@ -49,11 +49,6 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text("utf-8"), "html.parser")
 
 
-def pages(outdir: Path) -> list[str]:
-    """Every HTML page of an edition, as a path relative to its folder."""
-    return site_pages(outdir)
-
-
 def follow(page: str, href: str) -> str:
     """Where a relative link on ``page`` (``zh-cn/experience/tencent.html``) leads, as a browser
     resolves it: lexically, from the page's folder."""
@@ -156,7 +151,7 @@ ENGLISH = sorted(
 @pytest.mark.parametrize("code", ["zh-cn", "ja"])
 def test_no_english_interface(html_root, code):
     left = {}
-    for name in pages(html_root / code):
+    for name in site_pages(html_root / code):
         texts = interface(soup(html_root / code / name))
         found = sorted(english for english in ENGLISH for text in texts if text.startswith(english))
         if found:
@@ -206,7 +201,7 @@ def test_html_lang_is_the_bcp47_tag(html_root, code):
     tag = BY_CODE[code].tag
     wrong = {
         name: lang
-        for name in pages(html_root / code)
+        for name in site_pages(html_root / code)
         if (lang := soup(html_root / code / name).html.get("lang")) != tag
     }
     assert wrong == {}
@@ -215,7 +210,7 @@ def test_html_lang_is_the_bcp47_tag(html_root, code):
 @pytest.mark.parametrize("code", CODES)
 def test_switcher_links_the_same_page_in_the_other_editions(html_root, code):
     current = BY_CODE[code]
-    names = pages(html_root / code)
+    names = site_pages(html_root / code)
     assert len(names) > 10
     for name in names:
         page = f"{code}/{name}"
@@ -239,7 +234,7 @@ def test_switcher_links_the_same_page_in_the_other_editions(html_root, code):
 def test_no_relative_alternate_links_without_a_base_url(html_root, code):
     """hreflang alternates count only when absolute (tests/test_hosting.py checks those): a
     local build has none in its head, and its switcher still links every edition."""
-    for name in pages(html_root / code):
+    for name in site_pages(html_root / code):
         page = f"{code}/{name}"
         assert soup(html_root / page).find_all("link", rel="alternate") == [], page
         switcher = soup(html_root / page).select("nav.language-switcher a")
