@@ -1,15 +1,15 @@
 """How long the test suite takes, as CI runs it, against one plain HTML build.
 
-``python -m tools.suite_bench [ROUNDS] [-- pytest args]``, in the environment of ``nox -s
-tests`` (``.nox/tests/bin/python``). The suite runs as ``nox -s tests`` runs it on CI
-(``CI=true``, ``pytest -n auto --dist load``); the reference is one plain ``sphinx-build -b html
--n -W --keep-going`` of the Chinese edition into empty folders, timed before and after each run
-of the suite, in the same sitting, because these machines are shared and their speed drifts.
-Each reference is the median of ``REFERENCE_BUILDS`` builds, begun after a rest: a single build,
-timed as the suite's last processes (browsers) close, varied by a third. The ratio of each round
-is the suite over the mean of its two references; the median of the rounds is reported. Not a
-test: speed is measured, never asserted by the suite (``nox -s bench`` holds the build's
-targets).
+``python -m tools.suite_bench [ROUNDS] [-- pytest args]``, in the environment of
+``nox -s tests`` (``.nox/tests/bin/python``). The suite runs as ``nox -s tests`` runs it on CI
+(``CI=true``, ``pytest -n auto --dist load``); the reference is a plain
+``sphinx-build -b html -n -W --keep-going`` of the Chinese edition into empty folders, timed
+before and after each run of the suite, in the same sitting, because these machines are shared
+and their speed drifts. Each reference is the median of ``REFERENCE_BUILDS`` builds, begun after
+a rest: a single build, timed as the suite's last processes (browsers) close, varied by a third.
+The ratio of each round is the suite over the mean of its two references; the median of the
+rounds is reported. Not a test: speed is measured, never asserted by the suite (``nox -s bench``
+holds the build's targets).
 """
 
 from __future__ import annotations
