@@ -198,3 +198,34 @@ def test_no_violation_on_the_root_page(site_root, serve, chromium, axe_source):
         assert checker.check(base, ["index.html"]) == {}
     finally:
         context.close()
+
+
+#: A page with one fault in the dark scheme alone (grey text on a dark grey ground) and one at
+#: the phone's width alone (two 10×10 buttons side by side, smaller than ``target-size`` allows).
+FAULTY = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Faulty</title><style>
+  @media (prefers-color-scheme: dark) { body { background: #222; color: #444; } }
+  @media (max-width: 500px) { button { width: 10px; height: 10px; padding: 0; margin: 0; } }
+</style></head>
+<body><main><h1>Faulty</h1><p>Some text to read.</p>
+<button type="button">1</button><button type="button">2</button>
+</main></body></html>
+"""
+
+
+def test_each_view_finds_what_only_it_shows(tmp_path, serve, chromium, axe_source):
+    """The checker turns through all four views and axe checks what each shows: a fault of the
+    dark scheme is found in the two dark views alone, one of the phone's width in the two phone
+    views alone."""
+    (tmp_path / "faulty.html").write_text(FAULTY, "utf-8")
+    context, checker = open_page(chromium, axe_source)
+    try:
+        found = checker.check(serve(tmp_path), ["faulty.html"])
+    finally:
+        context.close()
+    rules = {view: {line.split(" ")[0] for line in lines} for view, lines in found.items()}
+    assert rules == {
+        "faulty.html [light, phone]": {"target-size"},
+        "faulty.html [dark, phone]": {"color-contrast", "target-size"},
+        "faulty.html [dark, desktop]": {"color-contrast"},
+    }
