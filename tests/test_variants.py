@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_pdf import organisation, poppler, squeeze, translate
+from test_pdf import poppler, squeeze, translate
 
 from resume.outputs import file_name
 from resume.variants import NAME, Variant, VariantError, declared, parse, split_tags
 from tools.release import condense, hints
 
 from helpers import EPOCH, build, copy_project, environment, release, run_forked, write_project
+from resume_sources import roles
 
 # -- The rule: which items a variant keeps ----------------------------------------------------
 
@@ -170,13 +171,13 @@ gamma
 
 
 def small_project(src: Path, variants: str) -> Path:
-    roles = {
+    records = {
         "alpha": ("2010", "2012", ":tags: early-career"),
         "beta": ("2012", "2016", ""),
         "gamma": ("2016", "present", ""),
     }
     pages = {"index.md": INDEX, "experience/index.md": EXPERIENCE}
-    for label, (start, end, tags) in roles.items():
+    for label, (start, end, tags) in records.items():
         name = label.capitalize()
         pages[f"experience/{label}.md"] = ROLE.format(
             label=label, name=name, start=start, end=end, tags=tags
@@ -306,19 +307,9 @@ def test_an_unknown_variant_on_the_command_line_is_named(tmp_path):
 # -- The real résumé, copied and tagged ----------------------------------------------------------
 
 
-def _role_pages(src: Path) -> dict[str, str]:
-    """Each role page's docname and start, from its directive."""
-    starts = {}
-    for page in sorted((src / "experience").glob("*.md")):
-        match = re.search(r"^:start: (\S+)$", page.read_text("utf-8"), re.MULTILINE)
-        if match:
-            starts[f"experience/{page.stem}"] = match[1]
-    return starts
-
-
 def test_a_one_page_english_variant_without_the_three_oldest_roles(tmp_path):
     src = copy_project(tmp_path / "src")
-    starts = _role_pages(src)
+    starts = {name: role.start for name, role in roles(src).items()}
     oldest = sorted(starts, key=starts.__getitem__)[:3]
     kept = [name for name in starts if name not in oldest]
     assert kept, "the résumé has more than three roles"
@@ -347,14 +338,16 @@ def test_a_one_page_english_variant_without_the_three_oldest_roles(tmp_path):
     shown = squeeze(poppler("pdftotext", str(pdf), "-"))
     text = squeeze((folder / file_name("platform-en", "txt")).read_text("utf-8"))
 
-    def english(name: str) -> str:
-        """The organisation's name as the English edition writes it, up to its department."""
-        return squeeze(translate("en", name, organisation(name)).split(" · ")[0].split(" (")[0])
+    def entry(name: str) -> str:
+        """The role's entry as both outputs begin it, in English: its organisation, then its
+        title. The organisation alone may be named elsewhere, in the summary or a project."""
+        role = roles(src)[name]
+        return squeeze(translate("en", name, role.organisation) + translate("en", name, role.title))
 
     for name in kept:
-        assert english(name) in shown and english(name) in text, name
+        assert entry(name) in shown and entry(name) in text, name
     for name in oldest:
-        assert english(name) not in shown and english(name) not in text, name
+        assert entry(name) not in shown and entry(name) not in text, name
 
     site = build_dir / "html"
     for page in site.rglob("*"):
