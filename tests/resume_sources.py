@@ -169,6 +169,21 @@ def prose_figures(docname: str, root: Path = REPO) -> set[str]:
     return set(figures(text))
 
 
+def sentences(docname: str, root: Path = REPO) -> list[str]:
+    """The page's prose, message by message: each paragraph and list item of its own text (its
+    data directive, headings and labels aside), as its line of the source reads and as both
+    translated catalogs key it. A test that edits, breaks or leaves untranslated a sentence of the
+    résumé takes it from here, not from a copy of this year's wording."""
+    text = re.sub(r"^```.*?^```$", "", source(docname, root), flags=re.M | re.S)
+    lines = (line.removeprefix("- ").strip() for line in text.splitlines())
+    keyed = [line for line in lines if line and not re.match(r"^(#|\([\w-]+\)=$)", line)]
+    return [
+        line
+        for line in keyed
+        if all(line in catalog(language, docname, root) for language in ("en", "ja"))
+    ]
+
+
 @cache
 def catalog(language: str, docname: str, root: Path = REPO) -> dict[str, str]:
     """The page's translations in ``language`` (``{}`` for the source)."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ from tools import catalogs
 from tools.check_catalogs import LOCALES, main, report
 
 from helpers import REPO, build, copy_project, run_forked, shared, write_project
-from resume_sources import current, pages, roles
+from resume_sources import pages, roles, sentences, source
 
 TRANSLATED = ("en", "ja")
 PO_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
@@ -90,31 +92,51 @@ def test_malformed_catalog_is_a_syntax_problem(tmp_path, body, line, message):
     assert message in problems[0].message
 
 
-STALE_SOURCE = "负责社交产品的网关开发与微服务架构设计开发。"
-STALE_EDITED = "负责社交产品的网关开发、微服务架构设计与开发。"
-#: The page whose sentence is edited, and the one whose English catalog is broken.
-EDITED = current("experience/wanhui")
-BROKEN = next(role for role in roles() if role != EDITED)  # any other page
+@dataclass(frozen=True)
+class Stale:
+    """A sentence of a role page and the owner's rewording of it, and another role page."""
+
+    page: str  # the page whose sentence is edited
+    source: str
+    edited: str
+    broken: str  # the page whose English catalog is broken
+
+
+@cache
+def stale() -> Stale:
+    """The shortest sentence of any role page, reworded (its catalogs then hold the old one), so
+    that the problem's excerpt of it (60 characters) quotes it whole; any other role page has
+    the broken catalog."""
+    found = sorted(
+        (len(edited), page, sentence, edited)
+        for page in roles()
+        for sentence in sentences(page)
+        if len(edited := f"{sentence.removesuffix('。')}等工作。") < 60
+    )
+    if not found or len(roles()) < 2:
+        pytest.fail(f"no role page has a sentence short enough (under 57 characters) to be quoted whole, or there is no other role: {sorted(roles())}")  # fmt: skip
+    _length, page, sentence, edited = found[0]
+    return Stale(page, sentence, edited, next(role for role in roles() if role != page))
 
 
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """A copy of the project with two changes whose effects do not overlap: a sentence of
-    wanhui.md edited, its catalogs updated as ``nox -s catalogs`` does (so stale), and a syntax
-    error at the end of the English tencent.po; then its Chinese and English builds."""
+    """A copy of the project with two changes whose effects do not overlap: a sentence of a role
+    page reworded, its catalogs updated as ``nox -s catalogs`` does (so stale), and a syntax
+    error at the end of another role's English catalog; then its Chinese and English builds."""
     return shared(tmp_path_factory, "edited", _edit)
 
 
 def _edit(folder: Path) -> dict:
     project = copy_project(folder / "project")
-    page = project / f"{EDITED}.md"
-    assert STALE_SOURCE in page.read_text("utf-8")
-    page.write_text(page.read_text("utf-8").replace(STALE_SOURCE, STALE_EDITED), "utf-8")
+    page = project / f"{stale().page}.md"
+    assert stale().source in page.read_text("utf-8")
+    page.write_text(page.read_text("utf-8").replace(stale().source, stale().edited), "utf-8")
 
     catalogs.main(project, project / "_build", run_forked)  # as nox -s catalogs runs it
     problems = language_problems("en", project / "locales")
 
-    catalog = project / "locales" / "en" / "LC_MESSAGES" / f"{BROKEN}.po"
+    catalog = project / "locales" / "en" / "LC_MESSAGES" / f"{stale().broken}.po"
     catalog.write_text(catalog.read_text("utf-8") + '\nmsgid "坏\n', "utf-8")
     return {
         "problems": problems,
@@ -125,14 +147,15 @@ def _edit(folder: Path) -> dict:
 
 
 def test_stale_translation_is_caught(edited):
-    named = [p for p in edited["problems"] if p.path.with_suffix("").as_posix().endswith(EDITED)]
+    page = stale().page
+    named = [p for p in edited["problems"] if p.path.with_suffix("").as_posix().endswith(page)]
     assert named and all(p.kind in ("fuzzy", "untranslated", "obsolete") for p in named)
-    assert any(STALE_EDITED in p.message for p in named), [str(p) for p in named]
+    assert any(stale().edited in p.message for p in named), [str(p) for p in named]
 
     en = edited["en"]
     assert en.returncode != 0
-    assert f"locales/en/LC_MESSAGES/{EDITED}.po:" in en.stderr
-    assert f"{EDITED}.md" in en.stderr  # the untranslated message, where it stands
+    assert f"locales/en/LC_MESSAGES/{page}.po:" in en.stderr
+    assert f"{page}.md" in en.stderr  # the untranslated message, where it stands
 
 
 def test_chinese_edition_builds_whatever_the_other_catalogs_say(edited):
@@ -140,7 +163,7 @@ def test_chinese_edition_builds_whatever_the_other_catalogs_say(edited):
     assert zh.returncode == 0, zh.stderr
     en = edited["en"]
     assert en.returncode != 0
-    assert f"{BROKEN}.po:{edited['broken_line']}: WARNING: syntax" in en.stderr
+    assert f"{stale().broken}.po:{edited['broken_line']}: WARNING: syntax" in en.stderr
 
 
 def test_every_translated_language_has_catalogs_for_every_page():
@@ -241,13 +264,24 @@ NEW_PAGE = """\
 """
 
 
+def unnamed_role() -> str:
+    """A role page that no other page names (a link, a project's ``:roles:``) but the list of
+    roles, so that renaming it and that list's line is the whole of the owner's edit."""
+    for role in roles():
+        stem = role.split("/")[-1]
+        others = (page for page in pages() if page not in (role, "experience/index"))
+        if not any(re.search(rf"\b{re.escape(stem)}\b", source(page)) for page in others):
+            return role
+    pytest.fail(f"every role page is named by another page: {sorted(roles())}")
+
+
 def test_catalogs_follow_a_renamed_page_and_give_a_new_one_a_whole_header(tmp_path):
     """``nox -s catalogs`` twice: before and after a page is renamed (its catalogs moved with it,
     as ``git mv`` does) and another added. The old name's template is gone with the rest of the
     last extraction, so no catalog comes back under it; the new page's catalogs can be loaded."""
     project = copy_project(tmp_path / "project")
     catalogs.main(project, project / "_build", run_forked)
-    old = current("experience/wanhui")  # a page that no other page links to
+    old = unnamed_role()
     new = f"{old}-interconnect"
     (project / f"{old}.md").rename(project / f"{new}.md")
     for language in TRANSLATED:
