@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,6 @@ from resume.catalogs import Problem, catalog_problems
 from resume.figures import advice, differences, figures
 
 from helpers import REPO
-from resume_sources import current
 
 # -- The mapping -------------------------------------------------------------------------------
 
@@ -259,66 +261,141 @@ def test_translations_state_the_source_figures(path):
     assert not mismatches, "\n".join(map(str, mismatches))
 
 
-def _today(catalog: str) -> str:
-    """``catalog`` (``locales/en/LC_MESSAGES/<page>.po``) under its page's name of today."""
-    folder, _, page = catalog.partition("/LC_MESSAGES/")
-    return f"{folder}/LC_MESSAGES/{current(page.removesuffix('.po'))}.po"
+@dataclass(frozen=True)
+class Breakage:
+    """One way a translator gets a figure wrong, as a change to a real translation: where the
+    figure stands (``pattern``, on one translation of one catalog of ``language``), what it
+    becomes, and the values the check must then name as lost and added. Each is found in the
+    catalogs of today, whatever page or sentence holds it."""
+
+    language: str
+    pattern: str
+    change: Callable[[re.Match[str]], tuple[str, list[str], list[str]]]  # new text, lost, added
+    floor: str = ""  # the floor the advice must name, for a plural range
 
 
-def _broken_copy(tmp_path: Path, catalog: str, msgid_part: str, old: str, new: str) -> Path:
+Change = tuple[str, list[str], list[str]]
+
+
+def _number(m: re.Match[str]) -> Change:
+    b = int(m["b"])
+    new = next(n for n in range(b + 10, b + 1000, 10) if f"{n}%" not in m.string)
+    return f"{m['a']}%{m['to']}{new}%", [f"pct:{b}"], [f"pct:{new}"]
+
+
+_NINES = {"ワン": "90", "ツー": "99", "スリー": "99.9", "フォー": "99.99", "ファイブ": "99.999"}
+
+
+def _nines(m: re.Match[str]) -> Change:
+    names = list(_NINES)
+    other = names[names.index(m["name"]) - 1] if m["name"] != "ワン" else "ツー"
+    return f"{other}ナイン（{_NINES[other]}%）", [f"pct:{m['pct']}"], [f"pct:{_NINES[other]}"]
+
+
+def _dropped(m: re.Match[str]) -> Change:
+    return "大きい", [f">rate:{m['n']}{m['unit']}"], []
+
+
+def _unbounded(m: re.Match[str]) -> Change:
+    count = m["n"].replace(",", "")
+    return m["n"], [f">count:{count}"], [f"count:{count}"]
+
+
+def _rescaled(m: re.Match[str]) -> Change:
+    return f"{'M' if m['s'] == 'S' else 'm'}illions", ["order:several-1e5"], ["order:many-1e6"]
+
+
+_JA_SEVERAL = {"100": (6, "数百万規模"), "1,000": (7, "数千万規模")}
+
+
+def _inflated_ja(m: re.Match[str]) -> Change:
+    power, several = _JA_SEVERAL[m["n"]]
+    return several, [f"order:1e{power}"], [f"order:several-1e{power}"]
+
+
+_EN_POWERS = {"a million": 6, "ten million": 7, "a hundred million": 8}
+_EN_SEVERAL = {6: "several million", 7: "several tens of millions", 8: "several hundred million"}
+_EN_PLURAL = {6: "millions", 7: "tens of millions", 8: "hundreds of millions"}
+
+
+def _inflated_en(m: re.Match[str]) -> Change:
+    power = _EN_POWERS[m["p"]]
+    return _EN_SEVERAL[power], [f"order:1e{power}"], [f"order:several-1e{power}"]
+
+
+def _plural_range(m: re.Match[str]) -> Change:
+    power = _EN_POWERS[m["p"]]
+    return f"more than {_EN_PLURAL[power]}", [f">order:1e{power}"], [f">order:many-1e{power}"]
+
+
+_NOT_A_TIME = r"(?!(?:day|week|month|year|hour|minute)s?\b)"
+BREAKAGES = {
+    # A number changed.
+    "number": Breakage("en", r"(?P<a>\d+)%(?P<to> (?:to|→) )(?P<b>\d+)%(?![\d.])", _number),
+    # A figure in words changed, and its bracket with it.
+    "nines": Breakage("ja", rf"(?P<name>{'|'.join(_NINES)})ナイン（(?P<pct>[\d.]+)%）", _nines),
+    # A figure dropped.
+    "dropped": Breakage("ja", r" ?(?P<n>\d+)(?P<unit>[GMT]B/s) ?以上", _dropped),
+    # A bound dropped: "over 1,000" is not "1,000".
+    "bound": Breakage("en", rf"\bover (?P<n>\d{{1,3}}(?:,\d{{3}})*)(?= {_NOT_A_TIME}[a-zA-Z])", _unbounded),
+    # A scale changed.
+    "scale": Breakage("en", r"\b(?P<s>[Ss])everal hundred thousand\b", _rescaled),
+    # A scale inflated into "several" of it: 百万级别 is 100 万規模, not 数百万.
+    "inflated-ja": Breakage("ja", r"(?<![\d,])(?P<n>100) 万規模", _inflated_ja),
+    "inflated-ja-1e7": Breakage("ja", r"(?<![\d,])(?P<n>1,000) 万規模", _inflated_ja),
+    "inflated-en": Breakage("en", rf"\bon the order of (?P<p>{'|'.join(_EN_POWERS)})\b", _inflated_en),
+    # A floor written as a plural range: 超过千万级别 is "over ten million", not "tens of millions".
+    "plural-range-en": Breakage(
+        "en", rf"\bover (?P<p>{'|'.join(_EN_POWERS)})\b", _plural_range, floor="over {p}"
+    ),
+}  # fmt: skip
+
+
+def _find(breakage: Breakage) -> tuple[Path, str, re.Match[str]]:
+    """The first translation of a catalog of the breakage's language that states its figure in
+    its form (its catalog, its msgid, and where)."""
+    folder = REPO / "locales" / breakage.language / "LC_MESSAGES"
+    for path in sorted(folder.rglob("*.po")):
+        if path.name == "sphinx.po":
+            continue
+        with path.open("rb") as file:
+            for message in read_po(file):
+                if not (message.id and isinstance(message.string, str)):
+                    continue
+                if match := re.search(breakage.pattern, message.string):
+                    return path, str(message.id), match
+    pytest.fail(f"no {breakage.language} translation states a figure as /{breakage.pattern}/")
+
+
+def _broken_copy(tmp_path: Path, catalog: Path, msgid: str, match: re.Match[str], new: str) -> Path:
     """A copy of a real catalog in tmp_path, with one figure of one translation changed."""
-    with (REPO / catalog).open("rb") as file:
+    with catalog.open("rb") as file:
         messages = read_po(file)
-    (message,) = [m for m in messages if m.id and msgid_part in m.id]
-    assert old in message.string
-    message.string = message.string.replace(old, new)
-    copy = tmp_path / Path(catalog).name
+    (message,) = [m for m in messages if m.id == msgid]
+    assert message.string == match.string
+    message.string = match.string[: match.start()] + new + match.string[match.end() :]
+    copy = tmp_path / catalog.name
     with copy.open("wb") as file:
         write_po(file, messages)
     return copy
 
 
-@pytest.mark.parametrize(
-    ("catalog", "msgid_part", "old", "new", "lost", "added"),
-    [
-        # A number changed.
-        ("locales/en/LC_MESSAGES/experience/bytedance.po", "组建完善的 SRE 体系",
-         "20% to 50%", "20% to 60%", ["pct:50"], ["pct:60"]),
-        # A figure in words changed, and its bracket with it.
-        ("locales/ja/LC_MESSAGES/experience/bytedance.po", "组建完善的 SRE 体系",
-         "フォーナイン（99.99%）", "スリーナイン（99.9%）", ["pct:99.99"], ["pct:99.9"]),
-        # A figure dropped.
-        ("locales/ja/LC_MESSAGES/index.po", "日峰值 QPS 10w+",
-         "ピーク帯域幅は 100GB/s 以上", "ピーク帯域幅は大きい", [">rate:100GB/s"], []),
-        # A bound dropped: "over 1,000" is not "1,000".
-        ("locales/en/LC_MESSAGES/experience/bytedance.po", "搭建交付中心",
-         "over 1,000", "1,000", [">count:1000"], ["count:1000"]),
-        # A scale changed.
-        ("locales/en/LC_MESSAGES/experience/tencent.po", "主导平台的微服务架构",
-         "several hundred thousand", "millions", ["order:several-1e5"], ["order:many-1e6"]),
-        # A scale inflated into "several" of it: 百万级别 is 100 万規模, not 数百万.
-        ("locales/ja/LC_MESSAGES/experience/tencent.po", "为平台搭建一套完整的分布式指标采集组件",
-         "100 万規模", "数百万規模", ["order:1e6"], ["order:several-1e6"]),
-        ("locales/ja/LC_MESSAGES/experience/tencent.po", "负责整个平台的基础设施",
-         "1,000 万規模", "数千万規模", ["order:1e7"], ["order:several-1e7"]),
-        ("locales/en/LC_MESSAGES/experience/tencent.po", "为平台搭建一套完整的分布式指标采集组件",
-         "on the order of a million", "several million", ["order:1e6"], ["order:several-1e6"]),
-        # A floor written as a plural range: 超过千万级别 is "over ten million", not "tens of millions".
-        ("locales/en/LC_MESSAGES/experience/tencent.po", "为平台搭建一套完整的分布式指标采集组件",
-         "over ten million", "more than tens of millions", [">order:1e7"], [">order:many-1e7"]),
-    ],
-    ids=["number", "nines", "dropped", "bound", "scale", "inflated-ja", "inflated-ja-1e7", "inflated-en",
-         "plural-range-en"],
-)  # fmt: skip
-def test_the_check_reports_a_broken_catalog(tmp_path, catalog, msgid_part, old, new, lost, added):
-    catalog = _today(catalog)
-    assert figure_mismatches(REPO / catalog) == []
-    copy = _broken_copy(tmp_path, catalog, msgid_part, old, new)
+@pytest.mark.parametrize("name", BREAKAGES)
+def test_the_check_reports_a_broken_catalog(tmp_path, name):
+    breakage = BREAKAGES[name]
+    catalog, msgid, match = _find(breakage)
+    new, lost, added = breakage.change(match)
+    assert figure_mismatches(catalog) == []
+    copy = _broken_copy(tmp_path, catalog, msgid, match, new)
     (mismatch,) = figure_mismatches(copy)
-    assert msgid_part in mismatch.message and mismatch.path == copy
+    excerpt = " ".join(msgid.split())[:40]  # the message quotes the source's first 59 characters
+    assert excerpt in mismatch.message and mismatch.path == copy
     assert f"missing or changed {', '.join(lost) or '-'};" in mismatch.message
     assert mismatch.message.endswith(f"not in the source {', '.join(added) or '-'}")
-    assert ("over ten million" in mismatch.what_to_do) == (added == [">order:many-1e7"])
+    if breakage.floor:
+        assert f"'{breakage.floor.format(**match.groupdict())}'" in mismatch.what_to_do
+    else:
+        assert "plural range" not in mismatch.what_to_do, mismatch.what_to_do
 
 
 # -- Floors and plural ranges, for any power and bound -------------------------------------------
