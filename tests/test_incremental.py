@@ -7,6 +7,7 @@ depends on the environment (``RESUME_PHONE``) must still come out as a clean bui
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from helpers import EPOCH, REPO, sphinx_forked
-from resume_sources import current, projects, roles
+from resume_sources import projects, roles
 
 MADE_UP = "+86 136 0000 3209"  # the masked number's visible digits; made-up hidden ones
 IGNORED = shutil.ignore_patterns(
@@ -72,18 +73,23 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_a_changed_organisation_reaches_every_page_that_names_it(preview, tmp_path):
     src, out = preview
-    page = src / f"{current('experience/tencent')}.md"
-    text = page.read_text("utf-8")
-    assert ":organisation: 腾讯（Tencent）" in text
-    page.write_text(
-        text.replace(":organisation: 腾讯（Tencent）", ":organisation: 腾讯科技（Tencent）")
-    )
+    # A role that a project names (its :roles:): its organisation shows on the project's page.
+    named = [(project, role) for project in projects().values() for role in project.roles if role in roles()]  # fmt: skip
+    assert named, f"no project names a role page in its :roles:: {sorted(projects())}"
+    project, role = named[0]
+    organisation = roles()[role].organisation
+    renamed = f"新{organisation}"
+    page = src / f"{role}.md"
+    line = re.compile(rf"^:organisation:[ \t]*{re.escape(organisation)}[ \t]*$", re.M)
+    text, count = line.subn(f":organisation: {renamed}", page.read_text("utf-8"))
+    assert count == 1, f"{role}.md: no single :organisation: line of {organisation}"
+    page.write_text(text, "utf-8")
     build(src, out, clean=False)
     build(src, tmp_path / "clean", clean=True)
     # Every page, the search index, resume.json and the index included.
     assert differing(out / "html", tmp_path / "clean" / "html") == []
-    projects = (out / "html" / f"{current('projects/apisix')}.html").read_text("utf-8")
-    assert "腾讯科技（Tencent）" in projects
+    shown = (out / "html" / f"{project.docname}.html").read_text("utf-8")
+    assert html.escape(renamed, quote=False) in shown
 
 
 def test_publishing_the_phone_number_reaches_page_json_ld_and_resume_json(preview, tmp_path):
