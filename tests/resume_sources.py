@@ -8,12 +8,14 @@ translated, changes what these functions return, and the tests follow.
 
 from __future__ import annotations
 
+import ast
 import calendar
 import re
 import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.pofile import read_po
 
@@ -60,6 +62,15 @@ def directives(text: str) -> list[tuple[str, dict[str, str]]]:
         (match["name"], {m["key"]: m["value"].strip() for m in _OPTION.finditer(match["body"])})
         for match in _DIRECTIVE.finditer(text)
     ]
+
+
+def conf_literal(name: str, root: Path = REPO) -> Any:
+    """A setting that conf.py gives as a literal (``resume_owner``, ``DESCRIPTIONS`` …), read
+    without running conf.py: what the owner wrote there, for the tests to expect."""
+    for node in ast.parse((root / "conf.py").read_text("utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):  # fmt: skip
+            return ast.literal_eval(node.value)
+    raise LookupError(f"conf.py gives no literal {name}")
 
 
 def pages(root: Path = REPO) -> set[str]:

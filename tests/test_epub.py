@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from resume_sources import pages, projects, roles
+from resume_sources import conf_literal, pages, projects, roles
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -36,11 +36,12 @@ def test_metadata(book):
     def dc(name: str) -> str:
         return (meta.findtext(f"dc:{name}", namespaces=NS) or "").strip()
 
-    assert dc("title") == "徐鑫 · 基础架构技术负责人"
-    assert dc("creator") == "徐鑫"
-    assert dc("publisher") == "徐鑫"
+    owner, author = conf_literal("resume_owner")["zh_CN"], conf_literal("EPUB_AUTHORS")["zh_CN"]
+    assert dc("title") == f"{owner['name']} · {owner['headline']}"
+    assert dc("creator") == author
+    assert dc("publisher") == author
     assert dc("language") == "zh-CN"
-    assert "Apache APISIX" in dc("description")
+    assert dc("description") == conf_literal("DESCRIPTIONS")["zh_CN"]
     identifier = meta.find("dc:identifier", NS)
     assert identifier.text == "xu-xin-resume-zh-cn"
     assert opf.get("unique-identifier") == identifier.get("id")

@@ -13,7 +13,16 @@ from resume.dates import format_period
 from resume.figures import figures
 from resume.languages import SOURCE
 
-from resume_sources import directives, pages, projects, prose_figures, redirected, roles, source
+from resume_sources import (
+    conf_literal,
+    directives,
+    pages,
+    projects,
+    prose_figures,
+    redirected,
+    roles,
+    source,
+)
 
 # The source's typos and OCR slips, which no page may carry over (each a pattern of the wrong
 # form), and lines of the source that are not about the owner.
@@ -184,7 +193,8 @@ def test_phone_is_masked_and_github_renders_nothing(site):
 def test_page_metadata(site, page):
     soup = site.html(page)
     title = soup.title.get_text()
-    assert title.endswith("徐鑫 · 基础架构技术负责人")
+    owner = conf_literal("resume_owner")["zh_CN"]
+    assert title.endswith(f"{owner['name']} · {owner['headline']}")
     assert "文档" not in title
     description = soup.find("meta", attrs={"name": "description"})
     assert description and len(description["content"]) >= 10
