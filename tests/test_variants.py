@@ -307,12 +307,14 @@ def test_an_unknown_variant_on_the_command_line_is_named(tmp_path):
 # -- The real résumé, copied and tagged ----------------------------------------------------------
 
 
-def test_a_one_page_english_variant_without_the_three_oldest_roles(tmp_path):
+def test_a_one_page_english_variant_without_the_oldest_roles(tmp_path):
+    """The three oldest roles tagged and excluded (all but the newest, in a résumé of three or
+    fewer): the variant's PDF is one A4 page, without their entries, beside the site, unlinked."""
     src = copy_project(tmp_path / "src")
     starts = {name: role.start for name, role in roles(src).items()}
-    oldest = sorted(starts, key=starts.__getitem__)[:3]
+    assert len(starts) > 1, f"a variant that drops roles needs two at least: {sorted(starts)}"
+    oldest = sorted(starts, key=starts.__getitem__)[: min(3, len(starts) - 1)]
     kept = [name for name in starts if name not in oldest]
-    assert kept, "the résumé has more than three roles"
     for name in oldest:
         page = src / f"{name}.md"
         text = page.read_text("utf-8")
