@@ -54,7 +54,7 @@ from resume.languages import BY_SPHINX, SOURCE  # noqa: E402
 from resume.outputs import file_name  # noqa: E402
 from tools import readthedocs  # noqa: E402
 
-from resume_sources import epoch_after_sources, redirected  # noqa: E402
+from resume_sources import epoch_after_sources, phone, redirected  # noqa: E402
 
 #: ``SOURCE_DATE_EPOCH`` of the builds under test: fixed for fixed sources, and after every date
 #: they state, so that new content never falls after the build's date.
@@ -324,8 +324,10 @@ def release(build: Path, source: Path = REPO, codes: tuple[str, ...] = ()) -> tu
     return ok, out.getvalue(), err.getvalue()
 
 
-#: A made-up phone number (tests never hold the owner's real one) and profile, for the opt-in.
-MADE_UP = "+86 136 1234 3209"
+#: The owner's phone number as conf.py masks it, and a made-up full number that fits the mask
+#: (tests never hold the owner's real one), for the real site's opt-in builds; and a profile.
+PHONE = phone()
+MADE_UP = PHONE.made_up
 GITHUB = "https://github.com/example"
 #: The opt-in builds' base URL, for each edition: ``OPT_IN_BASEURL.format(code)``.
 OPT_IN_BASEURL = "https://example.org/{}/"

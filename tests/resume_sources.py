@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import calendar
+import itertools
 import re
 import sys
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ if str(REPO / "_ext") not in sys.path:
 from resume.data import Date, parse_period  # noqa: E402
 from resume.figures import figures  # noqa: E402
 from resume.languages import BY_SPHINX, SOURCE  # noqa: E402
+from resume.reading import MASKS  # noqa: E402
 
 #: Where the role and project pages are (conf.py: include_patterns).
 ROLE_FOLDER, PROJECT_FOLDER = "experience", "projects"
@@ -71,6 +73,66 @@ def conf_literal(name: str, root: Path = REPO) -> Any:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):  # fmt: skip
             return ast.literal_eval(node.value)
     raise LookupError(f"conf.py gives no literal {name}")
+
+
+@dataclass(frozen=True)
+class Phone:
+    """The owner's phone number as conf.py masks it (``resume_contact``), and what the tests of
+    the real site derive from it: a made-up full number that fits the mask (each hidden digit
+    filled with 1, 2, 3, 4, 1 … in turn; the tests never hold the owner's real number), its
+    groups of digits and its link. An owner who writes another number, masked, with another
+    grouping, changes these, and the tests follow."""
+
+    masked: str  # "+86 136 **** 3209"
+
+    @property
+    def made_up(self) -> str:
+        """The masked value with its hidden digits made up: ``+86 136 1234 3209``."""
+        digits = itertools.cycle("1234")
+        return "".join(next(digits) if c in MASKS else c for c in self.masked)
+
+    @property
+    def country(self) -> str:
+        """The country code's digits, after the leading ``+`` (``86``); "" without one."""
+        match = re.match(r"\(?\+\s*(\d+)", self.masked.strip())
+        return match[1] if match else ""
+
+    def _national(self, runs: list[str]) -> list[str]:
+        """``runs`` of digits without the country code's, at the start of the first."""
+        if runs and self.country:
+            runs = [runs[0].removeprefix(self.country), *runs[1:]]
+        return [run for run in runs if run]
+
+    @property
+    def groups(self) -> list[str]:
+        """The made-up number's groups of digits, the country code aside: 136, 1234, 3209."""
+        return self._national(re.findall(r"\d+", self.made_up))
+
+    @property
+    def national(self) -> str:
+        """The made-up number's digits without the country code (``13612343209``): any
+        spelling of the number holds them."""
+        return "".join(self.groups)
+
+    @property
+    def shown(self) -> list[str]:
+        """The digits the mask shows, group by group, the country code aside: 136, 3209."""
+        return self._national(re.findall(r"\d+", self.masked))
+
+    @property
+    def masks(self) -> list[str]:
+        """Each run of hidden digits as the masked value writes it: ``****``."""
+        return re.findall(f"[{re.escape(MASKS)}]+", self.masked)
+
+    @property
+    def tel(self) -> str:
+        """The made-up number's link, as a page writes it: ``tel:+8613612343209``."""
+        return "tel:" + re.sub(r"[^\d+]", "", self.made_up)
+
+
+def phone(root: Path = REPO) -> Phone:
+    """The owner's masked phone number, as ``resume_contact`` in conf.py writes it."""
+    return Phone(str(conf_literal("resume_contact", root)["phone"]["value"]))
 
 
 def pages(root: Path = REPO) -> set[str]:

@@ -24,11 +24,11 @@ import pytest
 from resume.languages import EDITIONS
 from resume.outputs import file_name
 
-from helpers import MADE_UP, Build
+from helpers import MADE_UP, PHONE, Build
 
 OPT_IN_BUILDERS = ("html", "epub")
 
-NATIONAL = "13612343209"  # its digits without the country code: any spelling contains them
+NATIONAL = PHONE.national  # its digits without the country code: any spelling contains them
 SEPARATORS = re.compile(r"[\s\-‐‑‒–—−.·()\[\]{}（）［］+＋]")
 TAG = re.compile(r"<[^>]*>")
 TEXT_SUFFIXES = {".html", ".xhtml", ".js", ".css", ".json", ".xml", ".opf", ".ncx", ".txt",
@@ -143,13 +143,15 @@ def hits(files: list[Scanned]) -> list[str]:
 
 
 def test_normalising_finds_every_spelling():
+    plus = f"+{PHONE.country}" if PHONE.country else ""
+    first, *rest = PHONE.groups
     spellings = [
-        "+86 136 1234 3209", "+86-136-1234-3209", "(+86) 136.1234.3209", "tel:+8613612343209",
-        "136&#160;1234&#160;3209", "<b>136</b> 1234 3209",
+        MADE_UP, "-".join([plus, *PHONE.groups]), f"({plus}) " + ".".join(PHONE.groups), PHONE.tel,
+        "&#160;".join(PHONE.groups), f"<b>{first}</b> " + " ".join(rest),
     ]  # fmt: skip
     for spelling in spellings:
         assert Scanned("test", "test", spelling).has_number, spelling
-    assert not Scanned("test", "test", "+86 136 **** 3209").has_number
+    assert not Scanned("test", "test", PHONE.masked).has_number
 
 
 def test_the_scan_covers_every_kind_of_output(scanned):
@@ -183,7 +185,7 @@ def test_full_number_in_no_output_by_default(scanned, good_release):
 def test_masked_number_is_shown_by_default(outputs):
     for code in [e.code for e in EDITIONS]:
         page = outputs[f"default/html/{code}"].html("index")
-        assert "+86 136 **** 3209" in page.get_text()
+        assert PHONE.masked in page.get_text()
         assert not page.select('a[href^="tel:"]')
 
 
@@ -197,7 +199,7 @@ def test_full_number_everywhere_expected_with_the_opt_in(scanned, outputs, code)
     assert f"{file_name(code, 'epub')}!index.xhtml" in hits(scanned[book]), inventory(scanned)
 
     page = outputs[site].html("index")
-    assert page.find("a", href="tel:+8613612343209").get_text() == MADE_UP
+    assert page.find("a", href=PHONE.tel).get_text() == MADE_UP
     [script] = page.find_all("script", type="application/ld+json")
     person = json.loads(script.string)
     assert person["telephone"] == MADE_UP

@@ -18,10 +18,11 @@ import pytest
 from tools.release import release_build
 from tools.release.building import BuildMain
 
-from helpers import MADE_UP, REPO, tree_digest
+from helpers import REPO, tree_digest
 from test_publish import fake_build
 
 MASKED = "+86 136 **** 3209"
+FULL = "+86 136 1234 3209"  # made up; it fits MASKED
 #: The source's conf.py, as the release build reads it: the masked phone, opted in by
 #: RESUME_PHONE as the real conf.py does (resume/environment.py).
 CONF = f"""\
@@ -48,8 +49,8 @@ def test_a_carried_over_edition_with_the_full_number_is_not_published(
 ) -> None:
     fake_sphinx, source = fake
     build = tmp_path / "_build"
-    monkeypatch.setenv("RESUME_PHONE", MADE_UP)
-    monkeypatch.setenv("FAKE_VERSION", f"电话 {MADE_UP}")
+    monkeypatch.setenv("RESUME_PHONE", FULL)
+    monkeypatch.setenv("FAKE_VERSION", f"电话 {FULL}")
     assert release_build(build=build, source=source, build_main=fake_sphinx)  # opted in: published
     live = tree_digest(build / "current")
     capsys.readouterr()
@@ -68,8 +69,8 @@ def test_a_release_without_the_number_is_published_after_one_with_it(
 ) -> None:
     fake_sphinx, source = fake
     build = tmp_path / "_build"
-    monkeypatch.setenv("RESUME_PHONE", MADE_UP)
-    monkeypatch.setenv("FAKE_VERSION", f"电话 {MADE_UP}")
+    monkeypatch.setenv("RESUME_PHONE", FULL)
+    monkeypatch.setenv("FAKE_VERSION", f"电话 {FULL}")
     assert release_build(build=build, source=source, build_main=fake_sphinx)
     monkeypatch.delenv("RESUME_PHONE")
     monkeypatch.setenv("FAKE_VERSION", f"电话 {MASKED}")
