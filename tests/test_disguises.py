@@ -143,3 +143,19 @@ def test_where_typed_names_the_first_line(separator: str) -> None:
     lines = ["# A", "", f"- 136{separator}1234", f"- {separator}3209", "", "后文"]
     secret = privacy.Secret("phone", SECRET, "masked")
     assert privacy.typed_at(Path("p.md"), lines, secret) == ["p.md:3"]
+
+
+@pytest.mark.parametrize(
+    "masked",
+    ["+86 136 **** 3209", "+86-136-****-3209", "(+86) 136 **** 3209", "+86.136.****.3209",
+     "+86 (136) ****-3209", "(+86)136-****-3209"],
+)  # fmt: skip
+def test_the_country_code_is_optional_however_the_mask_sets_it_apart(masked: str) -> None:
+    """The gate finds the number with and without its country code, whichever separator or
+    bracket the owner sets the code apart with, and nothing else: not the masked value, not
+    another number, not a page without a number."""
+    pattern = privacy.masked_pattern(masked)
+    for text in ("电话 136 1234 3209", "+86 136 5678 3209", "(+86) 136-0000-3209", "8613612343209"):
+        assert pattern.search(privacy.normalise(text)), (masked, text)
+    for text in ("电话 136 **** 3209", "+86 139 1234 3209", "电话 后文", ""):
+        assert not pattern.search(privacy.normalise(text)), (masked, text)

@@ -20,11 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from resume import reading
+from resume.contact import mask_mismatch
 from resume.languages import EDITIONS
 from resume.outputs import file_name
 
 from helpers import MADE_UP, PHONE, Build
+from resume_sources import Phone
 
 OPT_IN_BUILDERS = ("html", "epub")
 
@@ -152,6 +157,28 @@ def test_normalising_finds_every_spelling():
     for spelling in spellings:
         assert Scanned("test", "test", spelling).has_number, spelling
     assert not Scanned("test", "test", PHONE.masked).has_number
+
+
+@st.composite
+def masked_numbers(draw: st.DrawFn) -> str:
+    """A masked phone number as an owner may write it: with or without a country code, set
+    apart as they like, in groups of digits, one of them hidden."""
+    country = draw(st.sampled_from(["", "+1 ", "+86 ", "+81-", "(+44) ", "+852."]))
+    groups = draw(st.lists(st.text("0123456789", min_size=1, max_size=4), min_size=2, max_size=4))
+    groups[draw(st.integers(0, len(groups) - 1))] = "*" * draw(st.integers(3, 5))
+    return country + draw(st.sampled_from([" ", "-", "."])).join(groups)
+
+
+@given(masked_numbers())
+def test_the_made_up_number_is_one_the_mask_stands_for(masked: str) -> None:
+    """What the tests derive from the owner's masked number (``resume_sources.Phone``) holds
+    for any number: the made-up one fits the mask, the gate finds it and its national digits
+    (what ``Scanned`` looks for), and the masked value itself is not the full number."""
+    phone, pattern = Phone(masked), reading.masked_pattern(masked)
+    assert mask_mismatch(masked, phone.made_up) == ""
+    assert pattern.search(reading.normalise(phone.made_up)) and pattern.search(phone.national)
+    assert not pattern.search(reading.normalise(masked))
+    assert re.sub(r"\D", "", phone.tel) == phone.country + phone.national
 
 
 def test_the_scan_covers_every_kind_of_output(scanned):

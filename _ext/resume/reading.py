@@ -170,15 +170,18 @@ def readable(name: str, text: str) -> list[str]:
     return forms
 
 
+#: A phone number's country code: the digits after its leading ``+``, bracketed or not.
+_COUNTRY_CODE = re.compile(r"\(?\+\s*(\d+)")
+
+
 def masked_pattern(masked: str) -> re.Pattern[str]:
     """The full numbers a masked value stands for: ``+86 136 **** 3209`` → ``136\\d{4}3209``,
-    with or without ``+86`` or ``86`` before it. Any digit may stand beside it: normalised
-    text joins digits across separators, and a digit put next to the number must not hide it."""
+    with or without ``+86`` or ``86`` before it, however the value sets its country code apart
+    (``+1-415-***-0123``, ``(+86) 136 …``). Any digit may stand beside it: normalised text
+    joins digits across separators, and a digit put next to the number must not hide it."""
     value = unicodedata.normalize("NFKC", masked).strip()
-    country = ""
-    if value.startswith("+"):
-        country, _, value = value[1:].partition(" ")
-        country = re.sub(r"\D", "", country)
+    code = _COUNTRY_CODE.match(value)
+    country, value = (code[1], value[code.end() :]) if code else ("", value)
     national = "".join(c for c in value if c.isdigit() or c in MASKS)
     body = "".join(r"\d" if c in MASKS else c for c in national)
     prefix = rf"(?:\+?{country})?" if country else ""
