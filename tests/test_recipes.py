@@ -1,9 +1,9 @@
 """README.md's "Updating the résumé", walked on a copy of the repository: add a role that starts
 this month (the role before it ending last month), change a figure, add two projects, rename one
-and retire the other; each step as the README says, ``nox -s catalogs`` (``tools.catalogs``)
-after each, the translations written as a translator would. Then the release build
-(``nox -s build``) and the suite's checks of the résumé's content, run on the copy, pass: they
-follow the sources instead of restating them."""
+and retire the other, change the phone number; each step as the README says,
+``nox -s catalogs`` (``tools.catalogs``) after each, the translations written as a translator
+would. Then the release build (``nox -s build``) and the suite's checks of the résumé's content,
+run on the copy, pass: they follow the sources instead of restating them."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from resume.languages import EDITIONS
 from tools import catalogs
 
 from helpers import BUILD_VARIABLE_PREFIXES, BUILD_VARIABLES, copy_project, release, run_forked
-from resume_sources import roles
+from resume_sources import phone, roles
 
 TRANSLATED = ("en", "ja")
 #: The suite's checks of the content, as they run on the copy.
@@ -38,7 +38,11 @@ CONTENT_CHECKS = [
     "tests/test_pdf.py::test_two_a4_pages",
     "tests/test_pdf.py::test_every_role_and_headline_figure_in_reading_order",
     "tests/test_pdf.py::test_text_edition_holds_every_role_and_project",
+    "tests/test_privacy.py::test_normalising_finds_every_spelling",
+    "tests/test_vcard.py::test_each_edition_has_a_card_that_parses",
 ]
+#: Masked phone numbers of another country code, length and grouping: the copy's gets one.
+OTHER_PHONES = ("+1 (415) ***-0123", "+81 90 **** 5678")
 
 ROLE = """\
 ({name})=
@@ -225,6 +229,10 @@ def test_every_recipe_of_the_readme_keeps_the_build_and_the_content_checks_green
     with (project / "redirects.txt").open("a", encoding="utf-8") as file:
         file.write(f"projects/{new}-lib.md index.md\n")
     catalogs.main(project, project / "_build", run_forked)
+    # Change the phone number: conf.py alone, no catalog.
+    masked = phone(project).masked
+    changed = next(other for other in OTHER_PHONES if other != masked)
+    edit(project / "conf.py", masked, changed)
 
     for language in TRANSLATED:  # nox -s catalogs-check
         assert language_problems(language, project / "locales") == []
@@ -238,6 +246,7 @@ def test_every_recipe_of_the_readme_keeps_the_build_and_the_content_checks_green
         site = build / "html" / edition.code
         role = (site / "experience" / f"{new}.html").read_text("utf-8")
         assert format_period(start, None, edition.sphinx) in role, edition.code
+        assert changed in (site / "index.html").read_text("utf-8"), edition.code
         for old, target in ((f"{new}-tool", f"{new}-kit.html"), (f"{new}-lib", "../index.html")):
             page = (site / "projects" / f"{old}.html").read_text("utf-8")
             assert f'content="0; url={target}"' in page, (edition.code, old)
