@@ -11,9 +11,10 @@ from bs4 import BeautifulSoup
 
 from resume.dates import format_period
 from resume.figures import figures
-from resume.languages import SOURCE
+from resume.languages import EDITIONS, SOURCE
 
 from resume_sources import (
+    catalog,
     conf_literal,
     directives,
     pages,
@@ -200,6 +201,18 @@ def test_page_metadata(site, page):
     description = soup.find("meta", attrs={"name": "description"})
     assert description and len(description["content"]) >= 10
     assert soup.html["lang"] == "zh-CN"
+
+
+def test_the_home_page_shows_the_headline_conf_py_gives():
+    """The headline is written twice, in ``resume_owner`` (the titles, the ePub, the JSON-LD,
+    the PDF, the card) and as the home page's bold line under its title (the catalogs translate
+    it): an owner who changes one must change the other, in every edition."""
+    owner = conf_literal("resume_owner")
+    line = re.search(r"^# .+\n+(\*\*.+\*\*)$", source("index"), re.M)
+    assert line, "index.md has no bold headline line under its title"
+    for edition in EDITIONS:
+        text = line[1] if edition == SOURCE else catalog(edition.sphinx, "index").get(line[1], "")
+        assert owner[edition.sphinx]["headline"] in text, (edition.sphinx, text)
 
 
 @pytest.mark.parametrize("page", sorted(pages()))
