@@ -243,9 +243,9 @@ def prose_figures(docname: str, root: Path = REPO) -> set[str]:
 
 
 def sentences(docname: str, root: Path = REPO) -> list[str]:
-    """The page's prose, message by message: each paragraph and list item of its own text (its
-    data directive, headings and labels aside), as its line of the source reads and as both
-    translated catalogs key it. A test that edits, breaks or leaves untranslated a sentence of the
+    """The page's prose, message by message: each one-line paragraph and list item of its own text
+    (its data directive, headings and labels aside) that both translated catalogs hold whole as
+    a message; a paragraph over several lines is left out. A test that edits, breaks or leaves untranslated a sentence of the
     résumé takes it from here, not from a copy of this year's wording."""
     text = re.sub(r"^```.*?^```$", "", source(docname, root), flags=re.M | re.S)
     lines = (line.removeprefix("- ").strip() for line in text.splitlines())

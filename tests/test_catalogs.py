@@ -114,7 +114,7 @@ def stale() -> Stale:
         if len(edited := f"{sentence.removesuffix('。')}等工作。") < 60
     )
     if not found or len(roles()) < 2:
-        pytest.fail(f"no role page has a sentence short enough (under 57 characters) to be quoted whole, or there is no other role: {sorted(roles())}")  # fmt: skip
+        pytest.fail(f"no role page has a sentence short enough to be quoted whole (under 60 characters with 等工作。 added), or there is no other role: {sorted(roles())}")  # fmt: skip
     _length, page, sentence, edited = found[0]
     return Stale(page, sentence, edited, next(role for role in roles() if role != page))
 
