@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from resume.contact import ContactError, published
+from resume.contact import ContactError, published, validate
 from resume.environment import read
 
 from helpers import GITHUB, build, write_project
@@ -130,3 +132,32 @@ def test_every_edition_labels_a_configured_detail(opt_in, language, labels):
     contact = site.html("index").select_one("article .resume-contact")
     assert [dt.get_text(strip=True).rstrip(":") for dt in contact.select("dt")] == labels
     assert contact.find("a", href=GITHUB)
+
+
+# A masked phone number: how many of its digits it shows besides its country code.
+MASKED_PHONES = st.builds(
+    lambda code, digits, hidden: f"+{code} " + "".join(digits) + "*" * hidden,
+    st.sampled_from(["1", "86", "852"]),
+    st.lists(st.sampled_from("0123456789"), max_size=8),
+    st.integers(min_value=3, max_value=6),
+)
+
+
+@given(masked=MASKED_PHONES)
+def test_a_masked_phone_shows_four_digits_or_is_refused(masked):
+    """A mask showing fewer would fit the pages' own dates and figures: the privacy check would
+    take them for the owner's number."""
+    shown = sum(c.isdigit() for c in masked.split(" ", 1)[1])
+    contact = {"phone": {"value": masked, "visibility": "masked"}}
+    if shown >= 4:
+        validate(contact)
+    else:
+        with pytest.raises(ContactError, match=rf"shows {shown} digits besides its country code"):
+            validate(contact)
+
+
+@pytest.mark.parametrize("masked", ["***-****", "+86 *** **** *209", "(+1) 415-***-****"])
+def test_a_mask_that_shows_too_little_is_refused_with_what_to_do(masked):
+    with pytest.raises(ContactError, match=r"What to do: show 4 of its digits or more"):
+        validate({"phone": {"value": masked, "visibility": "masked"}})
+    validate({"phone": {"value": "+86 136 **** 3209", "visibility": "masked"}})

@@ -28,7 +28,7 @@ from sphinx.locale import _
 from sphinx.util.docutils import SphinxDirective
 
 from .messages import problem
-from .reading import MASKS
+from .reading import MASKS, national_form
 from .settings import settings
 
 VISIBILITIES = ("public", "masked", "private")
@@ -63,8 +63,9 @@ def _href(kind: str, text: str) -> str:
 
 
 def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str] = {}) -> None:
-    """Raise ``ContactError`` for an unknown detail or key, a bad visibility, a non-https URL, or
-    a full phone number (``RESUME_PHONE``) that its masked value cannot stand for."""
+    """Raise ``ContactError`` for an unknown detail or key, a bad visibility, a non-https URL, a
+    masked phone number that shows too little of itself (``SHOWN_DIGITS``), or a full phone
+    number (``RESUME_PHONE``) that its masked value cannot stand for."""
     for kind, detail in contact.items():
         if kind not in KINDS:
             raise ContactError(
@@ -87,6 +88,16 @@ def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str]
                     "the full value to the build that may publish it (RESUME_PHONE)",
                 )
             )
+        shown = sum(c.isdigit() for c in national_form(value)[1])
+        if kind == "phone" and visibility == "masked" and value and shown < SHOWN_DIGITS:
+            raise ContactError(
+                problem(
+                    f"resume_contact['phone']: the masked value {value!r} shows {shown} digits "
+                    "besides its country code: the privacy check would take any number that "
+                    "fits it in a page (a date, a figure) for the owner's",
+                    f"show {SHOWN_DIGITS} of its digits or more (for example +86 136 **** 3209)",
+                )
+            )
     for kind in values:
         if kind not in KINDS:
             raise ContactError(f"resume_contact_values: unknown detail {kind!r}")
@@ -106,6 +117,12 @@ def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str]
         value = values.get(kind) or str(contact.get(kind, {}).get("value", ""))
         if value and not value.startswith("https://"):
             raise ContactError(f"resume_contact[{kind!r}]: {value!r} is not an https:// URL")
+
+
+#: The digits a masked phone number shows at the least, its country code aside: the privacy gate
+#: takes any number that fits the mask for the full one, and a mask showing fewer would fit
+#: the dates and figures of the pages themselves.
+SHOWN_DIGITS = 4
 
 
 def mask_mismatch(mask: str, full: str) -> str:

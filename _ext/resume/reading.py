@@ -174,15 +174,21 @@ def readable(name: str, text: str) -> list[str]:
 _COUNTRY_CODE = re.compile(r"\(?\+\s*(\d+)")
 
 
+def national_form(masked: str) -> tuple[str, str]:
+    """A masked number's country code (its digits, or "") and its national digits and masks:
+    ``+1-415-***-0123`` → ``("1", "415***0123")``."""
+    value = unicodedata.normalize("NFKC", masked).strip()
+    code = _COUNTRY_CODE.match(value)
+    country, value = (code[1], value[code.end() :]) if code else ("", value)
+    return country, "".join(c for c in value if c.isdigit() or c in MASKS)
+
+
 def masked_pattern(masked: str) -> re.Pattern[str]:
     """The full numbers a masked value stands for: ``+86 136 **** 3209`` → ``136\\d{4}3209``,
     with or without ``+86`` or ``86`` before it, however the value sets its country code apart
     (``+1-415-***-0123``, ``(+86) 136 …``). Any digit may stand beside it: normalised text
     joins digits across separators, and a digit put next to the number must not hide it."""
-    value = unicodedata.normalize("NFKC", masked).strip()
-    code = _COUNTRY_CODE.match(value)
-    country, value = (code[1], value[code.end() :]) if code else ("", value)
-    national = "".join(c for c in value if c.isdigit() or c in MASKS)
+    country, national = national_form(masked)
     body = "".join(r"\d" if c in MASKS else c for c in national)
     prefix = rf"(?:\+?{country})?" if country else ""
     return re.compile(rf"{prefix}{body}")
