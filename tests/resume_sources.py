@@ -27,7 +27,7 @@ if str(REPO / "_ext") not in sys.path:
 from resume.data import Date, parse_period  # noqa: E402
 from resume.figures import figures  # noqa: E402
 from resume.languages import BY_SPHINX, SOURCE  # noqa: E402
-from resume.reading import MASKS  # noqa: E402
+from resume.reading import MASKS, national_form  # noqa: E402
 
 #: Where the role and project pages are (conf.py: include_patterns).
 ROLE_FOLDER, PROJECT_FOLDER = "experience", "projects"
@@ -93,9 +93,9 @@ class Phone:
 
     @property
     def country(self) -> str:
-        """The country code's digits, after the leading ``+`` (``86``); "" without one."""
-        match = re.match(r"\(?\+\s*(\d+)", self.masked.strip())
-        return match[1] if match else ""
+        """The country code's digits, after the leading ``+`` (``86``); "" without one: as the
+        privacy gate reads it (``reading.national_form``)."""
+        return national_form(self.masked)[0]
 
     def _national(self, runs: list[str]) -> list[str]:
         """``runs`` of digits without the country code's, at the start of the first."""
@@ -243,10 +243,11 @@ def prose_figures(docname: str, root: Path = REPO) -> set[str]:
 
 
 def sentences(docname: str, root: Path = REPO) -> list[str]:
-    """The page's prose, message by message: each one-line paragraph and list item of its own text
-    (its data directive, headings and labels aside) that both translated catalogs hold whole as
-    a message; a paragraph over several lines is left out. A test that edits, breaks or leaves untranslated a sentence of the
-    résumé takes it from here, not from a copy of this year's wording."""
+    """The page's prose, message by message: each one-line paragraph and list item of its own
+    text (its data directive, headings and labels aside) that both translated catalogs hold
+    whole as a message; a paragraph over several lines is left out. A test that edits, breaks
+    or leaves untranslated a sentence of the résumé takes it from here, not from a copy of this
+    year's wording."""
     text = re.sub(r"^```.*?^```$", "", source(docname, root), flags=re.M | re.S)
     lines = (line.removeprefix("- ").strip() for line in text.splitlines())
     keyed = [line for line in lines if line and not re.match(r"^(#|\([\w-]+\)=$)", line)]

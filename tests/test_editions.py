@@ -10,6 +10,7 @@ content catalogs decide, the ``<article>`` and the ``<title>``; one test,
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -73,8 +74,13 @@ NEW_PAGE_KANA_FLOOR = 0.45
 def kana_floor(docname: str) -> float:
     """The page's floor, under its name of today or the name it was measured under (a page the
     owner renamed keeps its floor; redirects.txt)."""
-    measured = {now: floor for old, floor in KANA_FLOOR.items() if (now := _today(old))}
-    return measured.get(docname, NEW_PAGE_KANA_FLOOR)
+    return _measured_floors().get(docname, NEW_PAGE_KANA_FLOOR)
+
+
+@cache
+def _measured_floors() -> dict[str, float]:
+    """``KANA_FLOOR`` under each page's name of today, retired pages left out: read once."""
+    return {now: floor for old, floor in KANA_FLOOR.items() if (now := _today(old))}
 
 
 def _today(docname: str) -> str | None:
