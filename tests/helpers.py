@@ -329,6 +329,10 @@ def release(build: Path, source: Path = REPO, codes: tuple[str, ...] = ()) -> tu
 PHONE = phone()
 MADE_UP = PHONE.made_up
 GITHUB = "https://github.com/example"
+#: The small test projects' phone number, masked, and a made-up full number that fits it:
+#: literals of their own, which no change of the owner's number reaches.
+SMALL_MASKED = "+86 136 **** 3209"
+SMALL_FULL = "+86 136 1234 3209"
 #: The opt-in builds' base URL, for each edition: ``OPT_IN_BASEURL.format(code)``.
 OPT_IN_BASEURL = "https://example.org/{}/"
 

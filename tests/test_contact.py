@@ -9,15 +9,13 @@ from hypothesis import strategies as st
 from resume.contact import ContactError, published, validate
 from resume.environment import read
 
-from helpers import GITHUB, build, write_project
+from helpers import GITHUB, SMALL_FULL, build, write_project
 
 CONTACT = {
     "phone": {"value": "+86 136 **** 3209", "visibility": "masked"},
     "github": {"value": "", "visibility": "public"},
     "email": {"value": "someone@example.org", "visibility": "private"},
 }
-#: A made-up full number that fits CONTACT's mask.
-FULL = "+86 136 1234 3209"
 
 
 def test_masked_by_default():
@@ -29,8 +27,8 @@ def test_masked_by_default():
 
 
 def test_full_number_only_from_the_environment():
-    shown = published(CONTACT, {"phone": FULL})
-    assert shown["phone"].text == FULL
+    shown = published(CONTACT, {"phone": SMALL_FULL})
+    assert shown["phone"].text == SMALL_FULL
     assert shown["phone"].href == "tel:+8613612343209"
     assert shown["phone"].full
 
@@ -79,7 +77,7 @@ def test_a_full_number_the_mask_cannot_stand_for_is_refused(full, why):
     assert full not in message
 
 
-@pytest.mark.parametrize("full", [FULL, "+86-136-1234-3209", "(+86) １３６ 1234 3209"])
+@pytest.mark.parametrize("full", [SMALL_FULL, "+86-136-1234-3209", "(+86) １３６ 1234 3209"])
 def test_any_spelling_of_a_fitting_number_is_published_as_given(full):
     assert published(CONTACT, {"phone": full})["phone"].text == full
 
@@ -97,8 +95,12 @@ def test_a_build_with_a_number_the_mask_cannot_stand_for_fails(tmp_path):
 
 def test_the_environment_supplies_the_values():
     """conf.py reads RESUME_PHONE and RESUME_GITHUB into resume_contact_values, and only them."""
-    environ = {"RESUME_PHONE": f" {FULL} ", "RESUME_GITHUB": GITHUB, "RESUME_EMAIL": "x@e.org"}
-    assert read(environ).contact_values == {"phone": FULL, "github": GITHUB}
+    environ = {
+        "RESUME_PHONE": f" {SMALL_FULL} ",
+        "RESUME_GITHUB": GITHUB,
+        "RESUME_EMAIL": "x@e.org",
+    }
+    assert read(environ).contact_values == {"phone": SMALL_FULL, "github": GITHUB}
     assert read({"RESUME_PHONE": "", "RESUME_GITHUB": " "}).contact_values == {}
 
 
@@ -107,13 +109,13 @@ def test_full_number_reaches_the_page_only_with_the_opt_in(make_project, tmp_pat
     src = make_project({"index.md": "# 首页\n\n```{resume-contact}\n```\n"}, conf)
     default = build(src, tmp_path / "default")
     opt_in = build(
-        src, tmp_path / "opt-in", confoverrides={"resume_contact_values": {"phone": FULL}}
+        src, tmp_path / "opt-in", confoverrides={"resume_contact_values": {"phone": SMALL_FULL}}
     )
     assert default.stderr == "" and opt_in.stderr == "", default.stderr + opt_in.stderr
     assert "+86 136 **** 3209" in default.html("index").get_text()
     assert "1234 3209" not in (default.outdir / "index.html").read_text("utf-8")
     link = opt_in.html("index").find("a", href="tel:+8613612343209")
-    assert link is not None and link.get_text() == FULL
+    assert link is not None and link.get_text() == SMALL_FULL
 
 
 @pytest.mark.parametrize(

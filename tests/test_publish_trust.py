@@ -18,16 +18,14 @@ import pytest
 from tools.release import release_build
 from tools.release.building import BuildMain
 
-from helpers import REPO, tree_digest
+from helpers import REPO, SMALL_FULL, SMALL_MASKED, tree_digest
 from test_publish import fake_build
 
-MASKED = "+86 136 **** 3209"
-FULL = "+86 136 1234 3209"  # made up; it fits MASKED
 #: The source's conf.py, as the release build reads it: the masked phone, opted in by
 #: RESUME_PHONE as the real conf.py does (resume/environment.py).
 CONF = f"""\
 import os
-resume_contact = {{"phone": {{"value": {MASKED!r}, "visibility": "masked"}}}}
+resume_contact = {{"phone": {{"value": {SMALL_MASKED!r}, "visibility": "masked"}}}}
 resume_contact_values = {{"phone": os.environ["RESUME_PHONE"]}} if os.environ.get("RESUME_PHONE") else {{}}
 """
 
@@ -49,13 +47,13 @@ def test_a_carried_over_edition_with_the_full_number_is_not_published(
 ) -> None:
     fake_sphinx, source = fake
     build = tmp_path / "_build"
-    monkeypatch.setenv("RESUME_PHONE", FULL)
-    monkeypatch.setenv("FAKE_VERSION", f"电话 {FULL}")
+    monkeypatch.setenv("RESUME_PHONE", SMALL_FULL)
+    monkeypatch.setenv("FAKE_VERSION", f"电话 {SMALL_FULL}")
     assert release_build(build=build, source=source, build_main=fake_sphinx)  # opted in: published
     live = tree_digest(build / "current")
     capsys.readouterr()
     monkeypatch.delenv("RESUME_PHONE")
-    monkeypatch.setenv("FAKE_VERSION", f"电话 {MASKED}")
+    monkeypatch.setenv("FAKE_VERSION", f"电话 {SMALL_MASKED}")
     assert not release_build(["zh-cn"], build=build, source=source, build_main=fake_sphinx)
     err = capsys.readouterr().err
     assert "html/en/index.html" in err and "carried over" in err, err
@@ -69,15 +67,15 @@ def test_a_release_without_the_number_is_published_after_one_with_it(
 ) -> None:
     fake_sphinx, source = fake
     build = tmp_path / "_build"
-    monkeypatch.setenv("RESUME_PHONE", FULL)
-    monkeypatch.setenv("FAKE_VERSION", f"电话 {FULL}")
+    monkeypatch.setenv("RESUME_PHONE", SMALL_FULL)
+    monkeypatch.setenv("FAKE_VERSION", f"电话 {SMALL_FULL}")
     assert release_build(build=build, source=source, build_main=fake_sphinx)
     monkeypatch.delenv("RESUME_PHONE")
-    monkeypatch.setenv("FAKE_VERSION", f"电话 {MASKED}")
+    monkeypatch.setenv("FAKE_VERSION", f"电话 {SMALL_MASKED}")
     # Every edition again: clean.
     assert release_build(build=build, source=source, build_main=fake_sphinx)
     text = (build / "html" / "en" / "index.html").read_text("utf-8")
-    assert MASKED in text
+    assert SMALL_MASKED in text
 
 
 def test_a_releases_link_is_never_followed(

@@ -15,7 +15,7 @@ from resume.languages import BY_SPHINX, EDITIONS, SOURCE
 from resume.outputs import VCARD
 from resume.vcard import LINE_OCTETS, escape, fold
 
-from helpers import GITHUB, PHONE, Build, build
+from helpers import GITHUB, PHONE, SMALL_FULL, Build, build
 
 SMALL_CONF = """
 project = '名字'
@@ -28,8 +28,6 @@ resume_contact = {
     'github': {'value': '', 'visibility': 'public'},
 }
 """
-#: A made-up full number that fits SMALL_CONF's mask.
-FULL = "+86 136 1234 3209"
 HOME = "# Name\n\n(contact)=\n## Contact\n\n```{resume-contact}\n```\n"
 
 
@@ -90,7 +88,7 @@ def test_card_holds_only_what_is_published(make_project, tmp_path):
     text = (bare.outdir / VCARD).read_text("utf-8")
     assert "hidden@example.org" not in text and "****" not in text
 
-    supplied = {"resume_contact_values": {"phone": FULL, "github": GITHUB}}
+    supplied = {"resume_contact_values": {"phone": SMALL_FULL, "github": GITHUB}}
     opted = built(build(src, tmp_path / "opted", confoverrides=supplied))
     vcard = card(opted)
     assert values(vcard, "tel") == ["tel:+8613612343209"]
