@@ -13,6 +13,7 @@ import calendar
 import itertools
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -87,9 +88,10 @@ class Phone:
 
     @property
     def made_up(self) -> str:
-        """The masked value with its hidden digits made up: ``+86 136 1234 3209``."""
+        """The masked value with its hidden digits made up, in the form the outputs write a
+        number (NFKC: a mask in full-width digits gives ASCII ones): ``+86 136 1234 3209``."""
         digits = itertools.cycle("1234")
-        return "".join(next(digits) if c in MASKS else c for c in self.masked)
+        return "".join(next(digits) if c in MASKS else c for c in _nfkc(self.masked))
 
     @property
     def country(self) -> str:
@@ -117,7 +119,7 @@ class Phone:
     @property
     def shown(self) -> list[str]:
         """The digits the mask shows, group by group, the country code aside: 136, 3209."""
-        return self._national(re.findall(r"\d+", self.masked))
+        return self._national(re.findall(r"\d+", _nfkc(self.masked)))
 
     @property
     def masks(self) -> list[str]:
@@ -128,6 +130,10 @@ class Phone:
     def tel(self) -> str:
         """The made-up number's link, as a page writes it: ``tel:+8613612343209``."""
         return "tel:" + re.sub(r"[^\d+]", "", self.made_up)
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
 
 
 def phone(root: Path = REPO) -> Phone:

@@ -159,6 +159,10 @@ def test_normalising_finds_every_spelling():
     assert not Scanned("test", "test", PHONE.masked).has_number
 
 
+#: ASCII digits and + to their full-width forms, which an owner typing in CJK may write.
+FULL_WIDTH = str.maketrans("0123456789+", "０１２３４５６７８９＋")
+
+
 @st.composite
 def masked_numbers(draw: st.DrawFn) -> str:
     """A masked phone number as an owner may write it: with or without a country code, set
@@ -167,7 +171,8 @@ def masked_numbers(draw: st.DrawFn) -> str:
     country = draw(st.sampled_from(["", "+1 ", "+86 ", "+81-", "(+44) ", "+852."]))
     groups = draw(st.lists(st.text("0123456789", min_size=1, max_size=4), min_size=2, max_size=4))
     groups[draw(st.integers(0, len(groups) - 1))] = "*" * draw(st.integers(4, 5))
-    return country + draw(st.sampled_from([" ", "-", "."])).join(groups)
+    masked = country + draw(st.sampled_from([" ", "-", "."])).join(groups)
+    return masked.translate(FULL_WIDTH) if draw(st.booleans()) else masked
 
 
 @given(masked_numbers())
@@ -180,6 +185,8 @@ def test_the_made_up_number_is_one_the_mask_stands_for(masked: str) -> None:
     assert pattern.search(reading.normalise(phone.made_up)) and pattern.search(phone.national)
     assert not pattern.search(reading.normalise(masked))
     assert re.sub(r"\D", "", phone.tel) == phone.country + phone.national
+    # The outputs write a number's digits in ASCII (tel: links; JSON escapes the rest).
+    assert phone.made_up.isascii() and phone.tel.isascii()
 
 
 def test_the_scan_covers_every_kind_of_output(scanned):
