@@ -163,3 +163,24 @@ def test_a_mask_that_shows_too_little_is_refused_with_what_to_do(masked):
     with pytest.raises(ContactError, match=r"What to do: show 4 of its digits or more"):
         validate({"phone": {"value": masked, "visibility": "masked"}})
     validate({"phone": {"value": "+86 136 **** 3209", "visibility": "masked"}})
+
+
+@pytest.mark.parametrize(
+    "masked", ["+86 13a **** 3209", "+86 136 **** 32O9", "+1 415 ***-0123 ext"]
+)
+def test_a_masked_phone_with_other_characters_is_refused(masked):
+    """The privacy check reads a masked number's digits and masks alone: with a letter in it,
+    it would look for another number than the one meant."""
+    with pytest.raises(ContactError, match=r"neither a digit.*What to do: write the number"):
+        validate({"phone": {"value": masked, "visibility": "masked"}})
+    validate({"phone": {"value": "(+1) 415-***-0123", "visibility": "masked"}})
+
+
+@given(
+    at=st.integers(min_value=0, max_value=17),
+    letter=st.characters(categories=["L", "So"], exclude_characters="*•×"),
+)
+def test_any_letter_in_a_masked_phone_is_refused(at, letter):
+    masked = "+86 136 **** 3209"
+    with pytest.raises(ContactError, match="neither a digit"):
+        validate({"phone": {"value": masked[:at] + letter + masked[at:], "visibility": "masked"}})

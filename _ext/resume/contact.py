@@ -64,8 +64,9 @@ def _href(kind: str, text: str) -> str:
 
 def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str] = {}) -> None:
     """Raise ``ContactError`` for an unknown detail or key, a bad visibility, a non-https URL, a
-    masked phone number that shows too little of itself (``SHOWN_DIGITS``), or a full phone
-    number (``RESUME_PHONE``) that its masked value cannot stand for."""
+    masked phone number that holds anything but digits, masks and separators or shows too little
+    of itself (``SHOWN_DIGITS``), or a full phone number (``RESUME_PHONE``) that its masked
+    value cannot stand for."""
     for kind, detail in contact.items():
         if kind not in KINDS:
             raise ContactError(
@@ -86,6 +87,17 @@ def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str]
                     f"resume_contact[{kind!r}]: the masked value {value!r} hides nothing",
                     "replace the hidden digits with * (for example +86 136 **** 3209) and give "
                     "the full value to the build that may publish it (RESUME_PHONE)",
+                )
+            )
+        odd = sorted({c for c in unicodedata.normalize("NFKC", value) if not _phone_char(c)})
+        if kind == "phone" and visibility == "masked" and odd:
+            raise ContactError(
+                problem(
+                    f"resume_contact['phone']: the masked value {value!r} holds {''.join(odd)!r}, "
+                    "which is neither a digit, a mask (*) nor a phone number's separator: the "
+                    "privacy check would read the number without it",
+                    "write the number with digits, * for each hidden one and spaces, dashes or "
+                    "brackets between them (for example +86 136 **** 3209)",
                 )
             )
         shown = sum(c.isdigit() for c in national_form(value)[1])
@@ -123,6 +135,10 @@ def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str]
 #: takes any number that fits the mask for the full one, and a mask showing fewer would fit
 #: the dates and figures of the pages themselves.
 SHOWN_DIGITS = 4
+
+
+def _phone_char(c: str) -> bool:
+    return c.isdigit() or c in MASKS or c in PHONE_SEPARATORS
 
 
 def mask_mismatch(mask: str, full: str) -> str:
