@@ -184,3 +184,8 @@ def test_any_letter_in_a_masked_phone_is_refused(at, letter):
     masked = "+86 136 **** 3209"
     with pytest.raises(ContactError, match="neither a digit"):
         validate({"phone": {"value": masked[:at] + letter + masked[at:], "visibility": "masked"}})
+
+
+def test_a_mask_in_full_width_asterisks_hides_its_digits():
+    """NFKC reads ＊ as *, as the privacy check and RESUME_PHONE's check do."""
+    validate({"phone": {"value": "+86 136 ＊＊＊＊ 3209", "visibility": "masked"}})

@@ -81,7 +81,11 @@ def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str]
                 f"resume_contact[{kind!r}]: visibility {visibility!r} is not one of {VISIBILITIES}"
             )
         value = str(detail.get("value", ""))
-        if visibility == "masked" and value and sum(value.count(c) for c in MASKS) < 3:
+        if (
+            visibility == "masked"
+            and value
+            and sum(map(unicodedata.normalize("NFKC", value).count, MASKS)) < 3
+        ):
             raise ContactError(
                 problem(
                     f"resume_contact[{kind!r}]: the masked value {value!r} hides nothing",
