@@ -123,8 +123,10 @@ class Phone:
 
     @property
     def masks(self) -> list[str]:
-        """Each run of hidden digits as the masked value writes it: ``****``."""
-        return re.findall(f"[{re.escape(MASKS)}]+", self.masked)
+        """Each run of hidden digits as the masked value writes it: ``****`` (or ``＊＊＊＊``, a
+        mask that NFKC reads as one)."""
+        runs = itertools.groupby(self.masked, lambda c: _nfkc(c) in MASKS)
+        return ["".join(run) for hidden, run in runs if hidden]
 
     @property
     def tel(self) -> str:

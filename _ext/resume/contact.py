@@ -62,6 +62,12 @@ def _href(kind: str, text: str) -> str:
     return text
 
 
+#: The digits a masked phone number shows at the least, its country code aside: the privacy gate
+#: takes any number that fits the mask for the full one, and a mask showing fewer would fit
+#: the dates and figures of the pages themselves.
+SHOWN_DIGITS = 4
+
+
 def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str] = {}) -> None:
     """Raise ``ContactError`` for an unknown detail or key, a bad visibility, a non-https URL, a
     masked phone number that holds anything but digits, masks and separators or shows too little
@@ -133,12 +139,6 @@ def validate(contact: Mapping[str, Mapping[str, Any]], values: Mapping[str, str]
         value = values.get(kind) or str(contact.get(kind, {}).get("value", ""))
         if value and not value.startswith("https://"):
             raise ContactError(f"resume_contact[{kind!r}]: {value!r} is not an https:// URL")
-
-
-#: The digits a masked phone number shows at the least, its country code aside: the privacy gate
-#: takes any number that fits the mask for the full one, and a mask showing fewer would fit
-#: the dates and figures of the pages themselves.
-SHOWN_DIGITS = 4
 
 
 def _phone_char(c: str) -> bool:
